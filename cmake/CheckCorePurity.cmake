@@ -1,0 +1,23 @@
+# Fails when a file under a core/ folder reaches for I/O, clocks, threads, logging or generated code.
+# Usage: cmake -DROOT=<folder> -P CheckCorePurity.cmake
+file(GLOB_RECURSE core_files "${ROOT}/*/core/*.h" "${ROOT}/*/core/*.cc" "${ROOT}/core/*.h" "${ROOT}/core/*.cc")
+set(bad "")
+foreach(f IN LISTS core_files)
+  file(STRINGS "${f}" lines)
+  set(n 0)
+  foreach(line IN LISTS lines)
+    math(EXPR n "${n}+1")
+    if(line MATCHES "#include *[<\"](boost/|grpc|google/protobuf|spdlog|fmt/|thread>|mutex>|random>)"
+       OR line MATCHES "::now\\(" OR line MATCHES "[^a-z_]time\\(NULL\\)")
+      string(APPEND bad "${f}:${n}: ${line}\n")
+    endif()
+  endforeach()
+endforeach()
+list(LENGTH core_files count)
+if(count EQUAL 0)
+  message(FATAL_ERROR "no core files found under ${ROOT}")
+endif()
+if(bad)
+  message(FATAL_ERROR "core purity violated (core/ folders must stay std-only, clock-free):\n${bad}")
+endif()
+message(STATUS "core purity ok: ${count} files under ${ROOT}")

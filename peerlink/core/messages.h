@@ -1,0 +1,149 @@
+// The peer-link and keepalive messages as the core sees them. The transport codec
+// (peerlink/transport/codec.h) translates to and from protobuf and validates everything it lets in:
+// a message that reaches the core is well-formed (ranges checked, columns of equal length).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "peerlink/core/time.h"
+#include "peerlink/core/values.h"
+
+namespace vpc {
+
+enum class Role : std::uint8_t { None, Primary, Secondary };
+std::string_view toString(Role r);
+
+constexpr std::uint32_t kProtocolVersion = 1;
+constexpr std::uint32_t kCapabilityArpSync = 1u << 0;
+
+namespace peer {
+
+struct Hello {
+  std::uint32_t protocol_version = kProtocolVersion;
+  std::uint32_t domain_id = 0;
+  MacAddress system_mac;
+  std::uint32_t system_priority = 0;
+  MacAddress local_mac;
+  std::uint32_t role_priority = 0;              // configured
+  std::uint32_t operational_role_priority = 0;
+  bool sticky = false;
+  Role operational_role = Role::None;           // role held before this session
+  std::uint64_t boot_id = 0;
+  std::string hostname;
+  std::uint32_t capabilities = 0;
+};
+
+struct Heartbeat {
+  std::uint64_t seq = 0;
+  std::int64_t tx_time_ns = 0;
+  std::int64_t echo_tx_time_ns = 0;
+  std::int64_t echo_hold_ns = 0;
+};
+
+struct VpcInfo {
+  std::uint32_t id = 0;
+  std::string port;
+  bool members_up = false;
+  bool suspended = false;
+  VlanSet allowed_vlans;
+  bool operator==(const VpcInfo&) const = default;
+};
+
+struct VpcState {
+  std::vector<VpcInfo> vpcs;
+  VlanSet vlans;
+  VlanSet peer_link_allowed_vlans;
+  bool operator==(const VpcState&) const = default;
+};
+
+struct ConsistencyParam {
+  std::string name;
+  std::uint32_t type = 1;
+  std::string value;
+};
+struct VpcConsistency {
+  std::uint32_t id = 0;
+  std::vector<ConsistencyParam> params;
+};
+struct ConsistencyParams {
+  std::vector<ConsistencyParam> global;
+  std::vector<VpcConsistency> vpcs;
+};
+
+struct SyncBegin {
+  std::uint32_t epoch = 0;
+  std::uint64_t next_seq = 0;
+  std::uint64_t mac_count = 0;
+  std::uint64_t arp_count = 0;
+};
+struct SyncEnd {
+  std::uint32_t epoch = 0;
+};
+
+constexpr std::uint8_t kRecordDelete = 1u << 0;
+constexpr std::uint8_t kRecordStatic = 1u << 1;
+
+// key = vlan << 48 | mac; port = sender's InterfaceId code (IfKind::Vpc for vPC port-channels).
+struct MacRecord {
+  std::uint64_t key = 0;
+  std::uint32_t port = 0;
+  std::uint8_t flags = 0;
+};
+struct MacBatch {
+  std::uint64_t seq = 0;
+  std::vector<MacRecord> records;
+};
+
+struct ArpRecord {
+  std::uint32_t ip = 0;
+  std::uint64_t mac = 0;
+  std::uint16_t vlan = 0;
+  std::uint8_t flags = 0;
+};
+struct ArpBatch {
+  std::uint64_t seq = 0;
+  std::vector<ArpRecord> records;
+};
+
+struct Ack {
+  std::uint64_t seq = 0;
+};
+struct ResyncRequest {
+  std::string reason;
+};
+struct Goodbye {
+  std::string reason;
+};
+
+using Message = std::variant<Hello, Heartbeat, VpcState, ConsistencyParams, SyncBegin, SyncEnd, MacBatch, ArpBatch,
+                             Ack, ResyncRequest, Goodbye>;
+
+std::string_view messageName(const Message& m);
+// One line for the message ring of `show vpc sync` / `show peer-link messages`.
+std::string describe(const Message& m);
+
+}  // namespace peer
+
+constexpr std::uint64_t macKey(std::uint16_t vlan, std::uint64_t mac) {
+  return (static_cast<std::uint64_t>(vlan) << 48) | (mac & MacAddress::kMask);
+}
+constexpr std::uint16_t keyVlan(std::uint64_t key) { return static_cast<std::uint16_t>(key >> 48); }
+constexpr std::uint64_t keyMac(std::uint64_t key) { return key & MacAddress::kMask; }
+
+// One peer-keepalive datagram.
+struct KeepaliveMsg {
+  std::uint32_t version = kProtocolVersion;
+  std::uint32_t domain_id = 0;
+  MacAddress system_mac;
+  MacAddress local_mac;
+  Role role = Role::None;
+  std::uint64_t seq = 0;
+  std::int64_t tx_time_ns = 0;
+  bool peer_link_up = false;
+  std::uint64_t boot_id = 0;
+};
+
+}  // namespace vpc

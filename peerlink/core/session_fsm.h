@@ -1,0 +1,153 @@
+// The peer-link session: one transport connection at a time, the Hello handshake and its checks, the
+// role election, and liveness by heartbeat. It decides when the peer-link is up and why it is down.
+// It does not sync tables (SyncSender/SyncReceiver do), and it knows nothing of vPCs; the node
+// composes them and tells the session when the bulk sync is complete.
+//
+// Phases, each recorded as an event (DESIGN.md §3): connecting -> hello exchanged -> checks passed ->
+// role decided -> (consistency exchanged, bulk sync: node) -> established.
+//
+//   state          | input / deadline                          | next           | effects
+//   ---------------+-------------------------------------------+----------------+------------------------------
+//   Disabled       | enable()                                  | WaitingForPeer |
+//   WaitingForPeer | peer seen on keepalive (lower MAC dials)  | Connecting     | ConnectPeer, SendPeer Hello
+//   WaitingForPeer | Hello                                     | (same)         | Goodbye "peer never alive",
+//                  |                                           |                |   ClosePeer (NX-OS: the peer-link
+//                  |                                           |                |   needs the keepalive first)
+//   Connecting     | inbound transport up                      | (same)         | SendPeer Hello
+//   Connecting     | retry deadline (dialer, backoff)          | (same)         | ConnectPeer, SendPeer Hello
+//   Connecting     | Hello passes checks                       | Syncing        | fact Up(election)
+//   Connecting     | Hello fails checks / Goodbye from peer    | Rejected       | Goodbye(reason), ClosePeer
+//   Rejected       | retry deadline (dialer, backoff)          | (same)         | ConnectPeer, SendPeer Hello
+//   Rejected       | Hello passes checks                       | Syncing        | fact Up(election)
+//   Syncing        | markEstablished() (node: bulk both ways)  | Established    |
+//   any connected  | transport down / Goodbye / no message for | Connecting     | ClosePeer, fact Down(reason)
+//                  |   heartbeat_timeout                       |                |
+//   any connected  | heartbeat interval                        | (same)         | SendPeer Heartbeat
+//   any            | inbound transport up while connected      | Connecting     | ClosePeer(old), [fact Down]
+//   any            | peer restarted (new boot id on keepalive) | Connecting     | ClosePeer, [fact Down], dial now
+//   any            | shutdown()                                | Disabled       | Goodbye, ClosePeer
+//
+// Messages on a connection that is not the current one are counted and ignored. Never reads a clock.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "peerlink/core/effects.h"
+#include "peerlink/core/messages.h"
+#include "peerlink/core/role.h"
+#include "peerlink/core/time.h"
+
+namespace vpc {
+
+enum class SessionState { Disabled, WaitingForPeer, Connecting, Rejected, Syncing, Established };
+std::string_view toString(SessionState s);
+
+struct SessionConfig {
+  Duration heartbeat_interval = Millis(100);
+  Duration heartbeat_timeout = Millis(300);
+  Duration hello_timeout = Millis(2000);  // connected (or dialing) without a Hello from the peer
+  Duration retry_min = Millis(100);
+  Duration retry_max = Millis(2000);
+};
+
+struct SessionCounters {
+  std::uint64_t dials = 0;
+  std::uint64_t accepts = 0;
+  std::uint64_t ups = 0;
+  std::uint64_t downs = 0;
+  std::uint64_t rejections = 0;
+  std::uint64_t rx_messages = 0;
+  std::uint64_t tx_messages = 0;
+  std::uint64_t stale_messages = 0;       // on a connection that is not the current one
+  std::uint64_t unexpected_messages = 0;  // e.g. sync before Hello
+  std::uint64_t heartbeat_timeouts = 0;
+};
+
+// What a session call tells the node.
+struct SessionFacts {
+  struct Up {
+    peer::Hello peer;
+    Election election;
+  };
+  struct Down {
+    std::string reason;
+  };
+  std::optional<Up> up;
+  std::optional<Down> down;  // the session was up (Syncing/Established) and no longer is
+  bool route = false;        // onMessage: the node owns this message (VpcState, sync, Ack, ...)
+};
+
+// Checks a peer's Hello against ours. Returns the NX-OS reason when they cannot form a peer-link.
+std::optional<std::string> checkHello(const peer::Hello& local, const peer::Hello& peer);
+
+class SessionFsm {
+ public:
+  explicit SessionFsm(SessionConfig config) : config_(config) {}
+
+  void setLocalHello(const peer::Hello& hello) { local_ = hello; }
+  const peer::Hello& localHello() const { return local_; }
+
+  void enable(TimePoint now, Effects& out);
+  // The keepalive has heard the peer (ever). Learns its local MAC, which decides who dials.
+  void peerAlive(MacAddress peer_local_mac, TimePoint now, Effects& out);
+  // The keepalive shows a new incarnation of the peer: any session with the old one is dead, and the
+  // dialer need not wait for its backoff.
+  SessionFacts peerRestarted(TimePoint now, Effects& out);
+  SessionFacts transportUp(ConnId conn, TimePoint now, Effects& out);  // an accepted connection
+  SessionFacts transportDown(ConnId conn, const std::string& reason, TimePoint now, Effects& out);
+  SessionFacts onMessage(ConnId conn, const peer::Message& msg, TimePoint now, Effects& out);
+  SessionFacts tick(TimePoint now, Effects& out);
+  std::optional<TimePoint> nextDeadline() const;
+  void markEstablished(TimePoint now, Effects& out);
+  // Tears the current session down on our side (e.g. the peer asked for nothing we can honour).
+  SessionFacts reset(const std::string& reason, TimePoint now, Effects& out);
+  void shutdown(const std::string& reason, TimePoint now, Effects& out);
+
+  // Sends on the current connection; false (and nothing sent) when there is none.
+  bool send(peer::Message msg, Effects& out);
+
+  SessionState state() const { return state_; }
+  bool adjacent() const { return state_ == SessionState::Syncing || state_ == SessionState::Established; }
+  ConnId conn() const { return conn_; }
+  bool dialer() const { return dialer_; }
+  const std::string& downReason() const { return down_reason_; }
+  const std::optional<peer::Hello>& peerHello() const { return peer_hello_; }
+  std::optional<Duration> rtt() const { return rtt_; }
+  const SessionCounters& counters() const { return counters_; }
+  const SessionConfig& config() const { return config_; }
+
+ private:
+  // Where a dropped connection leaves us: a rejection stands until a Hello passes.
+  SessionState idleState() const;
+  void reject(const std::string& reason, std::vector<std::string> why, TimePoint now, Effects& out);
+  void dial(TimePoint now, Effects& out);
+  void sendHeartbeat(TimePoint now, Effects& out);
+  // Drops the current connection; returns Down if the session was up.
+  SessionFacts dropConnection(const std::string& reason, SessionState next, TimePoint now, Effects& out);
+  void scheduleRetry(TimePoint now, Duration delay);
+  void transitionTo(SessionState next, std::string reason, TimePoint now, Effects& out);
+
+  SessionConfig config_;
+  peer::Hello local_;
+  SessionState state_ = SessionState::Disabled;
+  ConnId conn_ = 0;
+  ConnId next_dial_id_ = 1;
+  bool dialer_ = false;
+  bool peer_seen_ = false;
+  std::string down_reason_;
+  std::optional<peer::Hello> peer_hello_;
+  std::optional<TimePoint> retry_at_;
+  std::optional<TimePoint> hello_deadline_;
+  std::optional<TimePoint> next_heartbeat_;
+  std::optional<TimePoint> last_rx_;
+  Duration retry_delay_{};
+  std::uint64_t heartbeat_seq_ = 0;
+  std::int64_t echo_tx_ns_ = 0;
+  std::optional<TimePoint> echo_rx_at_;
+  std::optional<Duration> rtt_;
+  SessionCounters counters_;
+};
+
+}  // namespace vpc

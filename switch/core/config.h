@@ -1,0 +1,118 @@
+// The configuration of one emulated switch: the subset of NX-OS running-config that matters for vPC,
+// plus the `emulator` block (the only non-NX-OS part). Defaults and ranges are NX-OS's
+// (vpc-behaviour.md §2, §3). Built by the parser (config_parser.h); a value type the node keeps.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+
+#include "peerlink/core/interface_id.h"
+#include "peerlink/core/values.h"
+
+namespace vpc {
+
+constexpr std::uint32_t kDefaultRolePriority = 32667;
+constexpr std::uint32_t kDefaultSystemPriority = 32667;
+constexpr std::uint64_t kVpcSystemMacBase = 0x002304eebe00ULL;  // 00:23:04:ee:be:00 + domain id
+
+struct KeepaliveSettings {
+  Ipv4 destination;
+  std::optional<Ipv4> source;
+  std::string vrf = "management";
+  std::uint32_t udp_port = 3200;
+  std::uint32_t interval_ms = 1000;   // 400-10000
+  std::uint32_t timeout_s = 5;        // 3-20
+  std::uint32_t hold_timeout_s = 3;   // 3-10
+  std::uint32_t tos = 192;            // precedence 6 (NX-OS default)
+};
+
+struct VpcDomainConfig {
+  std::uint32_t id = 0;  // 1-1000
+  std::uint32_t role_priority = kDefaultRolePriority;
+  std::uint32_t system_priority = kDefaultSystemPriority;
+  std::optional<MacAddress> system_mac;
+  std::optional<KeepaliveSettings> keepalive;
+  bool peer_gateway = false;
+  bool peer_switch = false;
+  bool layer3_peer_router = false;
+  bool arp_synchronize = false;
+  bool nd_synchronize = false;
+  std::uint32_t delay_restore_s = 30;         // 1-3600
+  std::uint32_t delay_restore_svi_s = 10;     // 1-3600
+  std::uint32_t delay_restore_orphan_s = 0;   // 0-300
+  bool auto_recovery = false;                 // off by default on N9K
+  std::uint32_t auto_recovery_reload_delay_s = 240;  // 240-3600
+  bool graceful_consistency_check = true;
+  VlanSet dual_active_exclude_svi;
+
+  // Configured system MAC, or the one NX-OS derives from the domain id.
+  MacAddress systemMac() const { return system_mac ? *system_mac : MacAddress{kVpcSystemMacBase + id}; }
+};
+
+enum class PortMode { Access, Trunk };
+enum class ChannelMode { On, Active, Passive };
+std::string_view toString(PortMode m);
+std::string_view toString(ChannelMode m);
+
+struct InterfaceConfig {
+  InterfaceId id;
+  int line = 0;  // where it was declared (for error messages)
+  std::string description;
+  bool shutdown = false;
+  bool switchport = true;
+  PortMode mode = PortMode::Access;
+  std::uint16_t access_vlan = 1;
+  VlanSet trunk_allowed = VlanSet::all();
+  std::uint16_t native_vlan = 1;
+  std::uint32_t mtu = 1500;
+  std::string speed = "auto";
+  std::string duplex = "auto";
+  std::optional<std::uint32_t> channel_group;   // Ethernet: member of port-channel N
+  ChannelMode channel_mode = ChannelMode::On;
+  bool vpc_peer_link = false;                   // port-channel
+  std::optional<std::uint32_t> vpc_id;          // port-channel: vPC number
+  bool orphan_port_suspend = false;             // Ethernet
+  std::string ip_address;                       // SVI / mgmt0
+  std::string vrf;
+
+  // VLANs the port carries at L2 (access VLAN, or the trunk's allowed list).
+  VlanSet carriedVlans() const { return mode == PortMode::Trunk ? trunk_allowed : VlanSet::of({access_vlan}); }
+};
+
+struct EmulatorConfig {
+  std::optional<MacAddress> local_mac;
+  std::string management = "127.0.0.1:9000";  // management API (gRPC)
+  std::string peer_link_listen;               // A.B.C.D:port
+  std::string peer_link_peer;                 // A.B.C.D:port
+  std::uint32_t heartbeat_ms = 100;
+  std::uint32_t heartbeat_timeout_ms = 300;
+};
+
+struct SwitchConfig {
+  std::string hostname = "switch";
+  std::set<std::string> features;
+  VlanSet vlans = VlanSet::of({1});
+  std::map<std::uint16_t, std::string> vlan_names;
+  std::string stp_mode = "rapid-pvst";
+  std::uint32_t mac_aging_s = 1800;
+  std::optional<VpcDomainConfig> vpc_domain;
+  std::map<InterfaceId, InterfaceConfig> interfaces;
+  EmulatorConfig emulator;
+
+  bool feature(const std::string& name) const { return features.count(name) > 0; }
+  const InterfaceConfig* interface(InterfaceId id) const {
+    auto it = interfaces.find(id);
+    return it == interfaces.end() ? nullptr : &it->second;
+  }
+  // The port-channel carrying `vpc peer-link`, if any.
+  const InterfaceConfig* peerLink() const;
+  // The port-channel configured with `vpc <id>`.
+  const InterfaceConfig* vpcPort(std::uint32_t vpc_id) const;
+  // Member Ethernet ports of port-channel N.
+  std::vector<InterfaceId> members(std::uint32_t port_channel) const;
+};
+
+}  // namespace vpc

@@ -1,0 +1,220 @@
+#include "tests/support/sim_pair.h"
+
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+#include "switch/core/config_parser.h"
+
+#ifndef VPC_SOURCE_DIR
+#error "VPC_SOURCE_DIR must point at the repository root"
+#endif
+
+namespace vpc::sim {
+
+SwitchConfig parseOrDie(const std::string& text) {
+  auto r = parseConfig(text, "<test>");
+  if (!r.config) throw std::runtime_error("test config does not parse: " + r.error->format());
+  return *r.config;
+}
+
+SwitchConfig loadConfig(const std::string& relative_path) {
+  const std::string path = std::string(VPC_SOURCE_DIR) + "/" + relative_path;
+  std::ifstream in(path);
+  if (!in) throw std::runtime_error("cannot read " + path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  auto r = parseConfig(ss.str(), path);
+  if (!r.config) throw std::runtime_error(r.error->format());
+  return *r.config;
+}
+
+std::array<SwitchConfig, 2> defaultPairConfigs() {
+  return {loadConfig("labs/topologies/pair/leaf1.cfg"), loadConfig("labs/topologies/pair/leaf2.cfg")};
+}
+
+Pair::Pair(std::array<SwitchConfig, 2> configs, NodeOptions options)
+    : configs_(std::move(configs)), options_(options) {}
+
+Pair Pair::startConverged(std::array<SwitchConfig, 2> configs, NodeOptions options) {
+  Pair p(std::move(configs), options);
+  p.start();
+  if (!p.runUntil([&] { return p.converged(); }, Seconds(30)))
+    throw std::runtime_error("the pair did not converge within 30 s of virtual time");
+  return p;
+}
+
+void Pair::boot(int i) {
+  NodeOptions o = options_;
+  o.boot_id = (static_cast<std::uint64_t>(i + 1) << 32) | (generation_[i] + 1);
+  nodes_[i] = std::make_unique<SwitchNode>(configs_[i], o);
+  alive_[i] = true;
+  execute(i, nodes_[i]->start(now()));
+}
+
+void Pair::start() {
+  boot(0);
+  boot(1);
+}
+
+void Pair::start(int i) { boot(i); }
+
+void Pair::deliver(int target, Input input, Duration delay) {
+  queue_.push(Delivery{now() + delay, seq_++, target, generation_[target], std::move(input)});
+}
+
+std::optional<Pair::ConnEnd> Pair::otherEnd(int i, ConnId conn) const {
+  auto it = conns_.find({i, conn});
+  if (it == conns_.end()) return std::nullopt;
+  return it->second;
+}
+
+void Pair::execute(int i, const Effects& effects) {
+  const int j = 1 - i;
+  for (const auto& e : effects) {
+    if (const auto* c = std::get_if<fx::ConnectPeer>(&e)) {
+      if (!peer_link_up_) continue;  // the SYN is lost; the dialer times out
+      if (!alive_[j]) {
+        deliver(i, in::PeerTransportDown{c->conn, "connection refused"}, delay_);
+        continue;
+      }
+      const ConnId accepted = kAcceptedConnBit | next_accept_++;
+      conns_[{i, c->conn}] = ConnEnd{j, accepted};
+      conns_[{j, accepted}] = ConnEnd{i, c->conn};
+      deliver(j, in::PeerTransportUp{accepted}, delay_);
+    } else if (const auto* s = std::get_if<fx::SendPeer>(&e)) {
+      if (!peer_link_up_) continue;
+      if (auto end = otherEnd(i, s->conn)) {
+        ++delivered_;
+        deliver(end->node, in::PeerMessageReceived{end->conn, s->msg}, delay_);
+      }
+    } else if (const auto* cl = std::get_if<fx::ClosePeer>(&e)) {
+      auto end = otherEnd(i, cl->conn);
+      conns_.erase({i, cl->conn});
+      if (!end) continue;
+      conns_.erase({end->node, end->conn});
+      if (peer_link_up_) deliver(end->node, in::PeerTransportDown{end->conn, "connection closed by the peer"}, delay_);
+    } else if (const auto* k = std::get_if<fx::SendKeepalive>(&e)) {
+      if (keepalive_up_ && alive_[j]) deliver(j, in::KeepaliveReceived{k->msg}, delay_);
+    } else if (const auto* ev = std::get_if<fx::EventRecorded>(&e)) {
+      events_[i].push_back(ev->event);
+    }
+  }
+}
+
+void Pair::dropConnectionsOf(int i, bool notify_peer, const std::string& reason) {
+  for (auto it = conns_.begin(); it != conns_.end();) {
+    if (it->first.first == i) {
+      const ConnEnd end = it->second;
+      if (notify_peer) deliver(end.node, in::PeerTransportDown{end.conn, reason}, delay_);
+      conns_.erase({end.node, end.conn});
+      it = conns_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+}
+
+void Pair::shutPeerLink() {
+  for (int i = 0; i < 2; ++i) {
+    for (auto it = conns_.begin(); it != conns_.end(); ++it)
+      if (it->first.first == i) deliver(i, in::PeerTransportDown{it->first.second, "connection closed"}, delay_);
+  }
+  conns_.clear();
+}
+
+void Pair::kill(int i) {
+  alive_[i] = false;
+  ++generation_[i];
+  dropConnectionsOf(i, peer_link_up_, "connection reset by peer");
+}
+
+void Pair::restart(int i) {
+  if (alive_[i]) kill(i);
+  boot(i);
+}
+
+void Pair::stopGracefully(int i) {
+  execute(i, nodes_[i]->handle(in::ShutdownRequested{"vpcd stopped (SIGTERM)"}, now()));
+  alive_[i] = false;
+  ++generation_[i];
+  dropConnectionsOf(i, peer_link_up_, "connection reset by peer");
+}
+
+void Pair::runFor(Duration d) {
+  const TimePoint end = now() + d;
+  runUntil([] { return false; }, d);
+  if (now() < end) clock_.set(end);
+}
+
+bool Pair::runUntil(const std::function<bool()>& pred, Duration limit) {
+  const TimePoint end = now() + limit;
+  int same_instant_ticks = 0;
+  TimePoint last_tick_at{};
+  while (true) {
+    if (pred()) return true;
+    std::optional<TimePoint> next;
+    if (!queue_.empty()) next = queue_.top().at;
+    for (int i = 0; i < 2; ++i)
+      if (alive_[i]) foldDeadline(next, nodes_[i]->nextDeadline());
+    if (!next || *next > end) {
+      clock_.set(end);
+      return pred();
+    }
+    if (*next > now()) clock_.set(*next);
+    if (!queue_.empty() && queue_.top().at <= now()) {
+      Delivery d = queue_.top();
+      queue_.pop();
+      if (!alive_[d.target] || d.generation != generation_[d.target]) continue;
+      execute(d.target, nodes_[d.target]->handle(d.input, now()));
+      continue;
+    }
+    for (int i = 0; i < 2; ++i) {
+      if (!alive_[i]) continue;
+      auto dl = nodes_[i]->nextDeadline();
+      if (dl && *dl <= now()) {
+        execute(i, nodes_[i]->tick(now()));
+        if (now() == last_tick_at) {
+          if (++same_instant_ticks > 10000) throw std::runtime_error("a node does not advance its deadline");
+        } else {
+          last_tick_at = now();
+          same_instant_ticks = 0;
+        }
+      }
+    }
+  }
+}
+
+Result<LearnResult> Pair::learnMac(int i, const LearnMacCmd& cmd) {
+  Effects out;
+  auto r = nodes_[i]->learnMac(cmd, now(), out);
+  execute(i, out);
+  return r;
+}
+
+Result<LearnResult> Pair::learnArp(int i, const LearnArpCmd& cmd) {
+  Effects out;
+  auto r = nodes_[i]->learnArp(cmd, now(), out);
+  execute(i, out);
+  return r;
+}
+
+std::uint64_t Pair::clearMac(int i) {
+  Effects out;
+  auto n = nodes_[i]->clearMacDynamic(now(), out);
+  execute(i, out);
+  return n;
+}
+
+bool Pair::converged() const {
+  if (!alive_[0] || !alive_[1]) return false;
+  for (int i = 0; i < 2; ++i)
+    if (nodes_[i]->sessionState() != SessionState::Established) return false;
+  const auto a = nodes_[0]->syncView();
+  const auto b = nodes_[1]->syncView();
+  if (a.tx.pending_records || a.tx.queued_records || b.tx.pending_records || b.tx.queued_records) return false;
+  return a.logical_mac_digest == b.logical_mac_digest && a.logical_macs == b.logical_macs &&
+         a.logical_arp_digest == b.logical_arp_digest && a.logical_arps == b.logical_arps;
+}
+
+}  // namespace vpc::sim

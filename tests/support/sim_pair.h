@@ -1,0 +1,109 @@
+// A two-switch simulator in virtual time (STYLE.md §2.12): two SwitchNodes, one fake clock, and the
+// two paths between them (peer-link transport, keepalive datagrams) modelled as queues of timed
+// deliveries with a global sequence number breaking ties deterministically. No sockets, threads or
+// sleeps: runFor(10s) takes milliseconds of real time.
+//
+// Faults model what the switches would see:
+//   cutPeerLink()  - silent: every message and every close on the path is lost (no FIN reaches anyone)
+//   shutPeerLink() - clean: both ends see their connection close now
+//   cutKeepalive() - keepalive datagrams are lost
+//   kill(i)        - the process dies: its peer sees its connection reset (the kernel sends a RST)
+//   restart(i)     - a new process with the same config (a new boot id, empty tables)
+#pragma once
+
+#include <array>
+#include <functional>
+#include <map>
+#include <memory>
+#include <queue>
+#include <string>
+
+#include "peerlink/core/time.h"
+#include "switch/core/config.h"
+#include "switch/core/switch_node.h"
+#include "tests/support/fake_clock.h"
+
+namespace vpc::sim {
+
+// Parses a sample config from labs/ (tests fail loudly if it does not parse).
+SwitchConfig loadConfig(const std::string& relative_path);
+SwitchConfig parseOrDie(const std::string& text);
+// leaf1/leaf2 from labs/topologies/pair.
+std::array<SwitchConfig, 2> defaultPairConfigs();
+
+class Pair {
+ public:
+  explicit Pair(std::array<SwitchConfig, 2> configs, NodeOptions options = {});
+  static Pair startConverged(std::array<SwitchConfig, 2> configs = defaultPairConfigs(), NodeOptions options = {});
+
+  void start();            // both switches boot now
+  void start(int i);       // only switch i boots
+  void runFor(Duration d);
+  // Runs until pred() holds (checked after every step) or `limit` passes; returns whether it held.
+  bool runUntil(const std::function<bool()>& pred, Duration limit);
+
+  SwitchNode& sw(int i) { return *nodes_[i]; }
+  bool alive(int i) const { return alive_[i]; }
+  TimePoint now() const { return clock_.now(); }
+
+  void cutPeerLink() { peer_link_up_ = false; }
+  void restorePeerLink() { peer_link_up_ = true; }
+  void shutPeerLink();
+  void cutKeepalive() { keepalive_up_ = false; }
+  void restoreKeepalive() { keepalive_up_ = true; }
+  void setDelay(Duration d) { delay_ = d; }
+  void kill(int i);
+  void restart(int i);
+  void stopGracefully(int i);  // SIGTERM: Goodbye, then exit
+
+  // Management commands on switch i, executing their effects.
+  Result<LearnResult> learnMac(int i, const LearnMacCmd& cmd);
+  Result<LearnResult> learnArp(int i, const LearnArpCmd& cmd);
+  std::uint64_t clearMac(int i);
+
+  bool converged() const;  // both adjacent and established, identical logical views, nothing pending
+  const std::vector<Event>& events(int i) const { return events_[i]; }
+  std::uint64_t deliveredPeerMessages() const { return delivered_; }
+
+ private:
+  struct Delivery {
+    TimePoint at;
+    std::uint64_t seq;
+    int target;
+    std::uint64_t generation;
+    Input input;
+  };
+  struct Later {
+    bool operator()(const Delivery& a, const Delivery& b) const {
+      return a.at != b.at ? a.at > b.at : a.seq > b.seq;
+    }
+  };
+  struct ConnEnd {
+    int node;
+    ConnId conn;
+  };
+
+  void boot(int i);
+  void execute(int i, const Effects& effects);
+  void deliver(int target, Input input, Duration delay);
+  std::optional<ConnEnd> otherEnd(int i, ConnId conn) const;
+  void dropConnectionsOf(int i, bool notify_peer, const std::string& reason);
+
+  std::array<SwitchConfig, 2> configs_;
+  NodeOptions options_;
+  test::FakeClock clock_;
+  std::array<std::unique_ptr<SwitchNode>, 2> nodes_;
+  std::array<bool, 2> alive_{false, false};
+  std::array<std::uint64_t, 2> generation_{0, 0};
+  std::array<std::vector<Event>, 2> events_;
+  std::priority_queue<Delivery, std::vector<Delivery>, Later> queue_;
+  std::uint64_t seq_ = 0;
+  std::uint64_t next_accept_ = 1;
+  std::uint64_t delivered_ = 0;
+  std::map<std::pair<int, ConnId>, ConnEnd> conns_;  // both directions
+  bool peer_link_up_ = true;
+  bool keepalive_up_ = true;
+  Duration delay_ = std::chrono::microseconds(100);
+};
+
+}  // namespace vpc::sim
