@@ -1,0 +1,307 @@
+#include "peerlink/transport/grpc_peer_link.h"
+
+#include <climits>
+
+#include <boost/asio/post.hpp>
+
+#include "peerlink/transport/codec.h"
+#include "peerlink/transport/grpc_status.h"
+
+namespace vpc::transport {
+
+using v1::PeerMessage;
+
+constexpr auto kGracefulCloseWait = std::chrono::milliseconds(500);
+
+// ---------------------------------------------------------------------------------------------------
+// One connection. The write queue, flags and timer are touched on the io thread only.
+class PeerLinkTransport::Stream : public std::enable_shared_from_this<Stream> {
+ public:
+  Stream(PeerLinkTransport& t, ConnId conn) : t_(t), conn_(conn), close_timer_(t.io_) {}
+  virtual ~Stream() = default;
+
+  void enqueue(const peer::Message& msg) {
+    if (closing_ || finished_) return;
+    out_.emplace_back();
+    codec::toProto(msg, &out_.back());
+    ++t_.stats_.tx_messages;
+    t_.stats_.max_queue = std::max<std::uint64_t>(t_.stats_.max_queue, out_.size());
+    if (!writing_) writeNext();
+  }
+
+  void close() {
+    if (closing_) return;
+    closing_ = true;
+    const bool goodbye_pending = !out_.empty() && out_.back().has_goodbye();
+    if (!goodbye_pending) {
+      finishNow();
+      return;
+    }
+    // Flush the Goodbye (and what precedes it), then half-close; force it if the peer does not drain.
+    close_timer_.expires_after(kGracefulCloseWait);
+    close_timer_.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
+      if (!ec) self->finishNow();
+    });
+    if (!writing_) writeNext();
+  }
+
+  // Posted from gRPC threads.
+  void onWriteDone(bool ok) {
+    writing_ = false;
+    if (!out_.empty()) out_.pop_front();
+    if (!ok) {
+      out_.clear();
+      return;
+    }
+    writeNext();
+  }
+
+  // The stream ended from the peer's side (read failed, cancelled, finished).
+  void onEnded(const std::string& reason) {
+    if (!reported_ && !closing_) {
+      reported_ = true;
+      t_.sink_.peerClosed(conn_, reason);
+    }
+    finishNow();
+  }
+
+  void deliver(Result<peer::Message> msg) {
+    if (closing_ || finished_) return;
+    if (msg) {
+      ++t_.stats_.rx_messages;
+      t_.sink_.peerMessage(conn_, std::move(*msg));
+    } else {
+      ++t_.stats_.malformed;
+      t_.sink_.peerMalformed(conn_, msg.error().message);
+    }
+  }
+
+  std::size_t queued() const { return out_.size(); }
+  ConnId conn() const { return conn_; }
+
+ protected:
+  virtual void startWrite(const PeerMessage* msg, grpc::WriteOptions options) = 0;
+  virtual void gracefulEnd() = 0;  // after the last write of a graceful close
+  virtual void abortNow() = 0;     // cancel / finish at once
+
+  void finishNow() {
+    if (finished_) return;
+    finished_ = true;
+    close_timer_.cancel();
+    abortNow();
+  }
+
+  void writeNext() {
+    if (finished_) return;
+    if (out_.empty()) {
+      if (closing_) {
+        finished_ = true;
+        close_timer_.cancel();
+        gracefulEnd();
+      }
+      return;
+    }
+    writing_ = true;
+    grpc::WriteOptions options;
+    if (out_.size() > 1) options.set_buffer_hint();  // more follow: let gRPC coalesce
+    startWrite(&out_.front(), options);
+  }
+
+  template <class F>
+  void post(F f) {
+    boost::asio::post(t_.io_, [self = shared_from_this(), f = std::move(f)]() mutable { f(*self); });
+  }
+
+  PeerLinkTransport& t_;
+  ConnId conn_;
+  std::deque<PeerMessage> out_;
+  bool writing_ = false;
+  bool closing_ = false;
+  bool finished_ = false;
+  bool reported_ = false;
+  PeerMessage in_;  // read buffer: gRPC threads only, one read at a time
+  boost::asio::steady_timer close_timer_;
+};
+
+// ---------------------------------------------------------------------------------------------------
+class PeerLinkTransport::ServerStream final : public Stream,
+                                              public grpc::ServerBidiReactor<PeerMessage, PeerMessage> {
+ public:
+  using Stream::Stream;
+
+  void begin() {
+    StartSendInitialMetadata();
+    StartRead(&in_);
+  }
+
+  void OnReadDone(bool ok) override {
+    if (!ok) {
+      post([](Stream& s) { s.onEnded("peer-link stream closed by the peer"); });
+      return;
+    }
+    auto msg = codec::fromProto(in_);
+    post([msg = std::move(msg)](Stream& s) mutable { s.deliver(std::move(msg)); });
+    StartRead(&in_);
+  }
+  void OnWriteDone(bool ok) override {
+    post([ok](Stream& s) { s.onWriteDone(ok); });
+  }
+  void OnCancel() override {
+    post([](Stream& s) { s.onEnded("peer-link connection lost"); });
+  }
+  void OnDone() override {
+    post([](Stream& s) {
+      auto& self = static_cast<ServerStream&>(s);
+      self.t_.release(self.conn_, &self);
+    });
+  }
+
+ protected:
+  void startWrite(const PeerMessage* msg, grpc::WriteOptions options) override { StartWrite(msg, options); }
+  void gracefulEnd() override { Finish(grpc::Status::OK); }
+  void abortNow() override { Finish(grpc::Status(grpc::StatusCode::CANCELLED, "peer-link closed")); }
+};
+
+class PeerLinkTransport::ClientStream final : public Stream,
+                                              public grpc::ClientBidiReactor<PeerMessage, PeerMessage> {
+ public:
+  ClientStream(PeerLinkTransport& t, ConnId conn, const std::string& address) : Stream(t, conn) {
+    grpc::ChannelArguments args;
+    args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);  // a fresh TCP connection per dial
+    args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 100);
+    args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 100);
+    args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 1000);
+    args.SetInt(GRPC_ARG_ENABLE_RETRIES, 0);
+    channel_ = grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args);
+    stub_ = v1::PeerLink::NewStub(channel_);
+  }
+
+  void begin() {
+    stub_->async()->Session(&ctx_, this);
+    AddHold();  // writes come from the io thread, outside reactions
+    StartRead(&in_);
+    StartCall();
+  }
+
+  void OnReadDone(bool ok) override {
+    if (!ok) {
+      post([](Stream& s) { static_cast<ClientStream&>(s).readEnded(); });
+      return;
+    }
+    auto msg = codec::fromProto(in_);
+    post([msg = std::move(msg)](Stream& s) mutable { s.deliver(std::move(msg)); });
+    StartRead(&in_);
+  }
+  void OnWriteDone(bool ok) override {
+    post([ok](Stream& s) { s.onWriteDone(ok); });
+  }
+  void OnDone(const grpc::Status& status) override {
+    std::string reason = status.ok() ? "peer-link stream closed by the peer"
+                                     : "peer-link stream ended: " + describeStatus(status);
+    post([reason = std::move(reason)](Stream& s) {
+      auto& self = static_cast<ClientStream&>(s);
+      self.onEnded(reason);
+      self.t_.release(self.conn_, &self);
+    });
+  }
+
+ private:
+  void readEnded() {
+    // The status comes with OnDone, which needs our hold released; report from there.
+    releaseHold();
+  }
+  void releaseHold() {
+    if (hold_released_) return;
+    hold_released_ = true;
+    finished_ = true;  // no more writes from outside reactions
+    RemoveHold();
+  }
+
+ protected:
+  void startWrite(const PeerMessage* msg, grpc::WriteOptions options) override { StartWrite(msg, options); }
+  void gracefulEnd() override {
+    StartWritesDone();
+    releaseHold();
+    // If the peer does not finish the call, cancel it.
+    close_timer_.expires_after(kGracefulCloseWait);
+    close_timer_.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
+      if (!ec) static_cast<ClientStream&>(*self).ctx_.TryCancel();
+    });
+  }
+  void abortNow() override {
+    ctx_.TryCancel();
+    releaseHold();
+  }
+
+ private:
+  std::shared_ptr<grpc::Channel> channel_;
+  std::unique_ptr<v1::PeerLink::Stub> stub_;
+  grpc::ClientContext ctx_;
+  bool hold_released_ = false;
+};
+
+// ---------------------------------------------------------------------------------------------------
+class PeerLinkTransport::Service final : public v1::PeerLink::CallbackService {
+ public:
+  explicit Service(PeerLinkTransport& t) : t_(t) {}
+
+  grpc::ServerBidiReactor<PeerMessage, PeerMessage>* Session(grpc::CallbackServerContext*) override {
+    const ConnId conn = kAcceptedConnBit | t_.next_accept_.fetch_add(1);
+    auto stream = std::make_shared<ServerStream>(t_, conn);
+    // Adopt before the first read can post anything, so the core hears of the connection first.
+    boost::asio::post(t_.io_, [&t = t_, conn, stream] {
+      t.adopt(conn, stream);
+      t.sink_.peerAccepted(conn);
+    });
+    stream->begin();
+    return stream.get();
+  }
+
+ private:
+  PeerLinkTransport& t_;
+};
+
+// ---------------------------------------------------------------------------------------------------
+PeerLinkTransport::PeerLinkTransport(boost::asio::io_context& io, Sink& sink)
+    : io_(io), sink_(sink), service_(std::make_unique<Service>(*this)) {}
+
+PeerLinkTransport::~PeerLinkTransport() = default;
+
+grpc::Service* PeerLinkTransport::service() { return service_.get(); }
+
+void PeerLinkTransport::adopt(ConnId conn, std::shared_ptr<Stream> stream) { streams_[conn] = std::move(stream); }
+
+void PeerLinkTransport::release(ConnId conn, const Stream* stream) {
+  auto it = streams_.find(conn);
+  if (it != streams_.end() && it->second.get() == stream) streams_.erase(it);
+}
+
+void PeerLinkTransport::dial(ConnId conn, const std::string& address) {
+  auto stream = std::make_shared<ClientStream>(*this, conn, address);
+  streams_[conn] = stream;
+  stream->begin();
+}
+
+void PeerLinkTransport::send(ConnId conn, const peer::Message& msg) {
+  auto it = streams_.find(conn);
+  if (it != streams_.end()) it->second->enqueue(msg);
+}
+
+void PeerLinkTransport::close(ConnId conn, const std::string& reason) {
+  (void)reason;
+  auto it = streams_.find(conn);
+  if (it != streams_.end()) it->second->close();
+}
+
+void PeerLinkTransport::closeAll(const std::string& reason) {
+  std::vector<ConnId> ids;
+  for (const auto& [id, s] : streams_) ids.push_back(id);
+  for (auto id : ids) close(id, reason);
+}
+
+std::size_t PeerLinkTransport::queued(ConnId conn) const {
+  auto it = streams_.find(conn);
+  return it == streams_.end() ? 0 : it->second->queued();
+}
+
+}  // namespace vpc::transport

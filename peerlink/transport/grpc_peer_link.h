@@ -1,0 +1,90 @@
+// The peer-link over gRPC: one bidirectional stream (PeerLink.Session) per connection, dialed by the
+// lower-MAC switch and accepted by the other. This adapter only moves messages: it encodes what the core
+// sends, decodes (and validates) what arrives, and reports connections coming and going. It decides
+// nothing.
+//
+// Threading: gRPC runs reactor callbacks on its own threads. They decode there (so the core thread does
+// not) and post the result to the io_context; everything else - writes, finishing, closing, the stream
+// table - happens on the io_context thread, which is the only thread that calls the Sink. Writes go one
+// at a time per stream (gRPC allows one outstanding write); a queue holds the rest, and every write but
+// the last of a burst carries the buffer hint so gRPC coalesces them (TOOLCHAIN.md: ~3x the message
+// rate).
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <string>
+#include <unordered_map>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <grpcpp/grpcpp.h>
+
+#include "peerlink/core/effects.h"
+#include "peerlink/core/messages.h"
+#include "vpc/v1/peer.grpc.pb.h"
+
+namespace vpc::transport {
+
+class PeerLinkTransport {
+ public:
+  // Called on the io_context thread only.
+  class Sink {
+   public:
+    virtual ~Sink() = default;
+    virtual void peerAccepted(ConnId conn) = 0;
+    virtual void peerMessage(ConnId conn, peer::Message msg) = 0;
+    virtual void peerMalformed(ConnId conn, std::string error) = 0;
+    virtual void peerClosed(ConnId conn, std::string reason) = 0;
+  };
+
+  struct Stats {
+    std::uint64_t tx_messages = 0;
+    std::uint64_t rx_messages = 0;
+    std::uint64_t malformed = 0;
+    std::uint64_t max_queue = 0;
+  };
+
+  PeerLinkTransport(boost::asio::io_context& io, Sink& sink);
+  ~PeerLinkTransport();
+  PeerLinkTransport(const PeerLinkTransport&) = delete;
+  PeerLinkTransport& operator=(const PeerLinkTransport&) = delete;
+
+  // The service to register on the peer-link gRPC server (accepts connections).
+  grpc::Service* service();
+
+  // io_context thread only:
+  void dial(ConnId conn, const std::string& address);
+  void send(ConnId conn, const peer::Message& msg);
+  // Closes a connection. If a Goodbye is queued it is flushed first (bounded wait), so the peer learns
+  // why; otherwise the stream is cancelled at once.
+  void close(ConnId conn, const std::string& reason);
+  void closeAll(const std::string& reason);
+  bool idle() const { return streams_.empty(); }
+  std::size_t queued(ConnId conn) const;
+  const Stats& stats() const { return stats_; }
+
+  class Stream;  // one connection (server or client side); defined in the .cc
+
+ private:
+  class Service;
+  class ServerStream;
+  class ClientStream;
+  friend class Service;
+  friend class ServerStream;
+  friend class ClientStream;
+
+  void adopt(ConnId conn, std::shared_ptr<Stream> stream);
+  void release(ConnId conn, const Stream* stream);
+
+  boost::asio::io_context& io_;
+  Sink& sink_;
+  std::unique_ptr<Service> service_;
+  std::unordered_map<ConnId, std::shared_ptr<Stream>> streams_;  // io thread only
+  std::atomic<std::uint64_t> next_accept_{1};                     // gRPC threads
+  Stats stats_;
+};
+
+}  // namespace vpc::transport

@@ -1,0 +1,74 @@
+#include "peerlink/transport/udp_keepalive.h"
+
+#include <memory>
+
+#include <boost/asio/buffer.hpp>
+
+#include "peerlink/transport/codec.h"
+
+namespace vpc::transport {
+
+namespace asio = boost::asio;
+using asio::ip::udp;
+
+UdpKeepalive::UdpKeepalive(asio::io_context& io, Sink& sink) : socket_(io), sink_(sink) {}
+
+Status UdpKeepalive::open(const std::string& source, std::uint16_t port, const std::string& destination,
+                          std::uint16_t dest_port) {
+  boost::system::error_code ec;
+  const auto src = asio::ip::make_address_v4(source, ec);
+  if (ec) return invalidArgument("peer-keepalive source '" + source + "' is not an IPv4 address");
+  const auto dst = asio::ip::make_address_v4(destination, ec);
+  if (ec) return invalidArgument("peer-keepalive destination '" + destination + "' is not an IPv4 address");
+  destination_ = udp::endpoint(dst, dest_port);
+  socket_.open(udp::v4(), ec);
+  if (!ec) socket_.bind(udp::endpoint(src, port), ec);
+  if (ec)
+    return Error{ErrorCode::Unavailable, "cannot bind the peer-keepalive socket to " + source + ":" +
+                                             std::to_string(port) + ": " + ec.message()};
+  receiveNext();
+  return Status::ok();
+}
+
+std::uint16_t UdpKeepalive::localPort() const {
+  boost::system::error_code ec;
+  auto ep = socket_.local_endpoint(ec);
+  return ec ? 0 : ep.port();
+}
+
+void UdpKeepalive::close() {
+  boost::system::error_code ec;
+  socket_.close(ec);
+}
+
+void UdpKeepalive::send(const KeepaliveMsg& msg) {
+  if (!socket_.is_open()) return;
+  auto payload = std::make_shared<std::string>(codec::encodeKeepalive(msg));
+  socket_.async_send_to(asio::buffer(*payload), destination_,
+                        [this, payload](const boost::system::error_code& ec, std::size_t) {
+                          if (ec == asio::error::operation_aborted) return;
+                          if (ec) ++stats_.send_errors;
+                          else ++stats_.tx;
+                          sink_.keepaliveSent(!ec, ec ? ec.message() : std::string());
+                        });
+}
+
+void UdpKeepalive::receiveNext() {
+  socket_.async_receive_from(asio::buffer(rx_), from_, [this](const boost::system::error_code& ec, std::size_t n) {
+    if (ec == asio::error::operation_aborted || !socket_.is_open()) return;
+    if (!ec) {
+      if (from_.address() != destination_.address()) {
+        ++stats_.foreign;  // not our peer: ignore (another lab on the same host, a stray sender)
+      } else if (auto msg = codec::decodeKeepalive(rx_.data(), n)) {
+        ++stats_.rx;
+        sink_.keepaliveReceived(*msg);
+      } else {
+        ++stats_.malformed;
+        sink_.keepaliveMalformed(msg.error().message);
+      }
+    }
+    receiveNext();
+  });
+}
+
+}  // namespace vpc::transport

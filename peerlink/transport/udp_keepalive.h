@@ -1,0 +1,52 @@
+// The peer-keepalive socket: UDP, bound to the configured source address and port, sending to the
+// configured destination. Decodes and validates datagrams; only datagrams from the destination address
+// count (anything else is counted and dropped). Lives on the io_context; calls the Sink on its thread.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/udp.hpp>
+
+#include "peerlink/core/messages.h"
+#include "peerlink/core/result.h"
+
+namespace vpc::transport {
+
+class UdpKeepalive {
+ public:
+  class Sink {
+   public:
+    virtual ~Sink() = default;
+    virtual void keepaliveReceived(const KeepaliveMsg& msg) = 0;
+    virtual void keepaliveMalformed(const std::string& error) = 0;
+    virtual void keepaliveSent(bool ok, const std::string& error) = 0;
+  };
+
+  struct Stats {
+    std::uint64_t rx = 0, tx = 0, malformed = 0, foreign = 0, send_errors = 0;
+  };
+
+  UdpKeepalive(boost::asio::io_context& io, Sink& sink);
+
+  // Binds source:port and remembers the destination. Port 0 binds an ephemeral port.
+  Status open(const std::string& source, std::uint16_t port, const std::string& destination, std::uint16_t dest_port);
+  void send(const KeepaliveMsg& msg);
+  void close();
+  std::uint16_t localPort() const;
+  const Stats& stats() const { return stats_; }
+
+ private:
+  void receiveNext();
+
+  boost::asio::ip::udp::socket socket_;
+  boost::asio::ip::udp::endpoint destination_;
+  boost::asio::ip::udp::endpoint from_;
+  std::array<char, 2048> rx_{};
+  Sink& sink_;
+  Stats stats_;
+};
+
+}  // namespace vpc::transport

@@ -1,0 +1,48 @@
+#include "switch/cli/commands.h"
+
+#include <stdexcept>
+
+namespace vpc::cli {
+
+namespace {
+grammar::Grammar build() {
+  grammar::Grammar g;
+  struct Spec {
+    Command id;
+    const char* spec;
+    const char* help;
+  };
+  const Spec specs[] = {
+      {kShowVpc, "show vpc", "vPC status"},
+      {kShowVpcBrief, "show vpc brief", "vPC status (same as show vpc)"},
+      {kShowVpcRole, "show vpc role", "vPC role status"},
+      {kShowVpcPeerKeepalive, "show vpc peer-keepalive", "peer-keepalive status"},
+      {kShowVpcSync, "show vpc sync", "MAC/ARP sync over the peer-link (emulator)"},
+      {kShowMac,
+       "show mac address-table { vlan <vlan:1-4094> | address <address:mac> | interface <interface:interface> | "
+       "dynamic | static | count }*",
+       "MAC address table"},
+      {kShowIpArp, "show ip arp [ vlan <vlan:1-4094> ]", "ARP table"},
+      {kShowVersion, "show version", "emulator version and uptime"},
+      {kEvents, "events { --follow | follow | last <last:1-1000000> }*", "state-change events as NDJSON"},
+      {kLearnMac,
+       "learn mac <mac:mac> [ count <count:1-1000000> ] vlan <vlan:1-4094> interface <interface:interface> [ static ]",
+       "learn MACs as if frames arrived on an interface (emulator)"},
+      {kLearnArp, "learn arp <ip:ipv4> [ count <count:1-1000000> ] mac <mac:mac> vlan <vlan:1-4094>",
+       "learn ARP entries on an SVI (emulator)"},
+      {kClearMac, "clear mac address-table dynamic", "remove dynamic MACs this switch learned"},
+      {kClearArp, "clear ip arp", "remove ARP entries this switch learned"},
+  };
+  for (const auto& s : specs) {
+    if (auto err = g.add(s.id, s.spec, s.help)) throw std::logic_error("exec grammar: " + *err);
+  }
+  return g;
+}
+}  // namespace
+
+const grammar::Grammar& execGrammar() {
+  static const grammar::Grammar g = build();
+  return g;
+}
+
+}  // namespace vpc::cli

@@ -1,0 +1,243 @@
+// vpcctl: the operator CLI of an emulated switch.
+//   vpcctl -s ADDRESS[:PORT] [--json] <command words>       e.g. vpcctl -s 127.0.1.1 sh vpc br
+// Commands take NX-OS abbreviations; `--json` (or a trailing `| json`) prints the reply's JSON twin.
+// Exit codes: 0 ok, 1 the switch refused the command, 2 usage error, 3 switch unreachable.
+#include <chrono>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+#include <grpcpp/grpcpp.h>
+
+#include "peerlink/core/values.h"
+#include "peerlink/transport/grpc_status.h"
+#include "switch/cli/commands.h"
+#include "switch/cli/render.h"
+#include "vpc/v1/mgmt.grpc.pb.h"
+
+namespace {
+
+using namespace vpc;
+
+constexpr int kExitRefused = 1;
+constexpr int kExitUsage = 2;
+constexpr int kExitUnreachable = 3;
+
+// ADDRESS[:PORT] with the default management port 9000. Lab node names come with `vpclab deploy`.
+std::optional<std::string> resolve(const std::string& target, std::string& error) {
+  const auto colon = target.rfind(':');
+  const std::string host = colon == std::string::npos ? target : target.substr(0, colon);
+  const std::string port = colon == std::string::npos ? "9000" : target.substr(colon + 1);
+  if (Ipv4::parse(host) && parseUint(port) && *parseUint(port) > 0 && *parseUint(port) <= 65535)
+    return host + ":" + port;
+  if (host == "localhost") return "127.0.0.1:" + port;
+  error = "unknown switch '" + target + "': give ADDRESS[:PORT] (e.g. 127.0.1.1 or 127.0.1.1:9000)";
+  return std::nullopt;
+}
+
+struct Client {
+  std::unique_ptr<v1::Management::Stub> stub;
+  std::string address;
+  int timeout_s = 30;
+
+  std::unique_ptr<grpc::ClientContext> context() const {
+    auto ctx = std::make_unique<grpc::ClientContext>();
+    ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(timeout_s));
+    return ctx;
+  }
+};
+
+int reportRpcError(const grpc::Status& s, const Client& c) {
+  if (s.error_code() == grpc::StatusCode::UNAVAILABLE || s.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED) {
+    std::cerr << "vpcctl: cannot reach the switch at " << c.address << ": " << transport::describeStatus(s) << "\n";
+    return kExitUnreachable;
+  }
+  std::cerr << "% " << s.error_message() << "\n";
+  return kExitRefused;
+}
+
+template <class Reply, class Call, class Render>
+int show(const Client& c, bool json, Call call, Render render) {
+  Reply reply;
+  auto ctx = c.context();
+  const auto status = call(ctx.get(), &reply);
+  if (!status.ok()) return reportRpcError(status, c);
+  std::cout << (json ? cli::toJson(reply) : render(reply));
+  return 0;
+}
+
+void printSyntaxError(const std::string& line, const grammar::MatchError& e) {
+  std::cerr << line << "\n" << std::string(e.column > 0 ? e.column - 1 : 0, ' ') << "^\n";
+  switch (e.kind) {
+    case grammar::MatchError::Kind::Ambiguous: std::cerr << "% Ambiguous command at '^' marker.\n"; break;
+    case grammar::MatchError::Kind::Incomplete: std::cerr << "% Incomplete command at '^' marker.\n"; break;
+    case grammar::MatchError::Kind::BadValue: std::cerr << "% Invalid value at '^' marker: " << e.message << "\n"; break;
+    default: std::cerr << "% Invalid command at '^' marker.\n";
+  }
+}
+
+int run(const Client& c, const grammar::Match& m, bool json) {
+  using namespace vpc::cli;
+  auto* stub = c.stub.get();
+  switch (m.command) {
+    case kShowVpc:
+    case kShowVpcBrief:
+      return show<v1::ShowVpcReply>(
+          c, json, [&](grpc::ClientContext* ctx, v1::ShowVpcReply* r) { return stub->ShowVpc(ctx, {}, r); },
+          renderShowVpc);
+    case kShowVpcRole:
+      return show<v1::ShowVpcRoleReply>(
+          c, json, [&](grpc::ClientContext* ctx, v1::ShowVpcRoleReply* r) { return stub->ShowVpcRole(ctx, {}, r); },
+          renderShowVpcRole);
+    case kShowVpcPeerKeepalive:
+      return show<v1::ShowVpcPeerKeepaliveReply>(
+          c, json,
+          [&](grpc::ClientContext* ctx, v1::ShowVpcPeerKeepaliveReply* r) {
+            return stub->ShowVpcPeerKeepalive(ctx, {}, r);
+          },
+          renderShowVpcPeerKeepalive);
+    case kShowVpcSync:
+      return show<v1::ShowVpcSyncReply>(
+          c, json, [&](grpc::ClientContext* ctx, v1::ShowVpcSyncReply* r) { return stub->ShowVpcSync(ctx, {}, r); },
+          renderShowVpcSync);
+    case kShowVersion:
+      return show<v1::InfoReply>(
+          c, json, [&](grpc::ClientContext* ctx, v1::InfoReply* r) { return stub->GetInfo(ctx, {}, r); },
+          renderShowVersion);
+    case kShowMac: {
+      v1::ShowMacRequest req;
+      if (m.has("vlan")) req.set_vlan(static_cast<std::uint32_t>(m.number("vlan")));
+      if (m.has("address")) req.set_address(m.text("address"));
+      if (m.has("interface")) req.set_interface(m.text("interface"));
+      if (m.has("dynamic")) req.set_type("dynamic");
+      if (m.has("static")) req.set_type("static");
+      const bool count = m.has("count");
+      req.set_count_only(count);
+      return show<v1::ShowMacReply>(
+          c, json,
+          [&](grpc::ClientContext* ctx, v1::ShowMacReply* r) { return stub->ShowMacAddressTable(ctx, req, r); },
+          [count](const v1::ShowMacReply& r) { return renderShowMac(r, count); });
+    }
+    case kShowIpArp: {
+      v1::ShowArpRequest req;
+      if (m.has("vlan")) req.set_vlan(static_cast<std::uint32_t>(m.number("vlan")));
+      return show<v1::ShowArpReply>(
+          c, json, [&](grpc::ClientContext* ctx, v1::ShowArpReply* r) { return stub->ShowIpArp(ctx, req, r); },
+          renderShowIpArp);
+    }
+    case kEvents: {
+      v1::EventsRequest req;
+      req.set_follow(m.has("--follow") || m.has("follow"));
+      if (m.has("last")) req.set_last(static_cast<std::uint32_t>(m.number("last")));
+      grpc::ClientContext ctx;  // no deadline: --follow runs until interrupted
+      auto reader = stub->Events(&ctx, req);
+      v1::Event ev;
+      while (reader->Read(&ev)) std::cout << toJson(ev, false) << std::endl;
+      const auto status = reader->Finish();
+      return status.ok() ? 0 : reportRpcError(status, c);
+    }
+    case kLearnMac: {
+      v1::LearnMacRequest req;
+      req.set_mac(m.text("mac"));
+      req.set_count(static_cast<std::uint32_t>(m.numberOr("count").value_or(1)));
+      req.set_vlan(static_cast<std::uint32_t>(m.number("vlan")));
+      req.set_interface(m.text("interface"));
+      req.set_is_static(m.has("static"));
+      return show<v1::LearnReply>(
+          c, json, [&](grpc::ClientContext* ctx, v1::LearnReply* r) { return stub->LearnMac(ctx, req, r); },
+          [](const v1::LearnReply& r) {
+            return "learned " + std::to_string(r.changed() + r.unchanged()) + " MAC(s): " + std::to_string(r.changed()) +
+                   " new or moved, " + std::to_string(r.unchanged()) + " refreshed\n";
+          });
+    }
+    case kLearnArp: {
+      v1::LearnArpRequest req;
+      req.set_ip(m.text("ip"));
+      req.set_count(static_cast<std::uint32_t>(m.numberOr("count").value_or(1)));
+      req.set_mac(m.text("mac"));
+      req.set_vlan(static_cast<std::uint32_t>(m.number("vlan")));
+      return show<v1::LearnReply>(
+          c, json, [&](grpc::ClientContext* ctx, v1::LearnReply* r) { return stub->LearnArp(ctx, req, r); },
+          [](const v1::LearnReply& r) {
+            return "learned " + std::to_string(r.changed() + r.unchanged()) + " ARP entr" +
+                   (r.changed() + r.unchanged() == 1 ? "y" : "ies") + ": " + std::to_string(r.changed()) +
+                   " new or changed, " + std::to_string(r.unchanged()) + " refreshed\n";
+          });
+    }
+    case kClearMac:
+      return show<v1::ClearReply>(
+          c, json,
+          [&](grpc::ClientContext* ctx, v1::ClearReply* r) { return stub->ClearMacAddressTable(ctx, {}, r); },
+          [](const v1::ClearReply&) { return std::string(); });
+    case kClearArp:
+      return show<v1::ClearReply>(
+          c, json, [&](grpc::ClientContext* ctx, v1::ClearReply* r) { return stub->ClearIpArp(ctx, {}, r); },
+          [](const v1::ClearReply&) { return std::string(); });
+  }
+  std::cerr << "vpcctl: command not implemented\n";
+  return kExitUsage;
+}
+
+std::string commandList() {
+  return "commands (NX-OS abbreviations work, e.g. 'sh vpc br'):\n"
+         "  show vpc [brief] | show vpc role | show vpc peer-keepalive | show vpc sync\n"
+         "  show mac address-table [vlan V] [address M] [interface I] [dynamic|static] [count]\n"
+         "  show ip arp [vlan V] | show version\n"
+         "  events [--follow] [last N]\n"
+         "  learn mac MAC [count N] vlan V interface IF [static]\n"
+         "  learn arp IP [count N] mac MAC vlan V\n"
+         "  clear mac address-table dynamic | clear ip arp\n";
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"vpcctl - NX-OS style CLI for an emulated vPC switch\n\n" + commandList()};
+  std::string target;
+  bool json = false;
+  int timeout_s = 30;
+  std::vector<std::string> words;
+  app.add_option("-s,--switch", target, "switch management address ADDRESS[:PORT] (default port 9000)")->required();
+  app.add_flag("--json", json, "print the JSON twin of the reply");
+  app.add_option("--timeout", timeout_s, "seconds to wait for the switch")->check(CLI::Range(1, 3600));
+  app.add_option("command", words, "command words")->expected(0, -1);
+  app.prefix_command();  // everything after the first command word is the command, even "--follow"
+  CLI11_PARSE(app, argc, argv);
+  for (const auto& w : app.remaining()) words.push_back(w);
+
+  // NX-OS style "| json" and a trailing --json are accepted too.
+  std::vector<std::string> cmd;
+  for (std::size_t i = 0; i < words.size(); ++i) {
+    if (words[i] == "--json") json = true;
+    else if (words[i] == "|" && i + 1 < words.size() && words[i + 1] == "json") {
+      json = true;
+      ++i;
+    } else cmd.push_back(words[i]);
+  }
+  if (cmd.empty()) {
+    std::cerr << "vpcctl: give a command\n" << commandList();
+    return kExitUsage;
+  }
+  std::string line;
+  for (const auto& w : cmd) line += (line.empty() ? "" : " ") + w;
+  auto matched = cli::execGrammar().match(line);
+  if (auto* err = std::get_if<grammar::MatchError>(&matched)) {
+    printSyntaxError(line, *err);
+    return kExitUsage;
+  }
+
+  std::string error;
+  auto address = resolve(target, error);
+  if (!address) {
+    std::cerr << "vpcctl: " << error << "\n";
+    return kExitUsage;
+  }
+  grpc::ChannelArguments args;
+  args.SetMaxReceiveMessageSize(-1);  // a big MAC table is one reply
+  Client client;
+  client.address = *address;
+  client.timeout_s = timeout_s;
+  client.stub = v1::Management::NewStub(grpc::CreateCustomChannel(*address, grpc::InsecureChannelCredentials(), args));
+  return run(client, std::get<grammar::Match>(matched), json);
+}

@@ -1,0 +1,225 @@
+#include "switch/daemon/daemon.h"
+
+#include <unistd.h>
+
+#include <random>
+
+#include <boost/asio/post.hpp>
+
+#include "switch/daemon/log.h"
+#include "switch/daemon/mgmt_codec.h"
+#include "switch/daemon/mgmt_service.h"
+
+namespace vpc::daemon {
+
+namespace {
+
+template <class... Ts>
+struct Overloaded : Ts... {
+  using Ts::operator()...;
+};
+
+constexpr auto kShutdownFlushWait = std::chrono::milliseconds(600);
+
+std::uint64_t randomBootId() {
+  std::random_device rd;
+  std::uint64_t id = 0;
+  while (id == 0) id = (static_cast<std::uint64_t>(rd()) << 32) ^ rd();
+  return id;
+}
+
+std::string hostOf(const std::string& addr) { return addr.substr(0, addr.rfind(':')); }
+
+// Builds and starts a gRPC server on `address`; reports the bound address (port 0 picks one).
+std::unique_ptr<grpc::Server> startServer(const std::string& address, std::vector<grpc::Service*> services,
+                                          std::string& bound, std::string& error) {
+  grpc::ServerBuilder builder;
+  int port = 0;
+  builder.AddListeningPort(address, grpc::InsecureServerCredentials(), &port);
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);  // a second switch on the same address must fail
+  for (auto* s : services) builder.RegisterService(s);
+  auto server = builder.BuildAndStart();
+  if (!server || port == 0) {
+    error = "cannot listen on " + address + " (address in use, or not an address of this host)";
+    return nullptr;
+  }
+  bound = hostOf(address) + ":" + std::to_string(port);
+  return server;
+}
+
+}  // namespace
+
+Daemon::Daemon(boost::asio::io_context& io, SwitchConfig config, DaemonOptions options)
+    : io_(io),
+      config_(std::move(config)),
+      options_(std::move(options)),
+      clock_(WallClock::now()),
+      boot_id_(randomBootId()),
+      timer_(io),
+      peer_link_(io, *this),
+      keepalive_(io, *this),
+      shutdown_timer_(io) {
+  NodeOptions no;
+  no.boot_id = boot_id_;
+  no.time_scale = options_.time_scale;
+  node_ = std::make_unique<SwitchNode>(config_, no);
+  mgmt_service_ = std::make_unique<ManagementService>(*this);
+}
+
+Daemon::~Daemon() {
+  if (server_stopper_.joinable()) server_stopper_.join();
+}
+
+Status Daemon::start() {
+  auto log = logger("vpcd");
+  std::string error;
+  if (config_.vpc_domain && config_.vpc_domain->keepalive) {
+    const auto& k = *config_.vpc_domain->keepalive;
+    const std::string source = k.source ? k.source->str() : hostOf(config_.emulator.management);
+    VPC_RETURN_IF_ERROR(keepalive_.open(source, static_cast<std::uint16_t>(k.udp_port), k.destination.str(),
+                                        static_cast<std::uint16_t>(k.udp_port)));
+    keepalive_address_ = source + ":" + std::to_string(keepalive_.localPort());
+  }
+  if (!config_.emulator.peer_link_listen.empty()) {
+    peer_server_ = startServer(config_.emulator.peer_link_listen, {peer_link_.service()}, peer_address_, error);
+    if (!peer_server_) return Error{ErrorCode::Unavailable, "peer-link: " + error};
+  }
+  mgmt_server_ = startServer(config_.emulator.management, {mgmt_service_.get()}, mgmt_address_, error);
+  if (!mgmt_server_) return Error{ErrorCode::Unavailable, "management: " + error};
+  log->info("{} up: management {}, peer-link {} -> {}, keepalive {} -> {}", config_.hostname, mgmt_address_,
+            peer_address_.empty() ? "-" : peer_address_,
+            config_.emulator.peer_link_peer.empty() ? "-" : config_.emulator.peer_link_peer,
+            keepalive_address_.empty() ? "-" : keepalive_address_,
+            config_.vpc_domain && config_.vpc_domain->keepalive
+                ? config_.vpc_domain->keepalive->destination.str() + ":" +
+                      std::to_string(config_.vpc_domain->keepalive->udp_port)
+                : "-");
+  execute(node_->start(now()));
+  rearm();
+  return Status::ok();
+}
+
+v1::InfoReply Daemon::info() const {
+  v1::InfoReply r;
+  r.set_hostname(config_.hostname);
+  r.set_version(VPCLAB_VERSION);
+  r.set_boot_id(boot_id_);
+  r.set_uptime_s(toSeconds(Clock::now() - clock_.start()));
+  r.set_time_scale(options_.time_scale);
+  r.set_management_address(mgmt_address_);
+  r.set_peer_link_address(peer_address_);
+  r.set_keepalive_address(keepalive_address_);
+  r.set_pid(static_cast<std::uint32_t>(::getpid()));
+  return r;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Inputs
+
+void Daemon::deliver(const Input& input) {
+  if (shutting_down_ && !std::holds_alternative<in::ShutdownRequested>(input)) return;
+  execute(node_->handle(input, now()));
+  rearm();
+}
+
+void Daemon::peerAccepted(ConnId conn) { deliver(in::PeerTransportUp{conn}); }
+void Daemon::peerMessage(ConnId conn, peer::Message msg) { deliver(in::PeerMessageReceived{conn, std::move(msg)}); }
+void Daemon::peerMalformed(ConnId conn, std::string error) {
+  logger("peerlink")->warn("malformed message on connection {:#x}: {}", conn, error);
+  deliver(in::PeerMessageMalformed{conn, std::move(error)});
+}
+void Daemon::peerClosed(ConnId conn, std::string reason) { deliver(in::PeerTransportDown{conn, std::move(reason)}); }
+
+void Daemon::keepaliveReceived(const KeepaliveMsg& msg) { deliver(in::KeepaliveReceived{msg}); }
+void Daemon::keepaliveMalformed(const std::string& error) {
+  logger("keepalive")->warn("bad datagram: {}", error);
+  deliver(in::KeepaliveMalformed{error});
+}
+void Daemon::keepaliveSent(bool ok, const std::string& error) {
+  if (!ok && keepalive_send_errors_logged_++ < 5) logger("keepalive")->warn("send failed: {}", error);
+  deliver(in::KeepaliveSendResult{ok});
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Effects and the one timer
+
+void Daemon::execute(const Effects& effects) {
+  for (const auto& e : effects) {
+    std::visit(Overloaded{
+                   [&](const fx::SendKeepalive& k) { keepalive_.send(k.msg); },
+                   [&](const fx::SendPeer& s) { peer_link_.send(s.conn, s.msg); },
+                   [&](const fx::ConnectPeer& c) { peer_link_.dial(c.conn, config_.emulator.peer_link_peer); },
+                   [&](const fx::ClosePeer& c) { peer_link_.close(c.conn, c.reason); },
+                   [&](const fx::EventRecorded& r) {
+                     const auto& ev = r.event;
+                     logger("events")->info("{}: {} -> {} reason=\"{}\"", ev.subject, ev.from.empty() ? "-" : ev.from,
+                                            ev.to, joinReasons(ev.reasons));
+                     if (subscribers_.empty()) return;
+                     v1::Event proto;
+                     toProto(ev, config_.hostname, clock_, &proto);
+                     for (auto* s : std::set<EventSubscriber*>(subscribers_)) s->onEvent(proto);
+                   },
+               },
+               e);
+  }
+}
+
+void Daemon::rearm() {
+  if (shutting_down_) return;
+  const auto deadline = node_->nextDeadline();
+  if (deadline == armed_) return;
+  armed_ = deadline;
+  if (!deadline) {
+    timer_.cancel();
+    return;
+  }
+  timer_.expires_at(*deadline);
+  timer_.async_wait([this](const boost::system::error_code& ec) { onTimer(ec); });
+}
+
+void Daemon::onTimer(const boost::system::error_code& ec) {
+  if (ec || shutting_down_) return;  // superseded by a re-arm, or stopping
+  armed_.reset();
+  execute(node_->tick(now()));
+  rearm();
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Shutdown: Goodbye on the peer-link, flush it (bounded), stop the servers, stop the loop.
+
+void Daemon::shutdown(const std::string& reason) {
+  if (shutting_down_) return;
+  logger("vpcd")->info("shutting down: {}", reason);
+  deliver(in::ShutdownRequested{reason});
+  shutting_down_ = true;
+  timer_.cancel();
+  keepalive_.close();
+  for (auto* s : std::set<EventSubscriber*>(subscribers_)) s->onShutdown();
+  shutdown_deadline_ = now() + kShutdownFlushWait;
+  std::function<void()> poll;
+  auto wait_idle = std::make_shared<std::function<void()>>();
+  *wait_idle = [this, wait_idle] {
+    if (peer_link_.idle() || now() >= shutdown_deadline_) {
+      finishShutdown();
+      return;
+    }
+    shutdown_timer_.expires_after(std::chrono::milliseconds(5));
+    shutdown_timer_.async_wait([wait_idle](const boost::system::error_code& ec) {
+      if (!ec) (*wait_idle)();
+    });
+  };
+  (*wait_idle)();
+}
+
+void Daemon::finishShutdown() {
+  // grpc::Server::Shutdown waits for every call to finish, and calls finish on this loop: so the loop
+  // keeps running while another thread waits, then that thread stops the loop.
+  server_stopper_ = std::thread([this] {
+    const auto deadline = std::chrono::system_clock::now() + std::chrono::milliseconds(300);
+    if (mgmt_server_) mgmt_server_->Shutdown(deadline);
+    if (peer_server_) peer_server_->Shutdown(deadline);
+    boost::asio::post(io_, [this] { io_.stop(); });
+  });
+}
+
+}  // namespace vpc::daemon

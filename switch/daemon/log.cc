@@ -1,0 +1,34 @@
+#include "switch/daemon/log.h"
+
+#include <spdlog/sinks/basic_file_sink.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
+
+namespace vpc::daemon {
+
+namespace {
+spdlog::sink_ptr g_sink;
+std::string g_host = "vpcd";
+spdlog::level::level_enum g_level = spdlog::level::info;
+}  // namespace
+
+void initLogging(const std::string& hostname, const std::string& level, const std::string& file) {
+  g_host = hostname;
+  g_level = spdlog::level::from_str(level);
+  if (file.empty()) g_sink = std::make_shared<spdlog::sinks::stderr_color_sink_mt>();
+  else g_sink = std::make_shared<spdlog::sinks::basic_file_sink_mt>(file, false);
+  g_sink->set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %^%-5l%$ %v");
+  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %^%-5l%$ %v", spdlog::pattern_time_type::utc);
+}
+
+std::shared_ptr<spdlog::logger> logger(const std::string& component) {
+  const std::string name = g_host + " " + component;
+  if (auto l = spdlog::get(name)) return l;
+  if (!g_sink) g_sink = std::make_shared<spdlog::sinks::stderr_color_sink_mt>();
+  auto l = std::make_shared<spdlog::logger>(name, g_sink);
+  l->set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %^%-5l%$ [%n] %v", spdlog::pattern_time_type::utc);
+  l->set_level(g_level);
+  spdlog::register_logger(l);
+  return l;
+}
+
+}  // namespace vpc::daemon

@@ -1,0 +1,280 @@
+#include "switch/daemon/mgmt_service.h"
+
+#include <deque>
+
+#include <boost/asio/post.hpp>
+
+#include "switch/daemon/mgmt_codec.h"
+#include "switch/daemon/status_codec.h"
+
+namespace vpc::daemon {
+
+namespace {
+constexpr std::uint32_t kMaxLearnCount = 1000000;
+constexpr std::size_t kMaxQueuedEvents = 100000;
+
+grpc::Status invalid(const std::string& message) { return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, message); }
+}  // namespace
+
+template <class Fn>
+grpc::ServerUnaryReactor* ManagementService::onLoop(grpc::CallbackServerContext* ctx, Fn fn) {
+  auto* reactor = ctx->DefaultReactor();
+  boost::asio::post(daemon_.io(), [this, reactor, fn = std::move(fn)]() mutable {
+    if (daemon_.shuttingDown()) {
+      reactor->Finish(grpc::Status(grpc::StatusCode::UNAVAILABLE, "the switch is shutting down"));
+      return;
+    }
+    reactor->Finish(fn());
+  });
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* ManagementService::GetInfo(grpc::CallbackServerContext* ctx, const v1::InfoRequest*,
+                                                     v1::InfoReply* reply) {
+  return onLoop(ctx, [this, reply] {
+    *reply = daemon_.info();
+    return grpc::Status::OK;
+  });
+}
+
+grpc::ServerUnaryReactor* ManagementService::ShowVpc(grpc::CallbackServerContext* ctx, const v1::ShowVpcRequest*,
+                                                     v1::ShowVpcReply* reply) {
+  return onLoop(ctx, [this, reply] {
+    toProto(daemon_.node().vpcView(), reply);
+    return grpc::Status::OK;
+  });
+}
+
+grpc::ServerUnaryReactor* ManagementService::ShowVpcRole(grpc::CallbackServerContext* ctx,
+                                                         const v1::ShowVpcRoleRequest*, v1::ShowVpcRoleReply* reply) {
+  return onLoop(ctx, [this, reply] {
+    toProto(daemon_.node().vpcView(), reply);
+    return grpc::Status::OK;
+  });
+}
+
+grpc::ServerUnaryReactor* ManagementService::ShowMacAddressTable(grpc::CallbackServerContext* ctx,
+                                                                 const v1::ShowMacRequest* req,
+                                                                 v1::ShowMacReply* reply) {
+  MacFilter filter;
+  grpc::Status bad = grpc::Status::OK;
+  if (req->vlan() > kMaxVlan) bad = invalid("vlan " + std::to_string(req->vlan()) + " out of range 1-4094");
+  filter.vlan = static_cast<std::uint16_t>(req->vlan());
+  if (!req->address().empty()) {
+    if (auto m = MacAddress::parse(req->address())) filter.mac = *m;
+    else bad = invalid("invalid MAC address '" + req->address() + "'");
+  }
+  if (!req->interface().empty()) {
+    if (auto i = InterfaceId::parse(req->interface())) filter.iface = *i;
+    else if (req->interface() == "vPC Peer-Link" || req->interface() == "peer-link") filter.iface = InterfaceId::peerLink();
+    else bad = invalid("invalid interface '" + req->interface() + "'");
+  }
+  if (req->type() == "static") filter.is_static = true;
+  else if (req->type() == "dynamic") filter.is_static = false;
+  else if (!req->type().empty()) bad = invalid("type must be 'static' or 'dynamic'");
+  const bool count_only = req->count_only();
+  return onLoop(ctx, [this, reply, filter, bad, count_only] {
+    if (!bad.ok()) return bad;
+    if (count_only) {
+      reply->set_total(daemon_.node().macCount(filter));
+      return grpc::Status::OK;
+    }
+    const auto rows = daemon_.node().macRows(filter, daemon_.now());
+    reply->mutable_entries()->Reserve(static_cast<int>(rows.size()));
+    for (const auto& row : rows) toProto(row, reply->add_entries());
+    reply->set_total(rows.size());
+    return grpc::Status::OK;
+  });
+}
+
+grpc::ServerUnaryReactor* ManagementService::ShowIpArp(grpc::CallbackServerContext* ctx, const v1::ShowArpRequest* req,
+                                                       v1::ShowArpReply* reply) {
+  const auto vlan = req->vlan();
+  const bool count_only = req->count_only();
+  return onLoop(ctx, [this, reply, vlan, count_only] {
+    if (vlan > kMaxVlan) return invalid("vlan " + std::to_string(vlan) + " out of range 1-4094");
+    const auto rows = daemon_.node().arpRows(static_cast<std::uint16_t>(vlan), daemon_.now());
+    reply->set_context("default");
+    reply->set_total(rows.size());
+    if (!count_only)
+      for (const auto& row : rows) toProto(row, reply->add_entries());
+    return grpc::Status::OK;
+  });
+}
+
+grpc::ServerUnaryReactor* ManagementService::ShowVpcSync(grpc::CallbackServerContext* ctx,
+                                                         const v1::ShowVpcSyncRequest*, v1::ShowVpcSyncReply* reply) {
+  return onLoop(ctx, [this, reply] {
+    toProto(daemon_.node().syncView(), daemon_.clock(), reply);
+    return grpc::Status::OK;
+  });
+}
+
+grpc::ServerUnaryReactor* ManagementService::ShowVpcPeerKeepalive(grpc::CallbackServerContext* ctx,
+                                                                  const v1::ShowVpcPeerKeepaliveRequest*,
+                                                                  v1::ShowVpcPeerKeepaliveReply* reply) {
+  return onLoop(ctx, [this, reply] {
+    toProto(daemon_.node().keepaliveView(daemon_.now()), daemon_.clock(), reply);
+    return grpc::Status::OK;
+  });
+}
+
+grpc::ServerUnaryReactor* ManagementService::LearnMac(grpc::CallbackServerContext* ctx,
+                                                      const v1::LearnMacRequest* req, v1::LearnReply* reply) {
+  LearnMacCmd cmd;
+  grpc::Status bad = grpc::Status::OK;
+  if (auto m = MacAddress::parse(req->mac())) cmd.mac = *m;
+  else bad = invalid("invalid MAC address '" + req->mac() + "'");
+  if (auto i = InterfaceId::parse(req->interface())) cmd.iface = *i;
+  else bad = invalid("invalid interface '" + req->interface() + "'");
+  if (req->vlan() < kMinVlan || req->vlan() > kMaxVlan)
+    bad = invalid("vlan " + std::to_string(req->vlan()) + " out of range 1-4094");
+  cmd.vlan = static_cast<std::uint16_t>(req->vlan());
+  cmd.count = req->count() == 0 ? 1 : req->count();
+  if (cmd.count > kMaxLearnCount) bad = invalid("count " + std::to_string(cmd.count) + " out of range 1-1000000");
+  cmd.is_static = req->is_static();
+  return onLoop(ctx, [this, reply, cmd, bad] {
+    if (!bad.ok()) return bad;
+    auto r = daemon_.command([&](SwitchNode& n, TimePoint now, Effects& out) { return n.learnMac(cmd, now, out); });
+    if (!r) return toGrpcStatus(r.error());
+    reply->set_changed(r->changed);
+    reply->set_unchanged(r->unchanged);
+    return grpc::Status::OK;
+  });
+}
+
+grpc::ServerUnaryReactor* ManagementService::LearnArp(grpc::CallbackServerContext* ctx,
+                                                      const v1::LearnArpRequest* req, v1::LearnReply* reply) {
+  LearnArpCmd cmd;
+  grpc::Status bad = grpc::Status::OK;
+  if (auto ip = Ipv4::parse(req->ip())) cmd.ip = *ip;
+  else bad = invalid("invalid IPv4 address '" + req->ip() + "'");
+  if (auto m = MacAddress::parse(req->mac())) cmd.mac = *m;
+  else bad = invalid("invalid MAC address '" + req->mac() + "'");
+  if (req->vlan() < kMinVlan || req->vlan() > kMaxVlan)
+    bad = invalid("vlan " + std::to_string(req->vlan()) + " out of range 1-4094");
+  cmd.vlan = static_cast<std::uint16_t>(req->vlan());
+  cmd.count = req->count() == 0 ? 1 : req->count();
+  if (cmd.count > kMaxLearnCount) bad = invalid("count " + std::to_string(cmd.count) + " out of range 1-1000000");
+  return onLoop(ctx, [this, reply, cmd, bad] {
+    if (!bad.ok()) return bad;
+    auto r = daemon_.command([&](SwitchNode& n, TimePoint now, Effects& out) { return n.learnArp(cmd, now, out); });
+    if (!r) return toGrpcStatus(r.error());
+    reply->set_changed(r->changed);
+    reply->set_unchanged(r->unchanged);
+    return grpc::Status::OK;
+  });
+}
+
+grpc::ServerUnaryReactor* ManagementService::ClearMacAddressTable(grpc::CallbackServerContext* ctx,
+                                                                  const v1::ClearMacRequest*, v1::ClearReply* reply) {
+  return onLoop(ctx, [this, reply] {
+    reply->set_removed(
+        daemon_.command([](SwitchNode& n, TimePoint now, Effects& out) { return n.clearMacDynamic(now, out); }));
+    return grpc::Status::OK;
+  });
+}
+
+grpc::ServerUnaryReactor* ManagementService::ClearIpArp(grpc::CallbackServerContext* ctx, const v1::ClearArpRequest*,
+                                                        v1::ClearReply* reply) {
+  return onLoop(ctx, [this, reply] {
+    reply->set_removed(daemon_.command([](SwitchNode& n, TimePoint now, Effects& out) { return n.clearArp(now, out); }));
+    return grpc::Status::OK;
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Events: the history, then (with follow) every new event until the client goes away.
+namespace {
+
+class EventStream final : public grpc::ServerWriteReactor<v1::Event>, public EventSubscriber {
+ public:
+  EventStream(Daemon& daemon, bool follow, std::uint32_t last) : daemon_(daemon), follow_(follow), last_(last) {
+    boost::asio::post(daemon_.io(), [this] { begin(); });
+  }
+
+  void onEvent(const v1::Event& event) override {
+    if (finished_) return;
+    if (queue_.size() >= kMaxQueuedEvents) {
+      finish(grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED, "event consumer too slow"));
+      return;
+    }
+    queue_.push_back(event);
+    if (!writing_) writeNext();
+  }
+  void onShutdown() override { finish(grpc::Status::OK); }
+
+  void OnWriteDone(bool ok) override {
+    boost::asio::post(daemon_.io(), [this, ok] {
+      writing_ = false;
+      if (!queue_.empty()) queue_.pop_front();
+      if (!ok) {
+        finish(grpc::Status::OK);
+        return;
+      }
+      writeNext();
+    });
+  }
+  void OnCancel() override {
+    boost::asio::post(daemon_.io(), [this] { finish(grpc::Status::CANCELLED); });
+  }
+  void OnDone() override {
+    boost::asio::post(daemon_.io(), [this] {
+      daemon_.unsubscribe(this);
+      delete this;
+    });
+  }
+
+ private:
+  void begin() {
+    if (daemon_.shuttingDown()) {
+      finish(grpc::Status(grpc::StatusCode::UNAVAILABLE, "the switch is shutting down"));
+      return;
+    }
+    const auto& events = daemon_.node().journal().events();
+    std::size_t skip = 0;
+    if (last_ && events.size() > last_) skip = events.size() - last_;
+    const auto& host = daemon_.node().config().hostname;
+    for (std::size_t i = skip; i < events.size(); ++i) {
+      queue_.emplace_back();
+      toProto(events[i], host, daemon_.clock(), &queue_.back());
+    }
+    if (follow_) daemon_.subscribe(this);
+    else drain_then_finish_ = true;
+    writeNext();
+  }
+
+  void writeNext() {
+    if (finished_ || writing_) return;
+    if (queue_.empty()) {
+      if (drain_then_finish_) finish(grpc::Status::OK);
+      return;
+    }
+    writing_ = true;
+    StartWrite(&queue_.front());
+  }
+
+  void finish(grpc::Status status) {
+    if (finished_) return;
+    finished_ = true;
+    daemon_.unsubscribe(this);
+    Finish(std::move(status));
+  }
+
+  Daemon& daemon_;
+  bool follow_;
+  std::uint32_t last_;
+  std::deque<v1::Event> queue_;
+  bool writing_ = false;
+  bool finished_ = false;
+  bool drain_then_finish_ = false;
+};
+
+}  // namespace
+
+grpc::ServerWriteReactor<v1::Event>* ManagementService::Events(grpc::CallbackServerContext*,
+                                                               const v1::EventsRequest* req) {
+  return new EventStream(daemon_, req->follow(), req->last());
+}
+
+}  // namespace vpc::daemon
