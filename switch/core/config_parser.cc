@@ -189,7 +189,7 @@ class Parser {
       if (nl == text.size()) break;
       pos = nl + 1;
     }
-    if (!error_) finish(line_no);
+    if (!error_) finish(last_content_line_ ? last_content_line_ : 1);
     ConfigParseResult r;
     if (error_) r.error = error_;
     else r.config = std::move(cfg_);
@@ -206,6 +206,7 @@ class Parser {
     std::size_t indent = 0;
     while (indent < raw.size() && (raw[indent] == ' ' || raw[indent] == '\t')) ++indent;
     if (indent == raw.size() || raw[indent] == '!') return;  // blank or comment
+    last_content_line_ = line_no;
     current_text_ = std::string(raw);
     current_line_ = line_no;
     if (indent == 0) {
@@ -580,6 +581,7 @@ class Parser {
   VlanSet current_vlans_;
   std::string current_text_;
   int current_line_ = 0;
+  int last_content_line_ = 0;
   bool saw_emulator_ = false;
   int emulator_line_ = 0;
   std::optional<ConfigError> error_;

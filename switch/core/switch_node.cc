@@ -314,12 +314,22 @@ std::optional<peer::ArpRecord> SwitchNode::localArp(std::uint32_t ip) const {
 // ---------------------------------------------------------------------------------------------------
 // Management commands
 
+namespace {
+// `count` consecutive MACs from `first` must all be unicast: the range may not reach the multicast bit
+// (00ff.ffff.ffff + 1 = 0100.0000.0000 is multicast).
+std::optional<Error> checkMacRange(MacAddress first, std::uint32_t count) {
+  if (first.isMulticast() || first.value == 0)
+    return invalidArgument("MAC " + first.dotted() + " is not a unicast address");
+  if (count == 0) return invalidArgument("count must be at least 1");
+  const MacAddress last{first.value + (count - 1)};
+  if (last.value > MacAddress::kMask || last.isMulticast())
+    return invalidArgument("MACs " + first.dotted() + " to " + last.dotted() + " cross into multicast addresses");
+  return std::nullopt;
+}
+}  // namespace
+
 Result<LearnResult> SwitchNode::learnMac(const LearnMacCmd& cmd, TimePoint now, Effects& out) {
-  if (cmd.mac.isMulticast() || cmd.mac.value == 0)
-    return invalidArgument("MAC " + cmd.mac.dotted() + " is not a unicast address");
-  if (cmd.count == 0) return invalidArgument("count must be at least 1");
-  if (cmd.mac.value + (cmd.count - 1) > MacAddress::kMask)
-    return invalidArgument("count " + std::to_string(cmd.count) + " runs past ffff.ffff.ffff");
+  if (auto bad = checkMacRange(cmd.mac, cmd.count)) return *bad;
   if (!config_.vlans.contains(cmd.vlan))
     return failedPrecondition("VLAN " + std::to_string(cmd.vlan) + " does not exist (configure 'vlan " +
                               std::to_string(cmd.vlan) + "')");
@@ -367,10 +377,7 @@ Result<LearnResult> SwitchNode::learnArp(const LearnArpCmd& cmd, TimePoint now, 
   if (cmd.ip.value == 0 || static_cast<std::uint64_t>(cmd.ip.value) + (cmd.count - 1) >= 0xffffffffULL)
     return invalidArgument("addresses from " + cmd.ip.str() + " count " + std::to_string(cmd.count) +
                            " are not host addresses");
-  if (cmd.mac.isMulticast() || cmd.mac.value == 0)
-    return invalidArgument("MAC " + cmd.mac.dotted() + " is not a unicast address");
-  if (cmd.mac.value + (cmd.count - 1) > MacAddress::kMask)
-    return invalidArgument("count " + std::to_string(cmd.count) + " runs past ffff.ffff.ffff");
+  if (auto bad = checkMacRange(cmd.mac, cmd.count)) return *bad;
   if (!config_.vlans.contains(cmd.vlan))
     return failedPrecondition("VLAN " + std::to_string(cmd.vlan) + " does not exist");
   const auto svi = InterfaceId::vlan(cmd.vlan);

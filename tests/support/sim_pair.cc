@@ -84,6 +84,10 @@ void Pair::execute(int i, const Effects& effects) {
       deliver(j, in::PeerTransportUp{accepted}, delay_);
     } else if (const auto* s = std::get_if<fx::SendPeer>(&e)) {
       if (!peer_link_up_) continue;
+      if (loss_.count > 0 && loss_.from == i && loss_.pred(s->msg)) {
+        --loss_.count;
+        continue;
+      }
       if (auto end = otherEnd(i, s->conn)) {
         ++delivered_;
         deliver(end->node, in::PeerMessageReceived{end->conn, s->msg}, delay_);
@@ -186,6 +190,7 @@ bool Pair::runUntil(const std::function<bool()>& pred, Duration limit) {
 }
 
 Result<LearnResult> Pair::learnMac(int i, const LearnMacCmd& cmd) {
+  if (!alive_[i]) return Error{ErrorCode::Unavailable, "switch is down"};
   Effects out;
   auto r = nodes_[i]->learnMac(cmd, now(), out);
   execute(i, out);
@@ -193,6 +198,7 @@ Result<LearnResult> Pair::learnMac(int i, const LearnMacCmd& cmd) {
 }
 
 Result<LearnResult> Pair::learnArp(int i, const LearnArpCmd& cmd) {
+  if (!alive_[i]) return Error{ErrorCode::Unavailable, "switch is down"};
   Effects out;
   auto r = nodes_[i]->learnArp(cmd, now(), out);
   execute(i, out);
@@ -200,6 +206,7 @@ Result<LearnResult> Pair::learnArp(int i, const LearnArpCmd& cmd) {
 }
 
 std::uint64_t Pair::clearMac(int i) {
+  if (!alive_[i]) return 0;
   Effects out;
   auto n = nodes_[i]->clearMacDynamic(now(), out);
   execute(i, out);

@@ -52,6 +52,12 @@ class Pair {
   void cutKeepalive() { keepalive_up_ = false; }
   void restoreKeepalive() { keepalive_up_ = true; }
   void setDelay(Duration d) { delay_ = d; }
+  // Loses the next `count` peer-link messages sent by switch `from` that match `pred`, while the stream
+  // itself stays up (a bug or corruption the sequence numbers must catch; a real TCP stream never
+  // does this on its own).
+  void losePeerMessages(int from, std::function<bool(const peer::Message&)> pred, int count = 1) {
+    loss_ = Loss{from, std::move(pred), count};
+  }
   void kill(int i);
   void restart(int i);
   void stopGracefully(int i);  // SIGTERM: Goodbye, then exit
@@ -101,6 +107,12 @@ class Pair {
   std::uint64_t next_accept_ = 1;
   std::uint64_t delivered_ = 0;
   std::map<std::pair<int, ConnId>, ConnEnd> conns_;  // both directions
+  struct Loss {
+    int from = -1;
+    std::function<bool(const peer::Message&)> pred;
+    int count = 0;
+  };
+  Loss loss_;
   bool peer_link_up_ = true;
   bool keepalive_up_ = true;
   Duration delay_ = std::chrono::microseconds(100);

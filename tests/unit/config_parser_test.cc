@@ -1,0 +1,232 @@
+#include <catch2/catch.hpp>
+
+#include "switch/core/config_parser.h"
+#include "tests/support/sim_pair.h"
+
+using namespace vpc;
+
+namespace {
+
+const char* kMinimal = R"(hostname s1
+feature vpc
+emulator
+  local-mac 0c:00:00:00:00:01
+  management 127.0.0.1:9000
+)";
+
+ConfigError errorOf(const std::string& text) {
+  auto r = parseConfig(text, "t.cfg");
+  INFO(text);
+  REQUIRE_FALSE(r.config);
+  REQUIRE(r.error);
+  return *r.error;
+}
+
+SwitchConfig parsed(const std::string& text) {
+  auto r = parseConfig(text, "t.cfg");
+  if (!r.config) FAIL(r.error->format());
+  return *r.config;
+}
+
+}  // namespace
+
+TEST_CASE("Config: the sample leaf1 config parses into the expected model", "[config][unit]") {
+  const auto cfg = sim::loadConfig("labs/topologies/pair/leaf1.cfg");
+  CHECK(cfg.hostname == "leaf1");
+  CHECK(cfg.feature("vpc"));
+  CHECK(cfg.feature("lacp"));
+  CHECK(cfg.vlans.str() == "1,10,20");
+  CHECK(cfg.vlan_names.at(10) == "servers");
+  CHECK(cfg.stp_mode == "rapid-pvst");
+  REQUIRE(cfg.vpc_domain);
+  const auto& d = *cfg.vpc_domain;
+  CHECK(d.id == 10);
+  CHECK(d.role_priority == 100);
+  CHECK(d.system_priority == 32667);
+  CHECK(d.systemMac().colon() == "00:23:04:ee:be:0a");
+  REQUIRE(d.keepalive);
+  CHECK(d.keepalive->destination.str() == "127.0.1.2");
+  CHECK(d.keepalive->source->str() == "127.0.1.1");
+  CHECK(d.keepalive->udp_port == 3200);
+  CHECK(d.keepalive->interval_ms == 1000);
+  CHECK(d.keepalive->timeout_s == 5);
+  CHECK(d.keepalive->hold_timeout_s == 3);
+  CHECK(d.peer_gateway);
+  CHECK(d.arp_synchronize);
+  CHECK(d.delay_restore_s == 30);
+  CHECK(d.delay_restore_svi_s == 10);
+  CHECK(d.graceful_consistency_check);
+  REQUIRE(cfg.peerLink());
+  CHECK(cfg.peerLink()->id == InterfaceId::portChannel(1));
+  CHECK(cfg.members(1) == std::vector<InterfaceId>{InterfaceId::ethernet(1, 49), InterfaceId::ethernet(1, 50)});
+  const auto* po10 = cfg.vpcPort(10);
+  REQUIRE(po10);
+  CHECK(po10->id == InterfaceId::portChannel(10));
+  CHECK(po10->mode == PortMode::Trunk);
+  CHECK(po10->trunk_allowed.str() == "10,20");
+  CHECK(po10->mtu == 9216);
+  CHECK(cfg.vpcPort(20)->access_vlan == 20);
+  const auto* eth15 = cfg.interface(InterfaceId::ethernet(1, 5));
+  REQUIRE(eth15);
+  CHECK(eth15->orphan_port_suspend);
+  CHECK(eth15->access_vlan == 10);
+  CHECK(cfg.interface(InterfaceId::ethernet(1, 1))->channel_mode == ChannelMode::Active);
+  CHECK(cfg.interface(InterfaceId::vlan(10))->ip_address == "10.10.0.2/24");
+  CHECK_FALSE(cfg.interface(InterfaceId::vlan(10))->shutdown);
+  CHECK(cfg.emulator.local_mac->colon() == "0c:00:00:00:00:01");
+  CHECK(cfg.emulator.management == "127.0.1.1:9000");
+  CHECK(cfg.emulator.peer_link_listen == "127.0.1.1:7100");
+  CHECK(cfg.emulator.peer_link_peer == "127.0.1.2:7100");
+  CHECK(cfg.emulator.heartbeat_ms == 100);
+  CHECK(cfg.emulator.heartbeat_timeout_ms == 300);
+}
+
+TEST_CASE("Config: every DESIGN §4 statement is accepted, with NX-OS defaults", "[config][unit]") {
+  const auto cfg = parsed(R"(hostname leaf9
+feature vpc
+feature lacp
+vlan 1,10,20
+spanning-tree mode mst
+vpc domain 7
+  role priority 1
+  system-priority 65535
+  system-mac 00:23:04:ee:be:0a
+  peer-keepalive destination 10.0.0.2 source 10.0.0.1 udp-port 3201 interval 400 timeout 20 hold-timeout 10 vrf management
+  peer-gateway
+  ip arp synchronize
+  delay restore 3600
+  delay restore interface-vlan 1
+  delay restore orphan-port 300
+  auto-recovery reload-delay 3600
+  no graceful consistency-check
+interface port-channel1
+  switchport mode trunk
+  switchport trunk allowed vlan 1,10,20
+  vpc peer-link
+interface port-channel10
+  switchport mode trunk
+  switchport trunk allowed vlan 10,20
+  mtu 9216
+  vpc 10
+interface Ethernet1/1
+  channel-group 10 mode active
+interface Ethernet1/5
+  switchport access vlan 10
+  vpc orphan-port suspend
+emulator
+  local-mac 0c:00:00:00:00:01
+  management 127.0.1.1:9000
+  peer-link listen 127.0.1.1:7100 peer 127.0.1.2:7100 heartbeat 100 timeout 300
+)");
+  CHECK(cfg.stp_mode == "mst");
+  const auto& d = *cfg.vpc_domain;
+  CHECK(d.role_priority == 1);
+  CHECK(d.system_priority == 65535);
+  CHECK(d.keepalive->udp_port == 3201);
+  CHECK(d.keepalive->interval_ms == 400);
+  CHECK(d.keepalive->timeout_s == 20);
+  CHECK(d.keepalive->hold_timeout_s == 10);
+  CHECK(d.delay_restore_s == 3600);
+  CHECK(d.delay_restore_svi_s == 1);
+  CHECK(d.delay_restore_orphan_s == 300);
+  CHECK(d.auto_recovery);
+  CHECK(d.auto_recovery_reload_delay_s == 3600);
+  CHECK_FALSE(d.graceful_consistency_check);
+
+  const auto defaults = parsed(std::string(kMinimal) + "vpc domain 1\n");
+  CHECK(defaults.vpc_domain->role_priority == 32667);
+  CHECK(defaults.vpc_domain->system_priority == 32667);
+  CHECK(defaults.vpc_domain->delay_restore_s == 30);
+  CHECK(defaults.vpc_domain->delay_restore_svi_s == 10);
+  CHECK_FALSE(defaults.vpc_domain->auto_recovery);
+  CHECK(defaults.vpc_domain->auto_recovery_reload_delay_s == 240);
+  CHECK(defaults.vpc_domain->graceful_consistency_check);
+  CHECK(defaults.vpc_domain->systemMac().colon() == "00:23:04:ee:be:01");
+  CHECK(defaults.mac_aging_s == 1800);
+}
+
+TEST_CASE("Config: a channel-group creates its port-channel, as NX-OS does", "[config][unit]") {
+  const auto cfg = parsed(std::string(kMinimal) + "interface Ethernet1/3\n  channel-group 30\n");
+  REQUIRE(cfg.interface(InterfaceId::portChannel(30)));
+  CHECK(cfg.members(30) == std::vector<InterfaceId>{InterfaceId::ethernet(1, 3)});
+}
+
+TEST_CASE("Config: bad lines name file:line:col and the text", "[config][unit]") {
+  using Catch::Matchers::Contains;
+  struct Case {
+    std::string text;
+    int line;
+    int column;
+    std::string message;
+  };
+  const std::string domain = std::string(kMinimal) + "vpc domain 10\n";  // lines 1-6
+  const std::vector<Case> cases = {
+      {domain + "  role priority 70000\n", 7, 17, "value 70000 out of range 1-65535"},
+      {domain + "  role priority 0\n", 7, 17, "value 0 out of range 1-65535"},
+      {domain + "  system-priority abc\n", 7, 19, "invalid number 'abc'"},
+      {domain + "  peer-keepalive destination 10.0.0.2 interval 300\n", 7, 48, "value 300 out of range 400-10000"},
+      {domain + "  peer-keepalive destination 10.0.0.2 timeout 21\n", 7, 47, "out of range 3-20"},
+      {domain + "  peer-keepalive destination 10.0.0.2 hold-timeout 2\n", 7, 52, "out of range 3-10"},
+      {domain + "  delay restore 0\n", 7, 17, "out of range 1-3600"},
+      {domain + "  auto-recovery reload-delay 100\n", 7, 30, "out of range 240-3600"},
+      {domain + "  frobnicate\n", 7, 3, "invalid or unsupported command at 'frobnicate' in vpc domain mode"},
+      {domain + "  system-mac 01:00:5e:00:00:01\n", 7, 14, "must be a unicast address"},
+      {std::string(kMinimal) + "vpc domain 1001\n", 6, 12, "value 1001 out of range 1-1000"},
+      {std::string(kMinimal) + "vpc domain 10\nvpc domain 11\n", 7, 12, "only one vPC domain is allowed"},
+      {std::string(kMinimal) + "vlan 1-4095\n", 6, 6, "VLAN '1-4095' out of range 1-4094"},
+      {"hostname s1\n  role priority 10\n", 2, 3, "indented line outside any block"},
+      {std::string(kMinimal) + "interface Ethernet1/1\n  mtu 100\n", 7, 7, "value 100 out of range 576-9216"},
+      {std::string(kMinimal) + "interface Ethernet1/1\n  vpc 10\n", 7, 3, "only allowed on a port-channel"},
+      {std::string(kMinimal) + "interface Ethernet1/1\n  vpc peer-link\n", 7, 3, "only allowed on a port-channel"},
+      {std::string(kMinimal) + "interface port-channel10\n  vpc 10\ninterface port-channel11\n  vpc 10\n", 9, 7,
+       "vPC 10 is already configured on port-channel10"},
+      {std::string(kMinimal) + "interface port-channel1\n  vpc peer-link\ninterface port-channel2\n  vpc peer-link\n",
+       9, 3, "the vPC peer-link is already port-channel1"},
+      {std::string(kMinimal) + "interface port-channel10\n  channel-group 10\n", 7, 3,
+       "channel-group is only allowed on Ethernet interfaces"},
+      {std::string(kMinimal) + "interface Ethernet1/1\n  channel-group 10 mode active\n", 7, 3, "needs 'feature lacp'"},
+      {std::string(kMinimal) + "interface Ethernet0/1\n", 6, 11, "invalid interface 'Ethernet0/1'"},
+      {std::string(kMinimal) + "interface Vlan10\n", 6, 11, "needs 'feature interface-vlan'"},
+      {std::string(kMinimal) + "feature nonsense\n", 6, 9, "unknown feature 'nonsense'"},
+      {"hostname s1\nvpc domain 10\n", 2, 1, "vpc domain needs 'feature vpc' first"},
+      {"hostname s1\nfeature vpc\n", 2, 1, "missing 'emulator' block"},
+      {"hostname s1\nemulator\n  management 127.0.0.1:9000\n", 2, 1, "needs 'local-mac <mac>'"},
+      {std::string(kMinimal) + "emulator\n  peer-link listen 127.0.0.1:1 peer 127.0.0.2:1 heartbeat 100 timeout 150\n",
+       7, 3, "must be at least twice the heartbeat"},
+      {std::string(kMinimal) + "emulator\n  management 127.0.0.1\n", 7, 14, "invalid address '127.0.0.1'"},
+      {std::string(kMinimal) + "sh vpc\n", 6, 1, "invalid or unsupported command at 'sh'"},
+  };
+  for (const auto& c : cases) {
+    const auto e = errorOf(c.text);
+    INFO(c.text << "\n=> " << e.format());
+    CHECK(e.file == "t.cfg");
+    CHECK(e.line == c.line);
+    CHECK(e.column == c.column);
+    CHECK_THAT(e.message, Contains(c.message));
+  }
+}
+
+TEST_CASE("Config: the error text quotes the line and marks the column", "[config][unit]") {
+  const auto e = errorOf(std::string(kMinimal) + "vpc domain 10\n  role priority 70000\n");
+  CHECK(e.format() ==
+        "t.cfg:7:17: error: value 70000 out of range 1-65535\n"
+        "    role priority 70000\n"
+        "                  ^");
+}
+
+TEST_CASE("Config: comments, blank lines and CRLF are accepted; keywords abbreviate", "[config][unit]") {
+  const auto cfg = parsed(
+      "! a comment\r\nhostname s1\r\n\r\nfeature vpc\r\nvpc dom 5\r\n  ! indented comment\r\n  role pri 5\r\n"
+      "emulator\r\n  local-mac 0c00.0000.0001\r\n");
+  CHECK(cfg.vpc_domain->id == 5);
+  CHECK(cfg.vpc_domain->role_priority == 5);
+}
+
+TEST_CASE("Config: parsing is all or nothing and repeatable", "[config][unit]") {
+  const std::string text = std::string(kMinimal) + "vpc domain 10\n  role priority 100\n";
+  const auto a = parsed(text);
+  const auto b = parsed(text);
+  CHECK(a.vpc_domain->role_priority == b.vpc_domain->role_priority);
+  auto r = parseConfig(text + "  role priority 999999\n", "t.cfg");
+  CHECK_FALSE(r.config);  // no partial config comes back with an error
+}

@@ -1,0 +1,162 @@
+// One SwitchNode on its own: management commands, validation, ageing, effects. (Two switches talking
+// are the sim tier's.)
+#include <catch2/catch.hpp>
+
+#include "switch/core/switch_node.h"
+#include "tests/support/effects.h"
+#include "tests/support/fake_clock.h"
+#include "tests/support/sim_pair.h"
+
+using namespace vpc;
+using namespace std::chrono_literals;
+
+namespace {
+struct Solo {
+  test::FakeClock clock;
+  SwitchNode node;
+  Effects out;
+  explicit Solo(SwitchConfig cfg = sim::loadConfig("labs/topologies/pair/leaf1.cfg")) : node(std::move(cfg), {}) {
+    out = node.start(clock.now());
+  }
+  Result<LearnResult> learn(const std::string& mac, std::uint16_t vlan, const std::string& iface,
+                            std::uint32_t count = 1, bool is_static = false) {
+    LearnMacCmd c;
+    c.mac = *MacAddress::parse(mac);
+    c.vlan = vlan;
+    c.iface = *InterfaceId::parse(iface);
+    c.count = count;
+    c.is_static = is_static;
+    return node.learnMac(c, clock.now(), out);
+  }
+  void advance(Duration d) {
+    const auto end = clock.now() + d;
+    while (node.nextDeadline() && *node.nextDeadline() <= end) {
+      clock.set(*node.nextDeadline());
+      auto fx = node.tick(clock.now());
+      out.insert(out.end(), fx.begin(), fx.end());
+    }
+    clock.set(end);
+  }
+};
+}  // namespace
+
+TEST_CASE("SwitchNode: learn mac validates like a switch would", "[node][unit]") {
+  Solo s;
+  CHECK(s.learn("0050.56aa.0001", 10, "port-channel10"));
+  struct Bad {
+    std::string mac;
+    std::uint16_t vlan;
+    std::string iface;
+    std::string message;
+  };
+  const std::vector<Bad> bad = {
+      {"0050.56aa.0001", 30, "port-channel10", "VLAN 30 does not exist"},
+      {"0050.56aa.0001", 10, "port-channel99", "interface port-channel99 does not exist"},
+      {"0050.56aa.0001", 10, "port-channel1", "no MAC learning on the vPC peer-link"},
+      {"0050.56aa.0001", 1, "port-channel10", "port-channel10 does not carry VLAN 1"},
+      {"0100.5e00.0001", 10, "port-channel10", "is not a unicast address"},
+      {"0050.56aa.0001", 10, "Vlan10", "MACs are learned on Ethernet or port-channel"},
+  };
+  for (const auto& b : bad) {
+    auto r = s.learn(b.mac, b.vlan, b.iface);
+    INFO(b.iface << " vlan " << b.vlan);
+    REQUIRE_FALSE(r);
+    CHECK_THAT(r.error().message, Catch::Matchers::Contains(b.message));
+  }
+  auto r = s.learn("00ff.ffff.fff0", 10, "port-channel10", 100);  // would reach 0100.0000.0000
+  REQUIRE_FALSE(r);
+  CHECK_THAT(r.error().message, Catch::Matchers::Contains("cross into multicast addresses"));
+  CHECK(s.node.macTable().localCount() == 1);  // nothing of the refused commands was applied
+}
+
+TEST_CASE("SwitchNode: a member port learns for its port-channel", "[node][unit]") {
+  Solo s;
+  REQUIRE(s.learn("0050.56aa.0001", 10, "Ethernet1/1"));
+  const auto rows = s.node.macRows({}, s.clock.now());
+  REQUIRE(rows.size() == 1);
+  CHECK(rows[0].port == InterfaceId::portChannel(10));
+  CHECK(rows[0].flag == '*');
+}
+
+TEST_CASE("SwitchNode: count learns consecutive MACs; learning again only refreshes", "[node][unit]") {
+  Solo s;
+  auto r = s.learn("0050.56aa.00fe", 10, "Po10", 4);
+  REQUIRE(r);
+  CHECK(r->changed == 4);
+  const auto rows = s.node.macRows({}, s.clock.now());
+  REQUIRE(rows.size() == 4);
+  CHECK(rows[0].mac.dotted() == "0050.56aa.00fe");
+  CHECK(rows[3].mac.dotted() == "0050.56aa.0101");
+  r = s.learn("0050.56aa.00fe", 10, "Po10", 4);
+  CHECK(r->changed == 0);
+  CHECK(r->unchanged == 4);
+  r = s.learn("0050.56aa.00fe", 10, "Eth1/5", 1);  // a move
+  CHECK(r->changed == 1);
+}
+
+TEST_CASE("SwitchNode: a dynamic learn never replaces a static entry", "[node][unit]") {
+  Solo s;
+  REQUIRE(s.learn("0050.56aa.0001", 10, "Po10", 1, true));
+  auto r = s.learn("0050.56aa.0001", 10, "Eth1/5");
+  CHECK(r->unchanged == 1);
+  CHECK(s.node.macRows({}, s.clock.now())[0].port == InterfaceId::portChannel(10));
+  Effects out;
+  CHECK(s.node.clearMacDynamic(s.clock.now(), out) == 0);
+  CHECK(s.node.macTable().size() == 1);
+}
+
+TEST_CASE("SwitchNode: dynamic MACs age out after the aging time; age is shown", "[node][unit]") {
+  Solo s;
+  REQUIRE(s.learn("0050.56aa.0001", 10, "Po10"));
+  REQUIRE(s.learn("0050.56aa.0002", 10, "Po10", 1, true));
+  s.advance(600s);
+  REQUIRE(s.learn("0050.56aa.0003", 10, "Po10"));
+  CHECK(s.node.macRows({}, s.clock.now())[0].age_s == 600);
+  s.advance(1200s + 61s);  // MAC 1 is 1861 s old: past the default 1800 s (sweeps run every 60 s)
+  const auto rows = s.node.macRows({}, s.clock.now());
+  REQUIRE(rows.size() == 2);
+  CHECK(rows[0].mac.dotted() == "0050.56aa.0002");  // static: never ages
+  CHECK(rows[1].mac.dotted() == "0050.56aa.0003");
+}
+
+TEST_CASE("SwitchNode: learn arp needs the SVI; entries show on VlanN", "[node][unit]") {
+  Solo s;
+  LearnArpCmd c;
+  c.ip = *Ipv4::parse("10.10.0.50");
+  c.mac = *MacAddress::parse("0050.56aa.0001");
+  c.vlan = 10;
+  c.count = 3;
+  auto r = s.node.learnArp(c, s.clock.now(), s.out);
+  REQUIRE(r);
+  CHECK(r->changed == 3);
+  const auto rows = s.node.arpRows(0, s.clock.now());
+  REQUIRE(rows.size() == 3);
+  CHECK(rows[2].ip.str() == "10.10.0.52");
+  CHECK(rows[2].mac.dotted() == "0050.56aa.0003");
+  CHECK_FALSE(rows[0].synced);
+  c.vlan = 1;  // VLAN 1 exists but has no SVI
+  auto bad = s.node.learnArp(c, s.clock.now(), s.out);
+  REQUIRE_FALSE(bad);
+  CHECK_THAT(bad.error().message, Catch::Matchers::Contains("interface Vlan1 does not exist"));
+}
+
+TEST_CASE("SwitchNode: the start is recorded as events with reasons", "[node][unit]") {
+  Solo s;
+  CHECK(test::hasEvent(s.out, "switch", "up"));
+  CHECK(test::hasEvent(s.out, "role", "none established"));
+  CHECK(test::hasEvent(s.out, "vPC 10", "down"));
+  CHECK(test::contains<fx::SendKeepalive>(s.out));
+  // Every recorded event is in the journal, numbered.
+  const auto& journal = s.node.journal().events();
+  REQUIRE(journal.size() == test::events(s.out).size());
+  for (std::size_t i = 0; i < journal.size(); ++i) CHECK(journal[i].seq == i + 1);
+}
+
+TEST_CASE("SwitchNode: --time-scale shrinks every protocol timer", "[node][unit]") {
+  auto cfg = sim::loadConfig("labs/topologies/pair/leaf1.cfg");
+  SwitchNode node(cfg, NodeOptions{1, 0.05, {}});
+  test::FakeClock clock;
+  auto out = node.start(clock.now());
+  CHECK(node.scaled(Seconds(1)) == Millis(50));
+  CHECK(*node.nextDeadline() == clock.now() + Millis(50));  // keepalive interval 1000 ms * 0.05
+}
