@@ -13,14 +13,18 @@ using asio::ip::udp;
 
 UdpKeepalive::UdpKeepalive(asio::io_context& io, Sink& sink) : socket_(io), sink_(sink) {}
 
-Status UdpKeepalive::open(const std::string& source, std::uint16_t port, const std::string& destination,
-                          std::uint16_t dest_port) {
+Status UdpKeepalive::setDestination(const std::string& destination, std::uint16_t port) {
+  boost::system::error_code ec;
+  const auto dst = asio::ip::make_address_v4(destination, ec);
+  if (ec) return invalidArgument("peer-keepalive destination '" + destination + "' is not an IPv4 address");
+  destination_ = udp::endpoint(dst, port);
+  return Status::ok();
+}
+
+Status UdpKeepalive::open(const std::string& source, std::uint16_t port) {
   boost::system::error_code ec;
   const auto src = asio::ip::make_address_v4(source, ec);
   if (ec) return invalidArgument("peer-keepalive source '" + source + "' is not an IPv4 address");
-  const auto dst = asio::ip::make_address_v4(destination, ec);
-  if (ec) return invalidArgument("peer-keepalive destination '" + destination + "' is not an IPv4 address");
-  destination_ = udp::endpoint(dst, dest_port);
   socket_.open(udp::v4(), ec);
   if (!ec) socket_.bind(udp::endpoint(src, port), ec);
   if (ec)

@@ -31,8 +31,10 @@ class UdpKeepalive {
 
   UdpKeepalive(boost::asio::io_context& io, Sink& sink);
 
-  // Binds source:port and remembers the destination. Port 0 binds an ephemeral port.
-  Status open(const std::string& source, std::uint16_t port, const std::string& destination, std::uint16_t dest_port);
+  // Binds source:port (port 0: an ephemeral port) and starts receiving.
+  Status open(const std::string& source, std::uint16_t port);
+  // Where datagrams go, and the only address datagrams are accepted from.
+  Status setDestination(const std::string& destination, std::uint16_t port);
   void send(const KeepaliveMsg& msg);
   void close();
   std::uint16_t localPort() const;

@@ -76,8 +76,8 @@ Status Daemon::start() {
   if (config_.vpc_domain && config_.vpc_domain->keepalive) {
     const auto& k = *config_.vpc_domain->keepalive;
     const std::string source = k.source ? k.source->str() : hostOf(config_.emulator.management);
-    VPC_RETURN_IF_ERROR(keepalive_.open(source, static_cast<std::uint16_t>(k.udp_port), k.destination.str(),
-                                        static_cast<std::uint16_t>(k.udp_port)));
+    VPC_RETURN_IF_ERROR(keepalive_.setDestination(k.destination.str(), static_cast<std::uint16_t>(k.udp_port)));
+    VPC_RETURN_IF_ERROR(keepalive_.open(source, static_cast<std::uint16_t>(k.udp_port)));
     keepalive_address_ = source + ":" + std::to_string(keepalive_.localPort());
   }
   if (!config_.emulator.peer_link_listen.empty()) {

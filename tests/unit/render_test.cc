@@ -1,0 +1,204 @@
+// vpcctl's NX-OS renderings, line for line against the fact sheet's layouts (golden files), and the
+// JSON twins' field names (a contract other tools rely on, DESIGN.md §7).
+#include <catch2/catch.hpp>
+
+#include <fstream>
+#include <sstream>
+
+#include <google/protobuf/util/json_util.h>
+
+#include "switch/cli/render.h"
+
+using namespace vpc;
+
+namespace {
+std::string golden(const std::string& name) {
+  std::ifstream in(std::string(VPC_SOURCE_DIR) + "/tests/unit/golden/" + name);
+  REQUIRE(in);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+v1::ShowVpcReply sampleVpc() {
+  v1::ShowVpcReply r;
+  r.set_domain_id(1);
+  r.set_peer_status("peer adjacency formed ok");
+  r.set_keepalive_status("peer is alive");
+  r.set_consistency_status("success");
+  r.set_per_vlan_consistency_status("success");
+  r.set_type2_consistency_status("success");
+  r.set_role("primary, operational secondary");
+  r.set_number_of_vpcs(1);
+  r.set_peer_gateway("Enabled");
+  r.set_dual_active_excluded_vlans("-");
+  r.set_graceful_consistency_check("Enabled");
+  r.set_auto_recovery_status("Enabled, timer is off.(timeout = 240s)");
+  r.set_delay_restore_status("Timer is off.(timeout = 30s)");
+  r.set_delay_restore_svi_status("Timer is off.(timeout = 10s)");
+  r.set_delay_restore_orphan_status("Timer is off.(timeout = 0s)");
+  r.set_operational_l3_peer_router("Disabled");
+  r.set_virtual_peerlink_mode("Disabled");
+  r.set_time_scale(1.0);
+  auto* pl = r.mutable_peer_link();
+  pl->set_id(1);
+  pl->set_port("Po1");
+  pl->set_status("up");
+  pl->set_active_vlans("1,10");
+  auto* v = r.add_vpcs();
+  v->set_id(11);
+  v->set_port("Po11");
+  v->set_status("up");
+  v->set_consistency("success");
+  v->set_reason("success");
+  v->set_active_vlans("10");
+  return r;
+}
+}  // namespace
+
+TEST_CASE("render: show vpc matches the NX-OS 9.x layout line for line", "[render][unit]") {
+  CHECK(cli::renderShowVpc(sampleVpc()) == golden("show_vpc.txt"));
+}
+
+TEST_CASE("render: show vpc with the peer-link down wraps long cells as NX-OS does", "[render][unit]") {
+  auto r = sampleVpc();
+  r.set_domain_id(40);
+  r.set_peer_status("peer link is down");
+  r.set_consistency_status("failed");
+  r.set_consistency_reason("Consistency Check Not Performed");
+  r.set_type2_consistency_status("failed");
+  r.set_role("secondary");
+  r.set_number_of_vpcs(2);
+  r.set_peer_gateway("Disabled");
+  r.set_auto_recovery_status("Disabled");
+  r.mutable_peer_link()->set_status("down");
+  r.mutable_peer_link()->set_active_vlans("-");
+  r.mutable_peer_link()->set_reason("no heartbeat for 300 ms");
+  r.clear_vpcs();
+  auto* a = r.add_vpcs();
+  a->set_id(3);
+  a->set_port("Po3");
+  a->set_status("down");
+  a->set_consistency("failed");
+  a->set_reason("Peer-link is down");
+  a->set_active_vlans("-");
+  auto* b = r.add_vpcs();
+  b->set_id(20);
+  b->set_port("Po20");
+  b->set_status("down*");
+  b->set_consistency("Not Applicable");
+  b->set_reason("Consistency Check Not Performed");
+  b->set_active_vlans("-");
+  CHECK(cli::renderShowVpc(r) == golden("show_vpc_down.txt"));
+}
+
+TEST_CASE("render: show vpc states the time scale when timers are scaled", "[render][unit]") {
+  auto r = sampleVpc();
+  r.set_time_scale(0.05);
+  CHECK(cli::renderShowVpc(r).find("Timers scaled by (emulator)       : 0.05\n") != std::string::npos);
+}
+
+TEST_CASE("render: show vpc role", "[render][unit]") {
+  v1::ShowVpcRoleReply r;
+  r.set_role("secondary, operational primary");
+  r.set_system_mac("00:23:04:ee:be:01");
+  r.set_system_priority(32667);
+  r.set_local_system_mac("0c:e9:00:00:1b:08");
+  r.set_local_role_priority(32667);
+  r.set_local_config_role_priority(32667);
+  r.set_peer_system_mac("0c:d2:00:00:1b:08");
+  r.set_peer_role_priority(32667);
+  r.set_peer_config_role_priority(32667);
+  CHECK(cli::renderShowVpcRole(r) == golden("show_vpc_role.txt"));
+}
+
+TEST_CASE("render: show mac address-table", "[render][unit]") {
+  v1::ShowMacReply r;
+  auto add = [&](const char* flag, std::uint32_t vlan, const char* mac, const char* type, const char* port) {
+    auto* e = r.add_entries();
+    e->set_flag(flag);
+    e->set_vlan(vlan);
+    e->set_mac(mac);
+    e->set_type(type);
+    e->set_age(0);
+    e->set_port(port);
+  };
+  add("*", 64, "0050.56aa.bb01", "dynamic", "Eth1/9");
+  add("*", 64, "0000.0c07.ac40", "dynamic", "Po1");
+  add("+", 64, "001b.54c2.3a40", "dynamic", "vPC Peer-Link");
+  add("*", 10, "0050.56aa.0001", "static", "Po10");
+  CHECK(cli::renderShowMac(r, false) == golden("show_mac.txt"));
+  r.set_total(4);
+  CHECK(cli::renderShowMac(r, true) == "Total MAC Addresses for this criterion: 4\n");
+}
+
+TEST_CASE("render: show ip arp", "[render][unit]") {
+  v1::ShowArpReply r;
+  r.set_context("default");
+  r.set_total(2);
+  auto* a = r.add_entries();
+  a->set_ip("100.69.161.1");
+  a->set_age("00:17:58");
+  a->set_mac("0000.0c9f.f0c9");
+  a->set_interface("Vlan201");
+  auto* b = r.add_entries();
+  b->set_ip("100.69.161.75");
+  b->set_age("00:03:39");
+  b->set_mac("02ec.a040.0001");
+  b->set_interface("Vlan201");
+  b->set_flags("+");
+  CHECK(cli::renderShowIpArp(r) == golden("show_ip_arp.txt"));
+}
+
+TEST_CASE("render: show vpc peer-keepalive", "[render][unit]") {
+  v1::ShowVpcPeerKeepaliveReply r;
+  r.set_keepalive_status("peer is alive");
+  r.set_peer_alive_for_s(6459.378);
+  r.set_send_status("Success");
+  r.set_last_send_at("2023.04.04 19:20:57 700 ms");
+  r.set_sent_on_interface("mgmt0");
+  r.set_receive_status("Success");
+  r.set_last_receive_at("2023.04.04 19:20:57 619 ms");
+  r.set_received_on_interface("mgmt0");
+  r.set_last_update_from_peer_s(0.591);
+  r.set_destination("10.0.0.2");
+  r.set_interval_ms(1000);
+  r.set_timeout_s(5);
+  r.set_hold_timeout_s(3);
+  r.set_vrf("management");
+  r.set_udp_port(3200);
+  r.set_tos(192);
+  CHECK(cli::renderShowVpcPeerKeepalive(r) == golden("show_vpc_peer_keepalive.txt"));
+}
+
+TEST_CASE("render: wrap breaks at spaces and after commas", "[render][unit]") {
+  CHECK(cli::wrap("Consistency Check Not Performed", 21) ==
+        std::vector<std::string>{"Consistency Check Not", "Performed"});
+  CHECK(cli::wrap("1,10,20,30,40", 8) == std::vector<std::string>{"1,10,20,", "30,40"});
+  CHECK(cli::wrap("", 8) == std::vector<std::string>{""});
+}
+
+TEST_CASE("JSON twins keep the contract's field names (DESIGN.md §7)", "[render][unit][contract]") {
+  auto hasKeys = [](const std::string& json, std::vector<std::string> keys) {
+    for (const auto& k : keys) {
+      INFO(k << " in " << json);
+      CHECK(json.find("\"" + k + "\":") != std::string::npos);
+    }
+  };
+  hasKeys(cli::toJson(sampleVpc(), false),
+          {"domain_id", "role", "peer_status", "keepalive_status", "consistency_status", "peer_link", "id", "port",
+           "status", "active_vlans", "vpcs", "consistency", "reason"});
+  v1::ShowVpcRoleReply role;
+  hasKeys(cli::toJson(role, false),
+          {"role", "dual_active_detection_status", "system_mac", "system_priority", "local_system_mac",
+           "local_role_priority", "local_config_role_priority", "peer_system_mac", "peer_role_priority", "sticky"});
+  v1::ShowMacReply mac;
+  mac.add_entries();
+  hasKeys(cli::toJson(mac, false), {"entries", "vlan", "mac", "type", "age", "port", "flag"});
+  v1::ShowArpReply arp;
+  arp.add_entries();
+  hasKeys(cli::toJson(arp, false), {"entries", "ip", "mac", "interface", "age", "flags"});
+  // Values print as values: numbers as numbers, defaults included.
+  CHECK(cli::toJson(sampleVpc(), false).find("\"domain_id\":1,") != std::string::npos);
+  CHECK(cli::toJson(role, false).find("\"sticky\":false") != std::string::npos);
+}
