@@ -131,7 +131,7 @@ TEST_CASE("PeerLinkTransport: a Goodbye is flushed before the stream closes", "[
   CHECK(l.client_sink.rec.snapshot().closed.empty());
 }
 
-TEST_CASE("PeerLinkTransport: closing without Goodbye cancels at once; the other side hears of it",
+TEST_CASE("PeerLinkTransport: closing without Goodbye cancels at once, the other side hears of it",
           "[adapter][peerlink]") {
   Link l;
   const ConnId sconn = l.connect();

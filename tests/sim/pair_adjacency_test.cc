@@ -19,7 +19,7 @@ bool sawEvent(const std::vector<Event>& evs, const std::string& subject, const s
 }
 }  // namespace
 
-TEST_CASE("Pair: the sample configs form a peer-link within a second; leaf1 is primary", "[sim][session]") {
+TEST_CASE("Pair: the sample configs form a peer-link within a second, leaf1 is primary", "[sim][session]") {
   sim::Pair p(sim::defaultPairConfigs());
   p.start();
   const auto t0 = p.now();
@@ -134,7 +134,7 @@ TEST_CASE("Pair: equal role priorities are decided by the lower local MAC", "[si
   CHECK(p.sw(1).vpcView().role == "primary");
 }
 
-TEST_CASE("Pair: SIGTERM sends Goodbye; the peer sees a clean close at once", "[sim][session]") {
+TEST_CASE("Pair: SIGTERM sends Goodbye, the peer sees a clean close at once", "[sim][session]") {
   auto p = sim::Pair::startConverged();
   p.cutPeerLink();  // nothing but the Goodbye could tell leaf1 quickly... so restore first
   p.restorePeerLink();

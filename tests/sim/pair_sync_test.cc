@@ -167,7 +167,7 @@ TEST_CASE("Sync: a lost batch is caught as a sequence gap and healed by a resync
   CHECK(p.sw(1).syncView().tx.resyncs == 1);
 }
 
-TEST_CASE("Sync: a silent peer-link cut is found by the heartbeat timeout; the restore resyncs", "[sim][sync]") {
+TEST_CASE("Sync: a silent peer-link cut is found by the heartbeat timeout, the restore resyncs", "[sim][sync]") {
   auto p = sim::Pair::startConverged();
   REQUIRE(p.learnMac(1, macs("0050.5700.0000", 100, 10, "Eth1/5")));
   REQUIRE(settle(p));

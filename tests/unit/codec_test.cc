@@ -121,7 +121,7 @@ TEST_CASE("codec: malformed batches are rejected as a whole with a reason", "[co
   check(arp, "columns of different lengths");
 }
 
-TEST_CASE("codec: keepalive datagrams round-trip; garbage is refused", "[codec][unit]") {
+TEST_CASE("codec: keepalive datagrams round-trip, garbage is refused", "[codec][unit]") {
   KeepaliveMsg k;
   k.domain_id = 10;
   k.system_mac = MacAddress{0x002304eebe0a};

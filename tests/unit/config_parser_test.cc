@@ -214,7 +214,7 @@ TEST_CASE("Config: the error text quotes the line and marks the column", "[confi
         "                  ^");
 }
 
-TEST_CASE("Config: comments, blank lines and CRLF are accepted; keywords abbreviate", "[config][unit]") {
+TEST_CASE("Config: comments, blank lines and CRLF are accepted, keywords abbreviate", "[config][unit]") {
   const auto cfg = parsed(
       "! a comment\r\nhostname s1\r\n\r\nfeature vpc\r\nvpc dom 5\r\n  ! indented comment\r\n  role pri 5\r\n"
       "emulator\r\n  local-mac 0c00.0000.0001\r\n");

@@ -91,7 +91,7 @@ TEST_CASE("Grammar: parameters are typed and range-checked", "[grammar][unit]") 
   }
 }
 
-TEST_CASE("Grammar: option groups take any order; the last value wins", "[grammar][unit]") {
+TEST_CASE("Grammar: option groups take any order, the last value wins", "[grammar][unit]") {
   auto g = sample();
   auto m = ok(g, "peer-keepalive destination 10.0.0.2 interval 500 source 10.0.0.1");
   CHECK(m.ipv4("d").str() == "10.0.0.2");

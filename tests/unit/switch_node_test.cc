@@ -78,7 +78,7 @@ TEST_CASE("SwitchNode: a member port learns for its port-channel", "[node][unit]
   CHECK(rows[0].flag == '*');
 }
 
-TEST_CASE("SwitchNode: count learns consecutive MACs; learning again only refreshes", "[node][unit]") {
+TEST_CASE("SwitchNode: count learns consecutive MACs, learning again only refreshes", "[node][unit]") {
   Solo s;
   auto r = s.learn("0050.56aa.00fe", 10, "Po10", 4);
   REQUIRE(r);
@@ -105,7 +105,7 @@ TEST_CASE("SwitchNode: a dynamic learn never replaces a static entry", "[node][u
   CHECK(s.node.macTable().size() == 1);
 }
 
-TEST_CASE("SwitchNode: dynamic MACs age out after the aging time; age is shown", "[node][unit]") {
+TEST_CASE("SwitchNode: dynamic MACs age out after the aging time, age is shown", "[node][unit]") {
   Solo s;
   REQUIRE(s.learn("0050.56aa.0001", 10, "Po10"));
   REQUIRE(s.learn("0050.56aa.0002", 10, "Po10", 1, true));
@@ -119,7 +119,7 @@ TEST_CASE("SwitchNode: dynamic MACs age out after the aging time; age is shown",
   CHECK(rows[1].mac.dotted() == "0050.56aa.0003");
 }
 
-TEST_CASE("SwitchNode: learn arp needs the SVI; entries show on VlanN", "[node][unit]") {
+TEST_CASE("SwitchNode: learn arp needs the SVI, entries show on VlanN", "[node][unit]") {
   Solo s;
   LearnArpCmd c;
   c.ip = *Ipv4::parse("10.10.0.50");

@@ -132,7 +132,7 @@ TEST_CASE("SyncSender: changes coalesce by key and carry the state at send time"
   CHECK(recs[1].port == 9);
 }
 
-TEST_CASE("SyncSender: changes during a bulk go after SyncEnd; a resync restarts with a new epoch",
+TEST_CASE("SyncSender: changes during a bulk go after SyncEnd, a resync restarts with a new epoch",
           "[sync][unit]") {
   test::FakeClock clock;
   FakeSource src;
@@ -165,7 +165,7 @@ TEST_CASE("SyncSender: changes during a bulk go after SyncEnd; a resync restarts
   CHECK(tx.status().last_resync_reason == "sequence gap");
 }
 
-TEST_CASE("SyncReceiver: batches apply in order after SyncBegin; a gap asks for a resync", "[sync][unit]") {
+TEST_CASE("SyncReceiver: batches apply in order after SyncBegin, a gap asks for a resync", "[sync][unit]") {
   test::FakeClock clock;
   SyncReceiver rx;
   rx.start();

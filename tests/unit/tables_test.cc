@@ -7,7 +7,7 @@
 using namespace vpc;
 using namespace std::chrono_literals;
 
-TEST_CASE("MacTable: learning is idempotent; a move is an update, not delete+add", "[tables][unit]") {
+TEST_CASE("MacTable: learning is idempotent, a move is an update, not delete+add", "[tables][unit]") {
   test::FakeClock clock;
   MacTable t;
   const auto key = macKey(10, 0x005056aa0001);

@@ -1,0 +1,220 @@
+// Two real vpcd processes on loopback, driven through the management API and the vpcctl binary.
+#include <signal.h>
+
+#include <sstream>
+#include <thread>
+
+#include <catch2/catch.hpp>
+#include <google/protobuf/util/json_util.h>
+
+#include "tests/integration/lab.h"
+
+using namespace vpc;
+using namespace vpc::itest;
+using namespace std::chrono_literals;
+using Catch::Matchers::Contains;
+
+TEST_CASE("Integration: the sample pair forms its peer-link within a second, leaf1 primary, leaf2 secondary",
+          "[integration]") {
+  Lab lab;
+  const auto t0 = std::chrono::steady_clock::now();
+  lab.start(0);
+  lab.start(1);
+  REQUIRE(eventually([&] { return lab.adjacent(); }, 5s));
+  INFO(lab.log(0));
+  CHECK(std::chrono::steady_clock::now() - t0 < 1s);
+
+  const auto text1 = lab.vpcctl(0, {"show", "vpc"});
+  REQUIRE(text1.exit_code == 0);
+  CHECK_THAT(text1.out, Contains("Peer status                       : peer adjacency formed ok"));
+  CHECK_THAT(text1.out, Contains("vPC role                          : primary\n"));
+  CHECK_THAT(text1.out, Contains("vPC keep-alive status             : peer is alive"));
+  CHECK_THAT(text1.out, Contains("1     Po1    up     1,10,20"));
+  const auto text2 = lab.vpcctl(1, {"sh", "vpc", "br"});  // abbreviations
+  CHECK_THAT(text2.out, Contains("vPC role                          : secondary\n"));
+
+  const auto json = lab.vpcctl(1, {"--json", "show", "vpc"});
+  REQUIRE(json.exit_code == 0);
+  v1::ShowVpcReply parsed;
+  REQUIRE(google::protobuf::util::JsonStringToMessage(json.out, &parsed).ok());
+  CHECK(parsed.role() == "secondary");
+  CHECK(parsed.peer_status() == "peer adjacency formed ok");
+  CHECK(parsed.domain_id() == 10);
+  const auto role = lab.vpcctl(0, {"show", "vpc", "role", "|", "json"});
+  CHECK_THAT(role.out, Contains("\"role\": \"primary\""));
+  CHECK_THAT(role.out, Contains("\"peer_system_mac\": \"0c:00:00:00:00:02\""));
+}
+
+TEST_CASE("Integration: 10,000 MACs each way converge with the vPC/peer-link mapping", "[integration]") {
+  Lab lab;
+  lab.start(0);
+  lab.start(1);
+  REQUIRE(eventually([&] { return lab.adjacent(); }, 5s));
+  lab.learnMac(0, "0050.5600.0000", 5000, 10, "port-channel10");
+  lab.learnMac(0, "0050.5610.0000", 5000, 10, "Ethernet1/5");
+  lab.learnMac(1, "0050.5700.0000", 5000, 20, "port-channel20");
+  lab.learnMac(1, "0050.5710.0000", 5000, 10, "Ethernet1/5");
+  REQUIRE(eventually([&] { return lab.converged(); }, 5s));
+  CHECK(lab.macCount(0) == 20000);
+  CHECK(lab.macCount(1) == 20000);
+  CHECK(lab.macCount(0, "port-channel20") == 5000);
+  CHECK(lab.macCount(0, "vPC Peer-Link") == 5000);
+  CHECK(lab.macCount(1, "port-channel10") == 5000);
+  const auto one = lab.vpcctl(0, {"show", "mac", "address-table", "address", "0050.5710.0001"});
+  CHECK_THAT(one.out, Contains("+   10     0050.5710.0001   dynamic  "));
+  CHECK_THAT(one.out, Contains("vPC Peer-Link"));
+}
+
+TEST_CASE("Integration: 100,000 MACs learned on leaf2 appear on leaf1 within 2 s, clear removes them from both",
+          "[integration]") {
+  Lab lab;
+  lab.start(0);
+  lab.start(1);
+  REQUIRE(eventually([&] { return lab.adjacent(); }, 5s));
+  const auto t0 = std::chrono::steady_clock::now();
+  const auto a = lab.vpcctl(1, {"learn", "mac", "0050.5600.0000", "count", "50000", "vlan", "10", "interface",
+                                "port-channel10"});
+  REQUIRE(a.exit_code == 0);
+  const auto b =
+      lab.vpcctl(1, {"learn", "mac", "0050.5700.0000", "count", "50000", "vlan", "10", "interface", "Ethernet1/5"});
+  REQUIRE(b.exit_code == 0);
+  REQUIRE(eventually([&] { return lab.macCount(0) == 100000; }, 5s));
+  const auto took = std::chrono::steady_clock::now() - t0;
+  CHECK(took < 2s);
+  CHECK(lab.macCount(0, "Po10") == 50000);
+  CHECK(lab.macCount(0, "vPC Peer-Link") == 50000);
+  const auto clear = lab.vpcctl(1, {"clear", "mac", "address-table", "dynamic"});
+  REQUIRE(clear.exit_code == 0);
+  REQUIRE(eventually([&] { return lab.macCount(0) == 0 && lab.macCount(1) == 0; }, 5s));
+  REQUIRE(eventually([&] { return lab.converged(); }, 5s));
+}
+
+TEST_CASE("Integration: kill -9 and restart of the secondary, with churn on the primary, ends converged",
+          "[integration][restart]") {
+  Lab lab;
+  lab.start(0);
+  lab.start(1);
+  REQUIRE(eventually([&] { return lab.adjacent(); }, 5s));
+  lab.learnMac(0, "0050.5600.0000", 2000, 10, "Po10");
+  lab.learnMac(1, "0050.5700.0000", 2000, 20, "Po20");
+  lab.learnMac(1, "0050.5710.0000", 500, 10, "Eth1/5");
+  REQUIRE(eventually([&] { return lab.converged(); }, 5s));
+
+  lab.kill(1, SIGKILL);
+  REQUIRE(lab.wait(1, 5s));
+  REQUIRE(eventually([&] { return lab.showVpc(0).peer_status() == "peer link is down"; }, 2s));
+  // The primary flushed what pointed at the peer-link and kept leaf2's vPC entries.
+  CHECK(lab.macCount(0, "vPC Peer-Link") == 0);
+  CHECK(lab.macCount(0, "Po20") == 2000);
+  // Churn on the primary while the secondary is away.
+  lab.learnMac(0, "0050.5800.0000", 3000, 20, "Po20");
+  CHECK(lab.clearMac(0) == 5000);
+  lab.learnMac(0, "0050.5900.0000", 700, 10, "Eth1/5");
+  lab.learnMac(0, "0050.5a00.0000", 300, 10, "Po10");
+
+  lab.start(1);
+  REQUIRE(eventually([&] { return lab.adjacent() && lab.converged(); }, 10s));
+  CHECK(lab.showVpc(0).role() == "primary");
+  CHECK(lab.showVpc(1).role() == "secondary");
+  CHECK(lab.macCount(0) == 1000);  // the restarted leaf2 asserts nothing; its old entries were swept
+  CHECK(lab.macCount(1) == 1000);
+  CHECK(lab.macCount(1, "vPC Peer-Link") == 700);
+}
+
+TEST_CASE("Integration: a domain-id mismatch keeps the peer-link down and show vpc says why", "[integration]") {
+  Lab lab;
+  lab.start(0);
+  lab.start(1, {{"vpc domain 10", "vpc domain 20"}, {"  system-priority 32667", "  system-priority 32667\n  system-mac 00:23:04:ee:be:0a"}});
+  REQUIRE(eventually(
+      [&] { return lab.showVpc(0).keepalive_status() == "peer is alive, but domain IDs do not match"; }, 5s));
+  std::this_thread::sleep_for(1s);  // the peer-link must stay down, not just be slow
+  for (int i = 0; i < 2; ++i) {
+    const auto v = lab.showVpc(i);
+    CHECK(v.peer_status() == "peer link is down");
+    CHECK(v.role() == "none established");
+  }
+  const auto text = lab.vpcctl(0, {"show", "vpc"});
+  CHECK_THAT(text.out, Contains("Peer status                       : peer link is down"));
+  CHECK_THAT(text.out, Contains("peer is alive, but domain IDs do not match"));
+}
+
+TEST_CASE("Integration: a system-priority mismatch is refused at the Hello, reason in NX-OS words", "[integration]") {
+  Lab lab;
+  lab.start(0);
+  lab.start(1, {{"system-priority 32667", "system-priority 4000"}});
+  REQUIRE(eventually(
+      [&] { return lab.showVpc(0).peer_status_reason() == "vPC domain/system id /system priority mismatch"; }, 5s));
+  const auto text = lab.vpcctl(1, {"show", "vpc"});
+  CHECK_THAT(text.out, Contains("Reason: vPC domain/system id /system priority mismatch"));
+  CHECK(lab.showVpc(1).role() == "none established");
+}
+
+TEST_CASE("Integration: a bad config line stops vpcd with file:line:col and the text", "[integration]") {
+  Lab lab;
+  const auto path = lab.writeConfig(0, lab.config(0, {{"role priority 100", "role priority 70000"}}), "bad.cfg");
+  const auto r = run({binDir() + "/vpcd", "--config", path});
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.err, Contains("bad.cfg:14:17: error: value 70000 out of range 1-65535"));
+  CHECK_THAT(r.err, Contains("  role priority 70000"));
+  const auto missing = run({binDir() + "/vpcd", "--config", lab.dir() + "/nope.cfg"});
+  CHECK(missing.exit_code != 0);
+  const auto scale = run({binDir() + "/vpcd", "--config", path, "--time-scale", "2"});
+  CHECK(scale.exit_code != 0);
+}
+
+TEST_CASE("Integration: SIGTERM sends Goodbye, the peer sees a clean close at once, exit code 0",
+          "[integration]") {
+  Lab lab;
+  lab.start(0);
+  lab.start(1);
+  REQUIRE(eventually([&] { return lab.adjacent(); }, 5s));
+  lab.kill(1, SIGTERM);
+  REQUIRE(eventually([&] { return lab.showVpc(0).peer_status() == "peer link is down"; }, 2s));
+  CHECK(lab.showVpc(0).peer_status_reason() == "peer closed the peer-link: vpcd stopped (SIGTERM)");
+  const auto code = lab.wait(1, 5s);
+  REQUIRE(code);
+  CHECK(*code == 0);
+  CHECK_THAT(lab.log(1), Contains("stopped"));
+}
+
+TEST_CASE("Integration: a second switch on the same address refuses to start", "[integration]") {
+  Lab lab;
+  lab.start(0);
+  REQUIRE(eventually([&] { return lab.showVpc(0).domain_id() == 10; }, 5s));
+  const auto r = run({binDir() + "/vpcd", "--config", lab.dir() + "/leaf1.cfg"});
+  CHECK(r.exit_code == 1);
+  CHECK_THAT(r.err, Contains("cannot"));
+}
+
+TEST_CASE("Integration: vpcctl reports bad commands, refusals and unreachable switches distinctly",
+          "[integration][cli]") {
+  Lab lab;
+  lab.start(0);
+  REQUIRE(eventually([&] { return lab.showVpc(0).domain_id() == 10; }, 5s));
+  const auto syntax = lab.vpcctl(0, {"show", "vpx"});
+  CHECK(syntax.exit_code == 2);
+  CHECK(syntax.err == "show vpx\n     ^\n% Invalid command at '^' marker.\n");
+  const auto range = lab.vpcctl(0, {"learn", "mac", "0050.56aa.0001", "vlan", "5000", "interface", "Po10"});
+  CHECK(range.exit_code == 2);
+  CHECK_THAT(range.err, Contains("value 5000 out of range 1-4094"));
+  const auto refused = lab.vpcctl(0, {"learn", "mac", "0050.56aa.0001", "vlan", "30", "interface", "Po10"});
+  CHECK(refused.exit_code == 1);
+  CHECK(refused.err == "% VLAN 30 does not exist (configure 'vlan 30')\n");
+  const auto away = run({binDir() + "/vpcctl", "--timeout", "2", "-s", lab.address(1), "show", "vpc"});
+  CHECK(away.exit_code == 3);
+  CHECK_THAT(away.err, Contains("cannot reach the switch at " + lab.management(1)));
+  const auto events = lab.vpcctl(0, {"events"});
+  REQUIRE(events.exit_code == 0);
+  std::istringstream lines(events.out);
+  std::string line;
+  int n = 0;
+  while (std::getline(lines, line)) {
+    v1::Event ev;
+    INFO(line);
+    REQUIRE(google::protobuf::util::JsonStringToMessage(line, &ev).ok());
+    CHECK(ev.switch_() == "leaf1");
+    CHECK(!ev.time().empty());
+    ++n;
+  }
+  CHECK(n >= 5);
+}
