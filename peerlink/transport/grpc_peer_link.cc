@@ -107,6 +107,15 @@ class PeerLinkTransport::Stream : public std::enable_shared_from_this<Stream> {
     startWrite(&out_.front(), options);
   }
 
+  // gRPC thread, from OnReadDone: decode (and validate) here, so the core thread does not.
+  void decodeAndPost() {
+    auto msg = codec::fromProto(in_);
+    post([msg = std::move(msg)](Stream& s) mutable { s.deliver(std::move(msg)); });
+  }
+  void postWriteDone(bool ok) {
+    post([ok](Stream& s) { s.onWriteDone(ok); });
+  }
+
   template <class F>
   void post(F f) {
     boost::asio::post(t_.io_, [self = shared_from_this(), f = std::move(f)]() mutable { f(*self); });
@@ -139,13 +148,10 @@ class PeerLinkTransport::ServerStream final : public Stream,
       post([](Stream& s) { s.onEnded("peer-link stream closed by the peer"); });
       return;
     }
-    auto msg = codec::fromProto(in_);
-    post([msg = std::move(msg)](Stream& s) mutable { s.deliver(std::move(msg)); });
+    decodeAndPost();
     StartRead(&in_);
   }
-  void OnWriteDone(bool ok) override {
-    post([ok](Stream& s) { s.onWriteDone(ok); });
-  }
+  void OnWriteDone(bool ok) override { postWriteDone(ok); }
   void OnCancel() override {
     post([](Stream& s) { s.onEnded("peer-link connection lost"); });
   }
@@ -188,13 +194,10 @@ class PeerLinkTransport::ClientStream final : public Stream,
       post([](Stream& s) { static_cast<ClientStream&>(s).readEnded(); });
       return;
     }
-    auto msg = codec::fromProto(in_);
-    post([msg = std::move(msg)](Stream& s) mutable { s.deliver(std::move(msg)); });
+    decodeAndPost();
     StartRead(&in_);
   }
-  void OnWriteDone(bool ok) override {
-    post([ok](Stream& s) { s.onWriteDone(ok); });
-  }
+  void OnWriteDone(bool ok) override { postWriteDone(ok); }
   void OnDone(const grpc::Status& status) override {
     std::string reason = status.ok() ? "peer-link stream closed by the peer"
                                      : "peer-link stream ended: " + describeStatus(status);
