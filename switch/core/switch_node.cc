@@ -561,8 +561,12 @@ SwitchNode::Status SwitchNode::deriveStatus() const {
 }
 
 void SwitchNode::recordStatusChanges(const Status& next, TimePoint now, Effects& out) {
-  if (next.role != status_.role)
-    recordEvent(out, now, "role", status_.role, next.role, {session_.adjacent() ? "peer adjacency formed" : session_.downReason()});
+  if (next.role != status_.role) {
+    const std::string why = session_.adjacent()                 ? std::string("peer adjacency formed")
+                            : !session_.downReason().empty()    ? session_.downReason()
+                                                                : next.peer_status;
+    recordEvent(out, now, "role", status_.role, next.role, {why});
+  }
   if (next.peer_status != status_.peer_status) {
     std::vector<std::string> why;
     if (next.peer_status == "peer adjacency formed ok") why = {"Hello checks passed, roles decided"};

@@ -149,3 +149,18 @@ TEST_CASE("Management: the event stream replays history, then follows until shut
   }
   CHECK(follower->Finish().ok());
 }
+
+TEST_CASE("Management: every event carries a reason", "[adapter][mgmt]") {
+  Solo s;
+  v1::EventsRequest req;
+  grpc::ClientContext ctx;
+  auto reader = s.stub->Events(&ctx, req);
+  v1::Event ev;
+  int n = 0;
+  while (reader->Read(&ev)) {
+    INFO(ev.subject() << ": " << ev.from() << " -> " << ev.to());
+    CHECK_FALSE(ev.reason().empty());
+    ++n;
+  }
+  CHECK(n >= 3);
+}
