@@ -52,6 +52,10 @@ void KeepaliveFsm::send(TimePoint now, Effects& out) {
 bool KeepaliveFsm::datagramReceived(const KeepaliveMsg& msg, TimePoint now, Effects& out) {
   if (state_ == KeepaliveState::Disabled) return false;  // the socket is closed then
   ++counters_.rx;
+  if (last_rx_) {
+    rx_interval_sum_ += now - *last_rx_;
+    ++rx_intervals_;
+  }
   last_rx_ = now;
   last_rx_msg_ = msg;
   if (msg.domain_id != local_.domain_id) {

@@ -55,6 +55,8 @@ struct KeepaliveCounters {
 class KeepaliveFsm {
  public:
   explicit KeepaliveFsm(KeepaliveConfig config) : config_(config) {}
+  // New timers take effect from the next deadline; the state is kept.
+  void reconfigure(const KeepaliveConfig& config) { config_ = config; }
 
   // `local` is the template of every datagram sent (role and peer-link flag kept current by the node).
   void enable(const KeepaliveMsg& local, TimePoint now, Effects& out);
@@ -78,6 +80,11 @@ class KeepaliveFsm {
   std::optional<TimePoint> aliveSince() const { return alive_since_; }
   const KeepaliveCounters& counters() const { return counters_; }
   const KeepaliveConfig& config() const { return config_; }
+  // Mean time between datagrams from the peer (NX-OS "average interval for peer rx").
+  std::optional<Duration> averageRxInterval() const {
+    if (rx_intervals_ == 0) return std::nullopt;
+    return rx_interval_sum_ / static_cast<long>(rx_intervals_);
+  }
 
  private:
   void send(TimePoint now, Effects& out);
@@ -94,6 +101,8 @@ class KeepaliveFsm {
   std::optional<KeepaliveMsg> last_rx_msg_;
   std::uint64_t seq_ = 0;
   std::uint64_t peer_boot_id_ = 0;
+  Duration rx_interval_sum_{};
+  std::uint64_t rx_intervals_ = 0;
   KeepaliveCounters counters_;
 };
 

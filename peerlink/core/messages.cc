@@ -23,7 +23,7 @@ struct Overloaded : Ts... {
 std::string_view messageName(const Message& m) {
   static constexpr std::string_view kNames[] = {"Hello",  "Heartbeat", "VpcState", "ConsistencyParams",
                                                 "SyncBegin", "SyncEnd", "MacBatch", "ArpBatch",
-                                                "Ack",    "ResyncRequest", "Goodbye"};
+                                                "Ack",    "ResyncRequest", "Goodbye", "RolePreempt"};
   return kNames[m.index()];
 }
 
@@ -55,6 +55,10 @@ std::string describe(const Message& m) {
           [](const Ack& a) { return "Ack #" + std::to_string(a.seq); },
           [](const ResyncRequest& r) { return "ResyncRequest (" + r.reason + ")"; },
           [](const Goodbye& g) { return "Goodbye (" + g.reason + ")"; },
+          [](const RolePreempt& r) {
+            return std::string(r.ack ? "RolePreempt ack" : "RolePreempt request") + ", role priority " +
+                   std::to_string(r.role_priority);
+          },
       },
       m);
 }

@@ -34,6 +34,7 @@ struct Hello {
   std::uint64_t boot_id = 0;
   std::string hostname;
   std::uint32_t capabilities = 0;
+  bool vpcs_forwarding = false;  // some vPC of the sender forwards now
 };
 
 struct Heartbeat {
@@ -61,16 +62,27 @@ struct VpcState {
 
 struct ConsistencyParam {
   std::string name;
-  std::uint32_t type = 1;
+  std::uint32_t type = 1;  // 1, 2, or 0 for informational rows ("-" in show output)
   std::string value;
+  bool operator==(const ConsistencyParam&) const = default;
 };
 struct VpcConsistency {
   std::uint32_t id = 0;
   std::vector<ConsistencyParam> params;
+  bool operator==(const VpcConsistency&) const = default;
 };
 struct ConsistencyParams {
   std::vector<ConsistencyParam> global;
   std::vector<VpcConsistency> vpcs;
+  bool graceful_consistency_check = true;
+  std::uint32_t role_priority = 0;  // configured now
+  bool operator==(const ConsistencyParams&) const = default;
+};
+
+// `vpc role preempt` (request, then ack): each side sends its configured role priority.
+struct RolePreempt {
+  bool ack = false;
+  std::uint32_t role_priority = 0;
 };
 
 struct SyncBegin {
@@ -119,7 +131,7 @@ struct Goodbye {
 };
 
 using Message = std::variant<Hello, Heartbeat, VpcState, ConsistencyParams, SyncBegin, SyncEnd, MacBatch, ArpBatch,
-                             Ack, ResyncRequest, Goodbye>;
+                             Ack, ResyncRequest, Goodbye, RolePreempt>;
 
 std::string_view messageName(const Message& m);
 // One line for the message ring of `show vpc sync` / `show peer-link messages`.

@@ -106,7 +106,9 @@ SessionFacts SessionFsm::transportUp(ConnId conn, TimePoint now, Effects& out) {
   SessionFacts facts;
   ++counters_.accepts;
   if (state_ == SessionState::Disabled) {
-    out.push_back(fx::ClosePeer{conn, "peer-link not configured"});
+    // Tell the dialer why before closing, so its peer-link shows the reason.
+    out.push_back(fx::SendPeer{conn, peer::Goodbye{disabled_reason_}});
+    out.push_back(fx::ClosePeer{conn, disabled_reason_});
     return facts;
   }
   if (conn_ != 0) {
@@ -291,6 +293,16 @@ std::optional<TimePoint> SessionFsm::nextDeadline() const {
 void SessionFsm::markEstablished(TimePoint now, Effects& out) {
   if (state_ != SessionState::Syncing) return;
   transitionTo(SessionState::Established, "bulk sync complete both ways", now, out);
+}
+
+SessionFacts SessionFsm::disable(const std::string& reason, TimePoint now, Effects& out) {
+  disabled_reason_ = reason;
+  if (state_ == SessionState::Disabled) return {};
+  if (conn_ != 0) send(peer::Goodbye{reason}, out);
+  auto facts = dropConnection(reason, SessionState::Disabled, now, out);
+  down_reason_ = reason;
+  retry_at_.reset();
+  return facts;
 }
 
 void SessionFsm::shutdown(const std::string& reason, TimePoint now, Effects& out) {

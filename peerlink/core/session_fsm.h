@@ -25,6 +25,9 @@
 //   any connected  | heartbeat interval                        | (same)         | SendPeer Heartbeat
 //   any            | inbound transport up while connected      | Connecting     | ClosePeer(old), [fact Down]
 //   any            | peer restarted (new boot id on keepalive) | Connecting     | ClosePeer, [fact Down], dial now
+//   any            | disable() (peer-link port-channel shut)   | Disabled       | Goodbye, ClosePeer, [fact Down];
+//                  |                                           |                |   connections are refused with
+//                  |                                           |                |   Goodbye(reason) until enable()
 //   any            | shutdown()                                | Disabled       | Goodbye, ClosePeer
 //
 // Messages on a connection that is not the current one are counted and ignored. Never reads a clock.
@@ -90,6 +93,9 @@ class SessionFsm {
   const peer::Hello& localHello() const { return local_; }
 
   void enable(TimePoint now, Effects& out);
+  // The peer-link is administratively down (its port-channel shut): Goodbye, close, refuse connections
+  // until enable().
+  SessionFacts disable(const std::string& reason, TimePoint now, Effects& out);
   // The keepalive has heard the peer (ever). Learns its local MAC, which decides who dials.
   void peerAlive(MacAddress peer_local_mac, TimePoint now, Effects& out);
   // The keepalive shows a new incarnation of the peer: any session with the old one is dead, and the
@@ -137,6 +143,7 @@ class SessionFsm {
   bool dialer_ = false;
   bool peer_seen_ = false;
   std::string down_reason_;
+  std::string disabled_reason_ = "peer-link not configured";
   std::optional<peer::Hello> peer_hello_;
   std::optional<TimePoint> retry_at_;
   std::optional<TimePoint> hello_deadline_;

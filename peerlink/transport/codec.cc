@@ -67,6 +67,7 @@ void toProto(const peer::Message& msg, v1::PeerMessage* out) {
             p->set_boot_id(h.boot_id);
             p->set_hostname(h.hostname);
             p->set_capabilities(h.capabilities);
+            p->set_vpcs_forwarding(h.vpcs_forwarding);
           },
           [&](const peer::Heartbeat& hb) {
             auto* p = out->mutable_heartbeat();
@@ -106,6 +107,8 @@ void toProto(const peer::Message& msg, v1::PeerMessage* out) {
                 pg->set_value(g.value);
               }
             }
+            p->set_graceful_consistency_check(c.graceful_consistency_check);
+            p->set_role_priority(c.role_priority);
           },
           [&](const peer::SyncBegin& b) {
             auto* p = out->mutable_sync_begin();
@@ -148,6 +151,10 @@ void toProto(const peer::Message& msg, v1::PeerMessage* out) {
           [&](const peer::Ack& a) { out->mutable_ack()->set_seq(a.seq); },
           [&](const peer::ResyncRequest& r) { out->mutable_resync_request()->set_reason(r.reason); },
           [&](const peer::Goodbye& g) { out->mutable_goodbye()->set_reason(g.reason); },
+          [&](const peer::RolePreempt& r) {
+            out->mutable_role_preempt()->set_ack(r.ack);
+            out->mutable_role_preempt()->set_role_priority(r.role_priority);
+          },
       },
       msg);
 }
@@ -175,6 +182,7 @@ Result<peer::Message> helloFromProto(const v1::Hello& p) {
   h.boot_id = p.boot_id();
   h.hostname = p.hostname();
   h.capabilities = p.capabilities();
+  h.vpcs_forwarding = p.vpcs_forwarding();
   return peer::Message{std::move(h)};
 }
 
@@ -251,14 +259,35 @@ Result<peer::Message> fromProto(const v1::PeerMessage& in) {
     }
     case v1::PeerMessage::kVpcState: return vpcStateFromProto(in.vpc_state());
     case v1::PeerMessage::kConsistency: {
+      const auto& pc = in.consistency();
+      if (pc.global_size() > 256 || pc.vpcs_size() > 4096) return invalidArgument("ConsistencyParams: too many entries");
       peer::ConsistencyParams c;
-      for (const auto& g : in.consistency().global()) c.global.push_back({g.name(), g.type(), g.value()});
-      for (const auto& v : in.consistency().vpcs()) {
+      auto param = [](const v1::ConsistencyParam& g) -> Result<peer::ConsistencyParam> {
+        if (g.name().size() > 128 || g.value().size() > 4096 || g.type() > 2)
+          return invalidArgument("ConsistencyParams: parameter too long or of unknown type");
+        return peer::ConsistencyParam{g.name(), g.type(), g.value()};
+      };
+      for (const auto& g : pc.global()) {
+        VPC_ASSIGN_OR_RETURN(auto p, param(g));
+        c.global.push_back(std::move(p));
+      }
+      for (const auto& v : pc.vpcs()) {
         peer::VpcConsistency vc{v.id(), {}};
-        for (const auto& g : v.params()) vc.params.push_back({g.name(), g.type(), g.value()});
+        for (const auto& g : v.params()) {
+          VPC_ASSIGN_OR_RETURN(auto p, param(g));
+          vc.params.push_back(std::move(p));
+        }
         c.vpcs.push_back(std::move(vc));
       }
+      c.graceful_consistency_check = pc.graceful_consistency_check();
+      c.role_priority = pc.role_priority();
       return peer::Message{std::move(c)};
+    }
+    case v1::PeerMessage::kRolePreempt: {
+      const auto& r = in.role_preempt();
+      if (r.role_priority() < 1 || r.role_priority() > 65535)
+        return invalidArgument("RolePreempt: role priority out of range 1-65535");
+      return peer::Message{peer::RolePreempt{r.ack(), r.role_priority()}};
     }
     case v1::PeerMessage::kSyncBegin: {
       const auto& p = in.sync_begin();

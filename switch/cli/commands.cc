@@ -32,6 +32,12 @@ grammar::Grammar build() {
        "learn ARP entries on an SVI (emulator)"},
       {kClearMac, "clear mac address-table dynamic", "remove dynamic MACs this switch learned"},
       {kClearArp, "clear ip arp", "remove ARP entries this switch learned"},
+      {kShowVpcConsistency,
+       "show vpc consistency-parameters { global | vpc <vpc:1-4096> | vlans | interface <interface:interface> }",
+       "vPC consistency parameters, local and peer values"},
+      {kShowVpcStatisticsKeepalive, "show vpc statistics peer-keepalive", "peer-keepalive counters"},
+      {kShowInterfaceStatus, "show interface status", "interface status (connected, suspndByV, ...)"},
+      {kVpcRolePreempt, "vpc role preempt", "re-elect roles from role priorities without flapping"},
   };
   for (const auto& s : specs) {
     if (auto err = g.add(s.id, s.spec, s.help)) throw std::logic_error("exec grammar: " + *err);

@@ -20,6 +20,10 @@ enum Command : int {
   kLearnArp,
   kClearMac,
   kClearArp,
+  kShowVpcConsistency,
+  kShowVpcStatisticsKeepalive,
+  kShowInterfaceStatus,
+  kVpcRolePreempt,
 };
 
 const grammar::Grammar& execGrammar();

@@ -269,6 +269,53 @@ std::string renderShowVersion(const v1::InfoReply& r) {
   return out;
 }
 
+std::string renderShowVpcConsistency(const v1::ShowVpcConsistencyReply& r) {
+  std::string out;
+  out += "\n    Legend:\n";
+  if (r.scope() == "vpc")
+    out += "        Type 1 : vPC will be suspended in case of mismatch for down vpc\n\n";
+  else
+    out += "        Type 1 : vPC will be suspended in case of mismatch\n\n";
+  out += "Name                        Type  Local Value            Peer Value\n";
+  out += "-------------               ----  ---------------------- -----------------------\n";
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& row : r.rows()) rows.push_back({row.name(), row.type(), row.local_value(), row.peer_value()});
+  out += table(rows, {28, 6, 23, 0}, {27, 0, 22, 0});
+  return out;
+}
+
+std::string renderShowVpcKeepaliveStatistics(const v1::ShowVpcPeerKeepaliveReply& r) {
+  std::string out = field("vPC keep-alive status", r.keepalive_status(), 34);
+  out += "\nvPC keep-alive statistics\n";
+  out += "----------------------------------------------------\n";
+  auto line = [](const std::string& label, const std::string& value) {
+    return fmt::format("{:<42}{}\n", label, value);
+  };
+  out += line("peer-keepalive tx count:", std::to_string(r.tx_count()));
+  out += line("peer-keepalive tx fail count:", std::to_string(r.tx_failures()));
+  out += line("peer-keepalive rx count:", std::to_string(r.rx_count()));
+  out += line("average interval for peer rx:",
+              r.average_rx_interval_ms() > 0 ? fmt::format("{:.0f}", r.average_rx_interval_ms()) : "-");
+  out += line("Count of peer state changes:", std::to_string(r.state_changes()));
+  out += line("bad datagrams (emulator):", std::to_string(r.bad_datagrams()));
+  return out;
+}
+
+std::string renderShowInterfaceStatus(const v1::ShowInterfaceStatusReply& r) {
+  std::string out;
+  const std::string rule(80, '-');
+  out += rule + "\n";
+  out += "Port          Name               Status    Vlan      Duplex  Speed   Type\n";
+  out += rule + "\n";
+  for (const auto& i : r.interfaces()) {
+    std::string line = fmt::format("{:<14}{:<19}{:<10}{:<10}{:<8}{:<8}{}", i.port(), i.name().substr(0, 18),
+                                   i.status(), i.vlan(), i.duplex(), i.speed(), i.type());
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    out += line + "\n";
+  }
+  return out;
+}
+
 std::string toJson(const google::protobuf::Message& m, bool pretty) {
   std::string json;
   google::protobuf::util::JsonPrintOptions opts;

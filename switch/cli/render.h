@@ -17,6 +17,9 @@ std::string renderShowVpcSync(const v1::ShowVpcSyncReply& r);
 std::string renderShowMac(const v1::ShowMacReply& r, bool count_only);
 std::string renderShowIpArp(const v1::ShowArpReply& r);
 std::string renderShowVersion(const v1::InfoReply& r);
+std::string renderShowVpcConsistency(const v1::ShowVpcConsistencyReply& r);
+std::string renderShowVpcKeepaliveStatistics(const v1::ShowVpcPeerKeepaliveReply& r);
+std::string renderShowInterfaceStatus(const v1::ShowInterfaceStatusReply& r);
 
 // Pretty JSON (multi-line) for show commands; compact one-line JSON for NDJSON streams.
 std::string toJson(const google::protobuf::Message& m, bool pretty = true);

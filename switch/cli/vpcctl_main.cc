@@ -10,6 +10,7 @@
 #include <CLI/CLI.hpp>
 #include <grpcpp/grpcpp.h>
 
+#include "peerlink/core/interface_id.h"
 #include "peerlink/core/values.h"
 #include "peerlink/transport/grpc_status.h"
 #include "switch/cli/commands.h"
@@ -174,9 +175,85 @@ int run(const Client& c, const grammar::Match& m, bool json) {
       return show<v1::ClearReply>(
           c, json, [&](grpc::ClientContext* ctx, v1::ClearReply* r) { return stub->ClearIpArp(ctx, {}, r); },
           [](const v1::ClearReply&) { return std::string(); });
+    case kShowVpcConsistency: {
+      v1::ShowVpcConsistencyRequest req;
+      if (m.has("global")) req.set_scope("global");
+      if (m.has("vlans")) req.set_scope("vlans");
+      if (m.has("vpc")) {
+        req.set_scope("vpc");
+        req.set_vpc(static_cast<std::uint32_t>(m.number("vpc")));
+      }
+      if (m.has("interface")) {
+        // `interface port-channelN`: the vPC configured on that port-channel.
+        v1::ShowVpcReply vpcs;
+        auto ctx = c.context();
+        const auto st = stub->ShowVpc(ctx.get(), {}, &vpcs);
+        if (!st.ok()) return reportRpcError(st, c);
+        const auto want = InterfaceId::parse(m.text("interface"));
+        for (const auto& v : vpcs.vpcs())
+          if (want && InterfaceId::parse(v.port()) == want) req.set_vpc(v.id());
+        if (req.vpc() == 0) {
+          std::cerr << "% " << m.text("interface") << " is not a vPC port-channel\n";
+          return kExitRefused;
+        }
+        req.set_scope("vpc");
+      }
+      return show<v1::ShowVpcConsistencyReply>(
+          c, json,
+          [&](grpc::ClientContext* ctx, v1::ShowVpcConsistencyReply* r) { return stub->ShowVpcConsistency(ctx, req, r); },
+          renderShowVpcConsistency);
+    }
+    case kShowVpcStatisticsKeepalive:
+      return show<v1::ShowVpcPeerKeepaliveReply>(
+          c, json,
+          [&](grpc::ClientContext* ctx, v1::ShowVpcPeerKeepaliveReply* r) {
+            return stub->ShowVpcPeerKeepalive(ctx, {}, r);
+          },
+          renderShowVpcKeepaliveStatistics);
+    case kShowInterfaceStatus:
+      return show<v1::ShowInterfaceStatusReply>(
+          c, json,
+          [&](grpc::ClientContext* ctx, v1::ShowInterfaceStatusReply* r) { return stub->ShowInterfaceStatus(ctx, {}, r); },
+          renderShowInterfaceStatus);
+    case kVpcRolePreempt:
+      return show<v1::RolePreemptReply>(
+          c, json, [&](grpc::ClientContext* ctx, v1::RolePreemptReply* r) { return stub->RolePreempt(ctx, {}, r); },
+          [](const v1::RolePreemptReply& r) { return r.message() + "\n"; });
   }
   std::cerr << "vpcctl: command not implemented\n";
   return kExitUsage;
+}
+
+// `configure [terminal] [LINE...]`: each argument is one line as typed in configure terminal; with no
+// line arguments the lines come from stdin.
+int configure(const Client& c, std::vector<std::string> lines, bool json) {
+  if (!lines.empty() && (lines.front() == "terminal" || lines.front() == "t" || lines.front() == "term"))
+    lines.erase(lines.begin());
+  if (lines.empty()) {
+    std::string line;
+    while (std::getline(std::cin, line)) lines.push_back(line);
+  }
+  v1::ConfigureRequest req;
+  for (const auto& l : lines) req.add_lines(l);
+  v1::ConfigureReply reply;
+  auto ctx = c.context();
+  const auto status = c.stub->Configure(ctx.get(), req, &reply);
+  if (!status.ok()) {
+    if (status.error_code() == grpc::StatusCode::INVALID_ARGUMENT) {
+      std::cerr << status.error_message() << "\n";
+      return kExitRefused;
+    }
+    return reportRpcError(status, c);
+  }
+  if (json) std::cout << cli::toJson(reply);
+  else
+    for (const auto& m : reply.messages()) std::cout << m << "\n";
+  return 0;
+}
+
+bool isConfigureWord(const std::string& w) {
+  const std::string lower = toLower(w);
+  return lower.size() >= 4 && std::string("configure").compare(0, lower.size(), lower) == 0;
 }
 
 std::string commandList() {
@@ -187,7 +264,10 @@ std::string commandList() {
          "  events [--follow] [last N]\n"
          "  learn mac MAC [count N] vlan V interface IF [static]\n"
          "  learn arp IP [count N] mac MAC vlan V\n"
-         "  clear mac address-table dynamic | clear ip arp\n";
+         "  clear mac address-table dynamic | clear ip arp\n"
+         "  show vpc consistency-parameters {global | vpc N | vlans | interface port-channelN}\n"
+         "  show vpc statistics peer-keepalive | show interface status | vpc role preempt\n"
+         "  configure [LINE...]   (each argument one line of configure terminal; none: lines from stdin)\n";
 }
 
 }  // namespace
@@ -219,19 +299,23 @@ int main(int argc, char** argv) {
     std::cerr << "vpcctl: give a command\n" << commandList();
     return kExitUsage;
   }
-  std::string line;
-  for (const auto& w : cmd) line += (line.empty() ? "" : " ") + w;
-  auto matched = cli::execGrammar().match(line);
-  if (auto* err = std::get_if<grammar::MatchError>(&matched)) {
-    printSyntaxError(line, *err);
-    return kExitUsage;
-  }
-
   std::string error;
   auto address = resolve(target, error);
   if (!address) {
     std::cerr << "vpcctl: " << error << "\n";
     return kExitUsage;
+  }
+  const bool configuring = isConfigureWord(cmd.front());
+  std::optional<grammar::Match> match;
+  if (!configuring) {
+    std::string line;
+    for (const auto& w : cmd) line += (line.empty() ? "" : " ") + w;
+    auto matched = cli::execGrammar().match(line);
+    if (auto* err = std::get_if<grammar::MatchError>(&matched)) {
+      printSyntaxError(line, *err);
+      return kExitUsage;
+    }
+    match = std::get<grammar::Match>(matched);
   }
   grpc::ChannelArguments args;
   args.SetMaxReceiveMessageSize(-1);  // a big MAC table is one reply
@@ -239,5 +323,6 @@ int main(int argc, char** argv) {
   client.address = *address;
   client.timeout_s = timeout_s;
   client.stub = v1::Management::NewStub(grpc::CreateCustomChannel(*address, grpc::InsecureChannelCredentials(), args));
-  return run(client, std::get<grammar::Match>(matched), json);
+  if (configuring) return configure(client, std::vector<std::string>(cmd.begin() + 1, cmd.end()), json);
+  return run(client, *match, json);
 }

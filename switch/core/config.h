@@ -27,6 +27,7 @@ struct KeepaliveSettings {
   std::uint32_t timeout_s = 5;        // 3-20
   std::uint32_t hold_timeout_s = 3;   // 3-10
   std::uint32_t tos = 192;            // precedence 6 (NX-OS default)
+  bool operator==(const KeepaliveSettings&) const = default;
 };
 
 struct VpcDomainConfig {
@@ -77,6 +78,7 @@ struct InterfaceConfig {
   bool orphan_port_suspend = false;             // Ethernet
   std::string ip_address;                       // SVI / mgmt0
   std::string vrf;
+  std::string stp_port_type = "default";        // default | edge | network | normal
 
   // VLANs the port carries at L2 (access VLAN, or the trunk's allowed list).
   VlanSet carriedVlans() const { return mode == PortMode::Trunk ? trunk_allowed : VlanSet::of({access_vlan}); }
@@ -89,6 +91,22 @@ struct EmulatorConfig {
   std::string peer_link_peer;                 // A.B.C.D:port
   std::uint32_t heartbeat_ms = 100;
   std::uint32_t heartbeat_timeout_ms = 300;
+  bool operator==(const EmulatorConfig&) const = default;
+};
+
+// Spanning-tree settings that vPC checks for consistency (Type-1 global, vpc-behaviour.md §5).
+struct StpConfig {
+  std::string mode = "rapid-pvst";  // rapid-pvst | mst
+  std::string mst_name;
+  std::uint32_t mst_revision = 0;
+  std::map<std::uint32_t, VlanSet> mst_instances;
+  bool bridge_assurance = true;
+  bool loopguard_default = false;
+  std::string port_type_default = "normal";  // normal | edge | network
+  bool bpduguard_default = false;
+  bool bpdufilter_default = false;
+  VlanSet disabled_vlans;                    // no spanning-tree vlan LIST
+  bool operator==(const StpConfig&) const = default;
 };
 
 struct SwitchConfig {
@@ -96,7 +114,7 @@ struct SwitchConfig {
   std::set<std::string> features;
   VlanSet vlans = VlanSet::of({1});
   std::map<std::uint16_t, std::string> vlan_names;
-  std::string stp_mode = "rapid-pvst";
+  StpConfig stp;
   std::uint32_t mac_aging_s = 1800;
   std::optional<VpcDomainConfig> vpc_domain;
   std::map<InterfaceId, InterfaceConfig> interfaces;

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <functional>
 
 #include "switch/core/grammar.h"
 
@@ -47,7 +46,7 @@ std::string ConfigError::format() const {
 
 namespace {
 
-enum class Mode { Global, VpcDomain, Interface, Vlan, Emulator };
+enum class Mode { Global, VpcDomain, Interface, Vlan, Emulator, Mst };
 
 std::string_view modeName(Mode m) {
   switch (m) {
@@ -56,29 +55,37 @@ std::string_view modeName(Mode m) {
     case Mode::Interface: return "interface";
     case Mode::Vlan: return "vlan";
     case Mode::Emulator: return "emulator";
+    case Mode::Mst: return "mst configuration";
   }
   return "?";
 }
 
 enum Cmd : int {
   // global
-  kHostname, kFeature, kNoFeature, kVlan, kStpMode, kVpcDomain, kInterface, kEmulator, kMacAging,
+  kHostname, kFeature, kNoFeature, kVlan, kNoVlan, kStpMode, kVpcDomain, kInterface, kNoInterface, kEmulator,
+  kMacAging, kNoMacAging, kStpMst, kStpBridgeAssurance, kNoStpBridgeAssurance, kStpLoopguard, kNoStpLoopguard,
+  kStpPortTypeDefault, kNoStpPortTypeDefault, kStpVlan, kNoStpVlan, kExit, kEnd,
   // vlan
   kVlanName,
+  // mst configuration
+  kMstName, kMstRevision, kMstInstance,
   // vpc domain
-  kRolePriority, kSystemPriority, kSystemMac, kPeerKeepalive, kPeerGateway, kNoPeerGateway, kPeerSwitch,
-  kNoPeerSwitch, kL3PeerRouter, kArpSync, kNoArpSync, kNdSync, kDelayRestore, kDelayRestoreSvi,
-  kDelayRestoreOrphan, kAutoRecovery, kNoAutoRecovery, kGracefulCc, kNoGracefulCc, kDualActiveExclude,
+  kRolePriority, kNoRolePriority, kSystemPriority, kNoSystemPriority, kSystemMac, kNoSystemMac, kPeerKeepalive,
+  kPeerGateway, kNoPeerGateway, kPeerSwitch, kNoPeerSwitch, kL3PeerRouter, kNoL3PeerRouter, kArpSync, kNoArpSync,
+  kNdSync, kNoNdSync, kDelayRestore, kNoDelayRestore, kDelayRestoreSvi, kNoDelayRestoreSvi, kDelayRestoreOrphan,
+  kNoDelayRestoreOrphan, kAutoRecovery, kNoAutoRecovery, kGracefulCc, kNoGracefulCc, kDualActiveExclude,
+  kNoDualActiveExclude,
   // interface
-  kDescription, kShutdown, kNoShutdown, kSwitchport, kNoSwitchport, kSwMode, kAccessVlan, kTrunkAllowed,
-  kTrunkAllowedAdd, kTrunkAllowedRemove, kTrunkNative, kMtu, kSpeed, kDuplex, kChannelGroup, kVpcPeerLink,
-  kVpcId, kOrphanSuspend, kIpAddress, kVrfMember, kStpPortType,
+  kDescription, kNoDescription, kShutdown, kNoShutdown, kSwitchport, kNoSwitchport, kSwMode, kAccessVlan,
+  kNoAccessVlan, kTrunkAllowed, kTrunkAllowedAdd, kTrunkAllowedRemove, kTrunkNative, kNoTrunkNative, kMtu, kNoMtu,
+  kSpeed, kDuplex, kChannelGroup, kNoChannelGroup, kVpcPeerLink, kNoVpcPeerLink, kVpcId, kNoVpcId, kOrphanSuspend,
+  kNoOrphanSuspend, kIpAddress, kVrfMember, kStpPortType, kNoStpPortType,
   // emulator
   kLocalMac, kManagement, kPeerLinkEmu,
 };
 
 struct Grammars {
-  grammar::Grammar global, domain, interface, vlan, emulator;
+  grammar::Grammar global, domain, interface, vlan, emulator, mst;
 
   Grammars() {
     auto add = [](grammar::Grammar& g, int id, const char* spec) {
@@ -89,17 +96,36 @@ struct Grammars {
     add(global, kFeature, "feature <name:word>");
     add(global, kNoFeature, "no feature <name:word>");
     add(global, kVlan, "vlan <vlans:vlans>");
+    add(global, kNoVlan, "no vlan <vlans:vlans>");
     add(global, kStpMode, "spanning-tree mode { rapid-pvst | mst }");
+    add(global, kStpMst, "spanning-tree mst configuration");
+    add(global, kStpBridgeAssurance, "spanning-tree bridge assurance");
+    add(global, kNoStpBridgeAssurance, "no spanning-tree bridge assurance");
+    add(global, kStpLoopguard, "spanning-tree loopguard default");
+    add(global, kNoStpLoopguard, "no spanning-tree loopguard default");
+    add(global, kStpPortTypeDefault, "spanning-tree port type { edge [ bpduguard | bpdufilter ] | network } default");
+    add(global, kNoStpPortTypeDefault, "no spanning-tree port type { edge [ bpduguard | bpdufilter ] | network } default");
+    add(global, kStpVlan, "spanning-tree vlan <vlans:vlans>");
+    add(global, kNoStpVlan, "no spanning-tree vlan <vlans:vlans>");
     add(global, kVpcDomain, "vpc domain <id:1-1000>");
     add(global, kInterface, "interface <if:interface>");
+    add(global, kNoInterface, "no interface <if:interface>");
     add(global, kEmulator, "emulator");
     add(global, kMacAging, "mac address-table aging-time <seconds:0-918000>");
+    add(global, kNoMacAging, "no mac address-table aging-time");
 
     add(vlan, kVlanName, "name <name:word>");
 
+    add(mst, kMstName, "name <name:word>");
+    add(mst, kMstRevision, "revision <revision:0-65535>");
+    add(mst, kMstInstance, "instance <instance:1-4094> vlan <vlans:vlans>");
+
     add(domain, kRolePriority, "role priority <priority:1-65535>");
+    add(domain, kNoRolePriority, "no role priority");
     add(domain, kSystemPriority, "system-priority <priority:1-65535>");
+    add(domain, kNoSystemPriority, "no system-priority");
     add(domain, kSystemMac, "system-mac <mac:mac>");
+    add(domain, kNoSystemMac, "no system-mac");
     add(domain, kPeerKeepalive,
         "peer-keepalive destination <destination:ipv4> { source <source:ipv4> | vrf <vrf:word> | "
         "udp-port <udp-port:1024-65000> | interval <interval:400-10000> | timeout <timeout:3-20> | "
@@ -109,39 +135,55 @@ struct Grammars {
     add(domain, kPeerSwitch, "peer-switch");
     add(domain, kNoPeerSwitch, "no peer-switch");
     add(domain, kL3PeerRouter, "layer3 peer-router");
+    add(domain, kNoL3PeerRouter, "no layer3 peer-router");
     add(domain, kArpSync, "ip arp synchronize");
     add(domain, kNoArpSync, "no ip arp synchronize");
     add(domain, kNdSync, "ipv6 nd synchronize");
-    add(domain, kDelayRestore, "delay restore <seconds:1-3600>");
-    add(domain, kDelayRestoreSvi, "delay restore interface-vlan <seconds:1-3600>");
+    add(domain, kNoNdSync, "no ipv6 nd synchronize");
+    // 0 is an emulator extension (no delay); NX-OS accepts 1-3600.
+    add(domain, kDelayRestore, "delay restore <seconds:0-3600>");
+    add(domain, kNoDelayRestore, "no delay restore");
+    add(domain, kDelayRestoreSvi, "delay restore interface-vlan <seconds:0-3600>");
+    add(domain, kNoDelayRestoreSvi, "no delay restore interface-vlan");
     add(domain, kDelayRestoreOrphan, "delay restore orphan-port <seconds:0-300>");
+    add(domain, kNoDelayRestoreOrphan, "no delay restore orphan-port");
     add(domain, kAutoRecovery, "auto-recovery [ reload-delay <seconds:240-3600> ]");
     add(domain, kNoAutoRecovery, "no auto-recovery");
     add(domain, kGracefulCc, "graceful consistency-check");
     add(domain, kNoGracefulCc, "no graceful consistency-check");
     add(domain, kDualActiveExclude, "dual-active exclude interface-vlan <vlans:vlans>");
+    add(domain, kNoDualActiveExclude, "no dual-active exclude interface-vlan");
 
     add(interface, kDescription, "description <text:line>");
+    add(interface, kNoDescription, "no description");
     add(interface, kShutdown, "shutdown");
     add(interface, kNoShutdown, "no shutdown");
     add(interface, kSwitchport, "switchport");
     add(interface, kNoSwitchport, "no switchport");
     add(interface, kSwMode, "switchport mode { access | trunk }");
     add(interface, kAccessVlan, "switchport access vlan <vlan:1-4094>");
+    add(interface, kNoAccessVlan, "no switchport access vlan");
     add(interface, kTrunkAllowed, "switchport trunk allowed vlan <vlans:vlans>");
     add(interface, kTrunkAllowedAdd, "switchport trunk allowed vlan add <vlans:vlans>");
     add(interface, kTrunkAllowedRemove, "switchport trunk allowed vlan remove <vlans:vlans>");
     add(interface, kTrunkNative, "switchport trunk native vlan <vlan:1-4094>");
+    add(interface, kNoTrunkNative, "no switchport trunk native vlan");
     add(interface, kMtu, "mtu <mtu:576-9216>");
+    add(interface, kNoMtu, "no mtu");
     add(interface, kSpeed, "speed { auto | 100 | 1000 | 10000 | 25000 | 40000 | 100000 }");
     add(interface, kDuplex, "duplex { auto | full | half }");
     add(interface, kChannelGroup, "channel-group <group:1-4096> [ mode { active | passive | on } ]");
+    add(interface, kNoChannelGroup, "no channel-group");
     add(interface, kVpcPeerLink, "vpc peer-link");
+    add(interface, kNoVpcPeerLink, "no vpc peer-link");
     add(interface, kVpcId, "vpc <vpc:1-4096>");
+    add(interface, kNoVpcId, "no vpc [ <vpc:1-4096> ]");
     add(interface, kOrphanSuspend, "vpc orphan-port suspend");
+    add(interface, kNoOrphanSuspend, "no vpc orphan-port suspend");
     add(interface, kIpAddress, "ip address <address:word>");
     add(interface, kVrfMember, "vrf member <vrf:word>");
     add(interface, kStpPortType, "spanning-tree port type { edge | network | normal } [ trunk ]");
+    add(interface, kNoStpPortType, "no spanning-tree port type");
 
     add(emulator, kLocalMac, "local-mac <mac:mac>");
     add(emulator, kManagement, "management <address:hostport>");
@@ -157,6 +199,7 @@ struct Grammars {
       case Mode::Interface: return interface;
       case Mode::Vlan: return vlan;
       case Mode::Emulator: return emulator;
+      case Mode::Mst: return mst;
     }
     return global;
   }
@@ -174,25 +217,24 @@ bool validCidr(const std::string& s) {
 
 class Parser {
  public:
-  Parser(std::string_view file) : file_(file) {}
+  Parser(std::string_view file, SwitchConfig base, bool terminal)
+      : file_(file), cfg_(std::move(base)), terminal_(terminal), saw_emulator_(terminal) {}
 
-  ConfigParseResult run(std::string_view text) {
-    std::size_t pos = 0;
+  template <class Lines>
+  ConfigParseResult run(const Lines& lines) {
     int line_no = 0;
-    while (pos <= text.size() && !error_) {
-      std::size_t nl = text.find('\n', pos);
-      if (nl == std::string_view::npos) nl = text.size();
-      std::string_view raw = text.substr(pos, nl - pos);
-      if (!raw.empty() && raw.back() == '\r') raw.remove_suffix(1);
+    for (std::string_view raw : lines) {
       ++line_no;
-      line(raw, line_no);
-      if (nl == text.size()) break;
-      pos = nl + 1;
+      if (!raw.empty() && raw.back() == '\r') raw.remove_suffix(1);
+      if (terminal_) terminalLine(raw, line_no);
+      else fileLine(raw, line_no);
+      if (error_ || ended_) break;
     }
     if (!error_) finish(last_content_line_ ? last_content_line_ : 1);
     ConfigParseResult r;
     if (error_) r.error = error_;
     else r.config = std::move(cfg_);
+    r.role_priority_entered = role_priority_entered_;
     return r;
   }
 
@@ -202,7 +244,8 @@ class Parser {
     error_ = ConfigError{std::string(file_), line_no, static_cast<int>(column), std::move(message), current_text_};
   }
 
-  void line(std::string_view raw, int line_no) {
+  // A startup-config line: indentation decides the block.
+  void fileLine(std::string_view raw, int line_no) {
     std::size_t indent = 0;
     while (indent < raw.size() && (raw[indent] == ' ' || raw[indent] == '\t')) ++indent;
     if (indent == raw.size() || raw[indent] == '!') return;  // blank or comment
@@ -217,20 +260,57 @@ class Parser {
     }
     auto result = grammars_.of(mode_).match(raw);
     if (auto* err = std::get_if<grammar::MatchError>(&result)) {
-      std::string msg;
-      switch (err->kind) {
-        case grammar::MatchError::Kind::BadValue: msg = err->message; break;
-        case grammar::MatchError::Kind::Ambiguous: msg = "ambiguous command '" + err->token + "'"; break;
-        case grammar::MatchError::Kind::Incomplete: msg = "incomplete command"; break;
-        default:
-          msg = err->token.empty() ? "invalid command"
-                                   : "invalid or unsupported command at '" + err->token + "' in " +
-                                         std::string(modeName(mode_)) + " mode";
-      }
-      fail(line_no, err->column, msg);
+      failMatch(*err, line_no);
       return;
     }
     apply(std::get<grammar::Match>(result), indent + 1);
+  }
+
+  // A `configure terminal` line: the current mode first, then global (which leaves the mode).
+  void terminalLine(std::string_view raw, int line_no) {
+    std::size_t indent = 0;
+    while (indent < raw.size() && (raw[indent] == ' ' || raw[indent] == '\t')) ++indent;
+    if (indent == raw.size() || raw[indent] == '!') return;
+    last_content_line_ = line_no;
+    current_text_ = std::string(raw);
+    current_line_ = line_no;
+    const std::string lower = toLower(raw.substr(indent));
+    if (lower == "configure terminal" || lower == "conf t" || lower == "configure") return;
+    auto result = grammars_.of(mode_).match(raw);
+    if (std::holds_alternative<grammar::MatchError>(result) && mode_ != Mode::Global) {
+      auto global = grammars_.global.match(raw);
+      if (std::holds_alternative<grammar::Match>(global)) {
+        mode_ = Mode::Global;
+        result = std::move(global);
+      }
+    }
+    if (auto* err = std::get_if<grammar::MatchError>(&result)) {
+      if (lower == "exit") {
+        mode_ = Mode::Global;
+        return;
+      }
+      if (lower == "end") {
+        ended_ = true;
+        return;
+      }
+      failMatch(*err, line_no);
+      return;
+    }
+    apply(std::get<grammar::Match>(result), indent + 1);
+  }
+
+  void failMatch(const grammar::MatchError& err, int line_no) {
+    std::string msg;
+    switch (err.kind) {
+      case grammar::MatchError::Kind::BadValue: msg = err.message; break;
+      case grammar::MatchError::Kind::Ambiguous: msg = "ambiguous command '" + err.token + "'"; break;
+      case grammar::MatchError::Kind::Incomplete: msg = "incomplete command"; break;
+      default:
+        msg = err.token.empty() ? "invalid command"
+                                : "invalid or unsupported command at '" + err.token + "' in " +
+                                      std::string(modeName(mode_)) + " mode";
+    }
+    fail(line_no, err.column, msg);
   }
 
   // Column of the n-th token of the current line (1-based).
@@ -268,10 +348,40 @@ class Parser {
         current_vlans_ = m.vlans("vlans");
         mode_ = Mode::Vlan;
         break;
+      case kNoVlan: {
+        const auto gone = m.vlans("vlans");
+        if (gone.contains(1)) {
+          fail(ln, col(2), "VLAN 1 cannot be deleted");
+          return;
+        }
+        cfg_.vlans = cfg_.vlans.minus(gone);
+        for (auto v : gone.ids()) cfg_.vlan_names.erase(v);
+        break;
+      }
       case kVlanName:
         for (auto v : current_vlans_.ids()) cfg_.vlan_names[v] = m.text("name");
         break;
-      case kStpMode: cfg_.stp_mode = m.has("mst") ? "mst" : "rapid-pvst"; break;
+      case kStpMode: cfg_.stp.mode = m.has("mst") ? "mst" : "rapid-pvst"; break;
+      case kStpMst: mode_ = Mode::Mst; break;
+      case kMstName: cfg_.stp.mst_name = m.text("name"); break;
+      case kMstRevision: cfg_.stp.mst_revision = static_cast<std::uint32_t>(m.number("revision")); break;
+      case kMstInstance:
+        cfg_.stp.mst_instances[static_cast<std::uint32_t>(m.number("instance"))] = m.vlans("vlans");
+        break;
+      case kStpBridgeAssurance: cfg_.stp.bridge_assurance = true; break;
+      case kNoStpBridgeAssurance: cfg_.stp.bridge_assurance = false; break;
+      case kStpLoopguard: cfg_.stp.loopguard_default = true; break;
+      case kNoStpLoopguard: cfg_.stp.loopguard_default = false; break;
+      case kStpPortTypeDefault:
+      case kNoStpPortTypeDefault: {
+        const bool on = m.command == kStpPortTypeDefault;
+        if (m.has("bpduguard")) cfg_.stp.bpduguard_default = on;
+        else if (m.has("bpdufilter")) cfg_.stp.bpdufilter_default = on;
+        else cfg_.stp.port_type_default = on ? (m.has("edge") ? "edge" : "network") : "normal";
+        break;
+      }
+      case kStpVlan: cfg_.stp.disabled_vlans = cfg_.stp.disabled_vlans.minus(m.vlans("vlans")); break;
+      case kNoStpVlan: cfg_.stp.disabled_vlans = cfg_.stp.disabled_vlans | m.vlans("vlans"); break;
       case kMacAging: {
         const auto s = m.number("seconds");
         if (s != 0 && s < 120) {
@@ -281,6 +391,7 @@ class Parser {
         cfg_.mac_aging_s = static_cast<std::uint32_t>(s);
         break;
       }
+      case kNoMacAging: cfg_.mac_aging_s = 1800; break;
       case kVpcDomain: {
         if (!cfg_.feature("vpc")) {
           fail(ln, first_col, "vpc domain needs 'feature vpc' first");
@@ -313,7 +424,26 @@ class Parser {
         mode_ = Mode::Interface;
         break;
       }
+      case kNoInterface: {
+        const auto id = m.interface("if");
+        if (id.kind() != IfKind::PortChannel && id.kind() != IfKind::Vlan) {
+          fail(ln, col(2), "only port-channel and Vlan interfaces can be deleted");
+          return;
+        }
+        if (!cfg_.interfaces.erase(id)) {
+          fail(ln, col(2), "interface " + id.longName() + " does not exist");
+          return;
+        }
+        if (id.kind() == IfKind::PortChannel)
+          for (auto& [mid, mc] : cfg_.interfaces)
+            if (mc.channel_group && *mc.channel_group == id.number()) mc.channel_group.reset();
+        break;
+      }
       case kEmulator:
+        if (terminal_) {
+          fail(ln, first_col, "the emulator block can only be set in the startup config");
+          return;
+        }
         mode_ = Mode::Emulator;
         saw_emulator_ = true;
         emulator_line_ = ln;
@@ -327,10 +457,19 @@ class Parser {
 
   void applyDomain(const grammar::Match& m, int ln) {
     auto& d = *cfg_.vpc_domain;
+    const VpcDomainConfig defaults;
     auto u32 = [&](const char* p) { return static_cast<std::uint32_t>(m.number(p)); };
     switch (m.command) {
-      case kRolePriority: d.role_priority = u32("priority"); break;
+      case kRolePriority:
+        d.role_priority = u32("priority");
+        role_priority_entered_ = true;
+        break;
+      case kNoRolePriority:
+        d.role_priority = defaults.role_priority;
+        role_priority_entered_ = true;
+        break;
       case kSystemPriority: d.system_priority = u32("priority"); break;
+      case kNoSystemPriority: d.system_priority = defaults.system_priority; break;
       case kSystemMac: {
         const auto mac = m.mac("mac");
         if (mac.isMulticast() || mac.value == 0) {
@@ -340,6 +479,7 @@ class Parser {
         d.system_mac = mac;
         break;
       }
+      case kNoSystemMac: d.system_mac.reset(); break;
       case kPeerKeepalive: {
         KeepaliveSettings k;
         k.destination = m.ipv4("destination");
@@ -363,12 +503,17 @@ class Parser {
       case kPeerSwitch: d.peer_switch = true; break;
       case kNoPeerSwitch: d.peer_switch = false; break;
       case kL3PeerRouter: d.layer3_peer_router = true; break;
+      case kNoL3PeerRouter: d.layer3_peer_router = false; break;
       case kArpSync: d.arp_synchronize = true; break;
       case kNoArpSync: d.arp_synchronize = false; break;
       case kNdSync: d.nd_synchronize = true; break;
+      case kNoNdSync: d.nd_synchronize = false; break;
       case kDelayRestore: d.delay_restore_s = u32("seconds"); break;
+      case kNoDelayRestore: d.delay_restore_s = defaults.delay_restore_s; break;
       case kDelayRestoreSvi: d.delay_restore_svi_s = u32("seconds"); break;
+      case kNoDelayRestoreSvi: d.delay_restore_svi_s = defaults.delay_restore_svi_s; break;
       case kDelayRestoreOrphan: d.delay_restore_orphan_s = u32("seconds"); break;
+      case kNoDelayRestoreOrphan: d.delay_restore_orphan_s = defaults.delay_restore_orphan_s; break;
       case kAutoRecovery:
         d.auto_recovery = true;
         if (auto v = m.numberOr("seconds")) d.auto_recovery_reload_delay_s = static_cast<std::uint32_t>(*v);
@@ -377,6 +522,7 @@ class Parser {
       case kGracefulCc: d.graceful_consistency_check = true; break;
       case kNoGracefulCc: d.graceful_consistency_check = false; break;
       case kDualActiveExclude: d.dual_active_exclude_svi = m.vlans("vlans"); break;
+      case kNoDualActiveExclude: d.dual_active_exclude_svi = VlanSet{}; break;
       default: break;
     }
   }
@@ -390,8 +536,10 @@ class Parser {
       fail(ln, first_col, "not supported on " + ic.id.longName() + " (only on Ethernet and port-channel interfaces)");
       return false;
     };
+    const InterfaceConfig defaults;
     switch (m.command) {
       case kDescription: ic.description = m.text("text"); break;
+      case kNoDescription: ic.description.clear(); break;
       case kShutdown: ic.shutdown = true; break;
       case kNoShutdown: ic.shutdown = false; break;
       case kSwitchport:
@@ -406,6 +554,9 @@ class Parser {
       case kAccessVlan:
         if (needL2()) ic.access_vlan = static_cast<std::uint16_t>(m.number("vlan"));
         break;
+      case kNoAccessVlan:
+        if (needL2()) ic.access_vlan = 1;
+        break;
       case kTrunkAllowed:
         if (needL2()) ic.trunk_allowed = m.vlans("vlans");
         break;
@@ -418,7 +569,11 @@ class Parser {
       case kTrunkNative:
         if (needL2()) ic.native_vlan = static_cast<std::uint16_t>(m.number("vlan"));
         break;
+      case kNoTrunkNative:
+        if (needL2()) ic.native_vlan = 1;
+        break;
       case kMtu: ic.mtu = static_cast<std::uint32_t>(m.number("mtu")); break;
+      case kNoMtu: ic.mtu = defaults.mtu; break;
       case kSpeed:
         if (needL2()) {
           for (const char* v : {"auto", "100", "1000", "10000", "25000", "40000", "100000"})
@@ -453,6 +608,7 @@ class Parser {
         ensurePortChannel(group);
         break;
       }
+      case kNoChannelGroup: ic.channel_group.reset(); break;
       case kVpcPeerLink:
         if (!requireVpc(ln, first_col)) return;
         if (kind != IfKind::PortChannel) {
@@ -469,6 +625,7 @@ class Parser {
         }
         ic.vpc_peer_link = true;
         break;
+      case kNoVpcPeerLink: ic.vpc_peer_link = false; break;
       case kVpcId: {
         if (!requireVpc(ln, first_col)) return;
         if (kind != IfKind::PortChannel) {
@@ -487,6 +644,7 @@ class Parser {
         ic.vpc_id = id;
         break;
       }
+      case kNoVpcId: ic.vpc_id.reset(); break;
       case kOrphanSuspend:
         if (!requireVpc(ln, first_col)) return;
         if (kind != IfKind::Ethernet || ic.channel_group) {
@@ -495,6 +653,7 @@ class Parser {
         }
         ic.orphan_port_suspend = true;
         break;
+      case kNoOrphanSuspend: ic.orphan_port_suspend = false; break;
       case kIpAddress:
         if (l2_port && ic.switchport) {
           fail(ln, first_col, "ip address needs 'no switchport' on " + ic.id.longName());
@@ -507,7 +666,11 @@ class Parser {
         ic.ip_address = m.text("address");
         break;
       case kVrfMember: ic.vrf = m.text("vrf"); break;
-      case kStpPortType: break;  // accepted; carried into consistency parameters later
+      case kStpPortType:
+        for (const char* t : {"edge", "network", "normal"})
+          if (m.has(t)) ic.stp_port_type = t;
+        break;
+      case kNoStpPortType: ic.stp_port_type = "default"; break;
       default: break;
     }
   }
@@ -562,36 +725,48 @@ class Parser {
       fail(emulator_line_, 1, "the emulator block needs 'peer-link listen <addr:port> peer <addr:port>'");
       return;
     }
-    for (const auto& [id, ic] : cfg_.interfaces) {
-      if (ic.channel_group) {
-        const auto* pc = cfg_.interface(InterfaceId::portChannel(*ic.channel_group));
-        if (pc && pc->vpc_id && ic.orphan_port_suspend) {
-          fail(ic.line, 1, ic.id.longName() + " is a vPC member and cannot be an orphan port");
-          return;
-        }
-      }
-    }
   }
 
   std::string_view file_;
   Grammars grammars_;
   SwitchConfig cfg_;
+  bool terminal_;
   Mode mode_ = Mode::Global;
   InterfaceId current_if_;
   VlanSet current_vlans_;
   std::string current_text_;
   int current_line_ = 0;
   int last_content_line_ = 0;
-  bool saw_emulator_ = false;
+  bool saw_emulator_;
+  bool ended_ = false;
+  bool role_priority_entered_ = false;
   int emulator_line_ = 0;
   std::optional<ConfigError> error_;
 };
 
+std::vector<std::string_view> splitLines(std::string_view text) {
+  std::vector<std::string_view> lines;
+  std::size_t pos = 0;
+  while (pos <= text.size()) {
+    std::size_t nl = text.find('\n', pos);
+    if (nl == std::string_view::npos) nl = text.size();
+    lines.push_back(text.substr(pos, nl - pos));
+    if (nl == text.size()) break;
+    pos = nl + 1;
+  }
+  return lines;
+}
+
 }  // namespace
 
 ConfigParseResult parseConfig(std::string_view text, std::string_view file_name) {
-  Parser p(file_name);
-  return p.run(text);
+  Parser p(file_name, SwitchConfig{}, false);
+  return p.run(splitLines(text));
+}
+
+ConfigParseResult applyConfigLines(const SwitchConfig& base, const std::vector<std::string>& lines) {
+  Parser p("configure", base, true);
+  return p.run(lines);
 }
 
 }  // namespace vpc

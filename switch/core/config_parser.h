@@ -7,6 +7,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "peerlink/core/result.h"
 #include "switch/core/config.h"
@@ -26,8 +27,16 @@ struct ConfigError {
 struct ConfigParseResult {
   std::optional<SwitchConfig> config;
   std::optional<ConfigError> error;
+  bool role_priority_entered = false;  // a `role priority` line was applied (re-entering one clears sticky)
 };
 
 ConfigParseResult parseConfig(std::string_view text, std::string_view file_name);
+
+// `configure terminal`: applies lines (as typed at the prompt, no indentation needed) to a copy of
+// `base`. A sub-mode command (vpc domain, interface, vlan, spanning-tree mst configuration) enters the
+// mode; a line the mode does not know is tried as a global command (leaving the mode, as NX-OS does);
+// `exit` leaves a mode, `end` stops. Errors name "configure:<line number>:<col>". All or nothing.
+// The emulator block cannot change at run time.
+ConfigParseResult applyConfigLines(const SwitchConfig& base, const std::vector<std::string>& lines);
 
 }  // namespace vpc

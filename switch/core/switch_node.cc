@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "switch/core/config_parser.h"
+
 namespace vpc {
 
 namespace {
@@ -15,13 +17,16 @@ struct Overloaded : Ts... {
 constexpr std::size_t kMessageRing = 64;
 constexpr Duration kArpTimeout = Seconds(1500);  // NX-OS default ARP timeout
 
-std::string secondsText(std::uint32_t s) { return std::to_string(s) + "s"; }
-
-std::uint64_t mix(std::uint64_t x) {  // splitmix64 finaliser
-  x += 0x9e3779b97f4a7c15ULL;
-  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-  return x ^ (x >> 31);
+// `count` consecutive MACs from `first` must all be unicast: the range may not reach the multicast bit
+// (00ff.ffff.ffff + 1 = 0100.0000.0000 is multicast).
+std::optional<Error> checkMacRange(MacAddress first, std::uint32_t count) {
+  if (first.isMulticast() || first.value == 0)
+    return invalidArgument("MAC " + first.dotted() + " is not a unicast address");
+  if (count == 0) return invalidArgument("count must be at least 1");
+  const MacAddress last{first.value + (count - 1)};
+  if (last.value > MacAddress::kMask || last.isMulticast())
+    return invalidArgument("MACs " + first.dotted() + " to " + last.dotted() + " cross into multicast addresses");
+  return std::nullopt;
 }
 
 }  // namespace
@@ -32,11 +37,6 @@ std::uint64_t mix(std::uint64_t x) {  // splitmix64 finaliser
 SwitchNode::SwitchNode(SwitchConfig config, NodeOptions options)
     : config_(std::move(config)), options_(options), keepalive_(KeepaliveConfig{}), session_(SessionConfig{}),
       sender_(options.sync_limits) {
-  if (config_.vpc_domain && config_.vpc_domain->keepalive) {
-    const auto& k = *config_.vpc_domain->keepalive;
-    keepalive_ = KeepaliveFsm(KeepaliveConfig{scaled(Millis(k.interval_ms)), scaled(Seconds(k.timeout_s)),
-                                              scaled(Seconds(k.hold_timeout_s))});
-  }
   SessionConfig sc;
   sc.heartbeat_interval = scaled(Millis(config_.emulator.heartbeat_ms));
   sc.heartbeat_timeout = scaled(Millis(config_.emulator.heartbeat_timeout_ms));
@@ -44,13 +44,44 @@ SwitchNode::SwitchNode(SwitchConfig config, NodeOptions options)
   sc.retry_min = scaled(Millis(100));
   sc.retry_max = scaled(Millis(2000));
   session_ = SessionFsm(sc);
+  applyTimersFromConfig();
   op_role_priority_ = config_.vpc_domain ? config_.vpc_domain->role_priority : kDefaultRolePriority;
+  local_consistency_ = localConsistency(config_);
+}
+
+void SwitchNode::applyTimersFromConfig() {
+  FailoverConfig fc;
+  if (config_.vpc_domain) {
+    const auto& d = *config_.vpc_domain;
+    if (d.keepalive) {
+      const auto& k = *d.keepalive;
+      const KeepaliveConfig kc{scaled(Millis(k.interval_ms)), scaled(Seconds(k.timeout_s)),
+                               scaled(Seconds(k.hold_timeout_s))};
+      keepalive_.reconfigure(kc);
+      fc.keepalive_interval = kc.interval;
+      fc.timeout = kc.timeout;
+      fc.hold_timeout = kc.hold_timeout;
+    } else {
+      fc.keepalive_interval = scaled(Seconds(1));
+      fc.timeout = scaled(Seconds(5));
+      fc.hold_timeout = scaled(Seconds(3));
+    }
+    fc.auto_recovery = d.auto_recovery;
+    fc.reload_delay = scaled(Seconds(d.auto_recovery_reload_delay_s));
+  }
+  failover_.reconfigure(fc);
 }
 
 Duration SwitchNode::scaled(Duration d) const {
+  if (d <= Duration::zero()) return Duration::zero();
   const auto ns = static_cast<double>(std::chrono::duration_cast<std::chrono::nanoseconds>(d).count());
   const auto scaled_ns = static_cast<std::int64_t>(std::llround(ns * options_.time_scale));
   return std::max<Duration>(std::chrono::duration_cast<Duration>(std::chrono::nanoseconds(scaled_ns)), Millis(1));
+}
+
+bool SwitchNode::peerLinkUsable() const {
+  const auto* pl = config_.peerLink();
+  return config_.vpc_domain && pl && !config_.emulator.peer_link_peer.empty() && portChannelUp(*pl);
 }
 
 Effects SwitchNode::start(TimePoint now) {
@@ -63,8 +94,10 @@ Effects SwitchNode::start(TimePoint now) {
                                                                        : "")});
   if (config_.vpc_domain && config_.vpc_domain->keepalive) keepalive_.enable(localKeepalive(), now, out);
   session_.setLocalHello(localHello());
-  if (config_.vpc_domain && config_.peerLink() && !config_.emulator.peer_link_peer.empty())
-    session_.enable(now, out);
+  if (peerLinkUsable()) session_.enable(now, out);
+  else if (const auto* pl = config_.peerLink())
+    (void)session_.disable("vPC peer-link " + pl->id.longName() + " is down", now, out);
+  if (config_.vpc_domain) failover_.boot(now, out);
   next_age_ = now + Seconds(1);
   settle(now, out, 0);
   return out;
@@ -74,7 +107,11 @@ std::optional<TimePoint> SwitchNode::nextDeadline() const {
   if (shut_down_) return std::nullopt;
   std::optional<TimePoint> d = keepalive_.nextDeadline();
   foldDeadline(d, session_.nextDeadline());
+  foldDeadline(d, failover_.nextDeadline());
   foldDeadline(d, next_age_);
+  foldDeadline(d, restore_at_);
+  foldDeadline(d, svi_restore_at_);
+  foldDeadline(d, orphan_restore_at_);
   return d;
 }
 
@@ -83,9 +120,24 @@ Effects SwitchNode::tick(TimePoint now) {
   if (shut_down_) return out;
   keepalive_.tick(now, out);
   onSessionFacts(session_.tick(now, out), now, out);
+  onFailoverFacts(failover_.tick(now, out), now, out);
+  expireRestoreTimers(now, out);
   if (next_age_ && now >= *next_age_) ageTables(now);
   settle(now, out, 0);
   return out;
+}
+
+void SwitchNode::expireRestoreTimers(TimePoint now, Effects& out) {
+  auto expire = [&](std::optional<TimePoint>& at, const char* what, std::uint32_t configured_s) {
+    if (!at || now < *at) return;
+    at.reset();
+    recordEvent(out, now, "delay restore", "timer on", "timer off",
+                {std::string(what) + " delay restore (" + std::to_string(configured_s) + " s) over"});
+  };
+  if (!config_.vpc_domain) return;
+  expire(restore_at_, "vPC", config_.vpc_domain->delay_restore_s);
+  expire(svi_restore_at_, "SVI", config_.vpc_domain->delay_restore_svi_s);
+  expire(orphan_restore_at_, "orphan-port", config_.vpc_domain->delay_restore_orphan_s);
 }
 
 Effects SwitchNode::handle(const Input& input, TimePoint now) {
@@ -98,6 +150,7 @@ Effects SwitchNode::handle(const Input& input, TimePoint now) {
             if (config_.vpc_domain && k.msg.domain_id == config_.vpc_domain->id) {
               session_.peerAlive(k.msg.local_mac, now, out);
               if (rebooted) onSessionFacts(session_.peerRestarted(now, out), now, out);
+              onFailoverFacts(failover_.keepaliveReceived(now, out), now, out);
             }
           },
           [&](const in::KeepaliveMalformed&) { keepalive_.datagramMalformed(); },
@@ -132,7 +185,7 @@ Effects SwitchNode::handle(const Input& input, TimePoint now) {
 }
 
 // ---------------------------------------------------------------------------------------------------
-// Session and sync
+// Session, failover and sync
 
 void SwitchNode::onSessionFacts(const SessionFacts& facts, TimePoint now, Effects& out) {
   if (facts.down) onSessionDown(facts.down->reason, now, out);
@@ -141,15 +194,47 @@ void SwitchNode::onSessionFacts(const SessionFacts& facts, TimePoint now, Effect
 
 void SwitchNode::onSessionUp(const SessionFacts::Up& up, TimePoint now, Effects& out) {
   peer_hello_ = up.peer;
+  peer_config_priority_ = up.peer.role_priority;
   recordEvent(out, now, "peer-link", "checks passed", "role decided", {up.election.reason});
-  const std::string before = roleDisplay(config_role_, role_);
+  const bool was_forwarding = !status_.vpc_active.empty();
+  const Role before = role_;
+  const std::string before_display = roleDisplay(config_role_, role_);
   role_ = up.election.operational;
   config_role_ = up.election.configured;
   op_role_priority_ = config_.vpc_domain->role_priority;
+  const bool demoted = before == Role::Primary && role_ == Role::Secondary;
+  suspend_all_.reset();
+  peer_dead_ = false;
+  failover_.peerLinkUp(now, out);
+
+  restore_at_.reset();
+  svi_restore_at_.reset();
+  orphan_restore_at_.reset();
+  if ((!was_forwarding || demoted) && up.peer.vpcs_forwarding) {
+    const auto& d = *config_.vpc_domain;
+    if (d.delay_restore_s) restore_at_ = now + scaled(Seconds(d.delay_restore_s));
+    if (d.delay_restore_svi_s) svi_restore_at_ = now + scaled(Seconds(d.delay_restore_svi_s));
+    if (d.delay_restore_orphan_s) orphan_restore_at_ = now + scaled(Seconds(d.delay_restore_orphan_s));
+    restore_why_ = {demoted ? "this switch lost the primary role to the sticky peer: its vPCs flap"
+                            : "this switch joins a peer that already forwards"};
+    if (restore_at_ || svi_restore_at_ || orphan_restore_at_)
+      recordEvent(out, now, "delay restore", "timer off", "timer on",
+                  {"vPC legs in " + std::to_string(d.delay_restore_s) + " s, SVIs in " +
+                       std::to_string(d.delay_restore_svi_s) + " s, orphan ports in " +
+                       std::to_string(d.delay_restore_orphan_s) + " s",
+                   restore_why_.front()});
+  }
   const std::string after = roleDisplay(config_role_, role_);
-  if (after != before) recordEvent(out, now, "role", before, after, {up.election.reason, "peer adjacency formed"});
+  if (after != before_display) {
+    std::vector<std::string> why{up.election.reason, "peer adjacency formed"};
+    if (demoted) why.insert(why.begin(), "dual-active recovery: the peer keeps the primary role (sticky)");
+    recordEvent(out, now, "role", before_display, after, why);
+  }
   status_.role = after;  // recorded here, with its reason
   sent_vpc_state_.reset();
+  sent_consistency_.reset();
+  peer_vpc_state_.reset();
+  peer_consistency_.reset();
   sender_.start(arpSyncActive(), *this, now);
   receiver_.start();
 }
@@ -159,14 +244,38 @@ void SwitchNode::onSessionDown(const std::string& reason, TimePoint now, Effects
   receiver_.stop();
   peer_vpc_state_.reset();
   sent_vpc_state_.reset();
-  // Entries that point at the peer-link lead nowhere now (DESIGN.md §5). Entries the peer has on a vPC
-  // stay (our own leg of that vPC still reaches the host) and age here from now on.
-  const std::size_t flushed = macs_.retractPeerIf(
-      [this](std::uint64_t, const MacTable::Entry& e) { return peerPort(e) == InterfaceId::peerLink(); });
-  macs_.touchPeer(now);
-  recordEvent(out, now, "sync", "in sync", "stopped",
-              {std::to_string(flushed) + " MAC entries that pointed at the vPC Peer-Link flushed",
-               "peer-link down: " + reason});
+  peer_consistency_.reset();
+  sent_consistency_.reset();
+  preempt_pending_ = false;
+  restore_at_.reset();
+  svi_restore_at_.reset();
+  orphan_restore_at_.reset();
+  if (role_ == Role::Secondary) {
+    // NX-OS %VPC-2-VPC_SUSP_ALL_VPC: the secondary suspends everything at once, then finds out whether
+    // the primary is alive.
+    suspend_all_ = std::vector<std::string>{"secondary suspends all vPCs when the peer-link goes down",
+                                            "peer-link down: " + reason};
+    failover_.peerLinkLost(reason, now, out);
+  }
+  macs_.touchPeer(now);  // the peer's entries that stay start ageing here
+  flush_needed_ = true;
+  recordEvent(out, now, "sync", "in sync", "stopped", {"peer-link down: " + reason});
+}
+
+void SwitchNode::onFailoverFacts(const FailoverFacts& facts, TimePoint now, Effects& out) {
+  if (!facts.take_over) return;
+  const std::string before = roleDisplay(config_role_, role_);
+  role_ = Role::Primary;
+  peer_dead_ = true;
+  suspend_all_.reset();
+  restore_at_.reset();
+  svi_restore_at_.reset();
+  orphan_restore_at_.reset();
+  const std::string after = roleDisplay(config_role_, role_);
+  if (after != before) recordEvent(out, now, "role", before, after, facts.reasons);
+  if (!sticky_) recordEvent(out, now, "sticky", "false", "true", {"became operational primary by staying up"});
+  sticky_ = true;
+  status_.role = after;
 }
 
 void SwitchNode::route(const peer::Message& msg, TimePoint now, Effects& out) {
@@ -178,7 +287,10 @@ void SwitchNode::route(const peer::Message& msg, TimePoint now, Effects& out) {
                           {"vPC state received from the peer (" + std::to_string(s.vpcs.size()) + " vPCs)"});
             peer_vpc_state_ = s;
           },
-          [&](const peer::ConsistencyParams&) {},
+          [&](const peer::ConsistencyParams& c) {
+            peer_consistency_ = c;
+            peer_config_priority_ = c.role_priority;
+          },
           [&](const peer::SyncBegin& b) {
             receiver_.onBegin(b, now);
             ++rx_gen_;
@@ -232,9 +344,36 @@ void SwitchNode::route(const peer::Message& msg, TimePoint now, Effects& out) {
             sender_.resync(r.reason, *this, now);
             recordEvent(out, now, "sync", "in sync", "resending snapshot", {"the peer asked for a resync: " + r.reason});
           },
+          [&](const peer::RolePreempt& r) {
+            if (!r.ack) {
+              applyPreempt(r.role_priority, "vpc role preempt requested by the peer", now, out);
+              session_.send(peer::RolePreempt{true, config_.vpc_domain->role_priority}, out);
+            } else if (preempt_pending_) {
+              preempt_pending_ = false;
+              applyPreempt(r.role_priority, "vpc role preempt", now, out);
+            }
+          },
           [&](const auto&) {},  // Hello, Heartbeat, Goodbye: the session's
       },
       msg);
+}
+
+void SwitchNode::applyPreempt(std::uint32_t peer_priority, const std::string& why, TimePoint now, Effects& out) {
+  if (!peer_hello_) return;
+  const RoleCandidate self{config_.vpc_domain->role_priority, *config_.emulator.local_mac, false, role_};
+  const RoleCandidate other{peer_priority, peer_hello_->local_mac, false, Role::None};
+  const auto e = electRole(self, other);
+  const std::string before = roleDisplay(config_role_, role_);
+  if (sticky_) recordEvent(out, now, "sticky", "true", "false", {why});
+  sticky_ = false;
+  op_role_priority_ = config_.vpc_domain->role_priority;
+  peer_config_priority_ = peer_priority;
+  peer_hello_->role_priority = peer_priority;
+  role_ = e.operational;
+  config_role_ = e.configured;
+  const std::string after = roleDisplay(config_role_, role_);
+  if (after != before) recordEvent(out, now, "role", before, after, {why + ": " + e.reason, "no vPC flaps (hitless)"});
+  status_.role = after;
 }
 
 void SwitchNode::requestResync(const std::string& reason, TimePoint now, Effects& out) {
@@ -249,11 +388,20 @@ bool SwitchNode::arpSyncActive() const {
 }
 
 void SwitchNode::settle(TimePoint now, Effects& out, std::size_t first_effect) {
+  recordStatusChanges(deriveStatus(now), now, out);
+  if (flush_needed_) {
+    flush_needed_ = false;
+    flushDeadEntries(now, out);
+  }
   if (session_.adjacent()) {
     auto vs = localVpcState();
     if (!sent_vpc_state_ || !(*sent_vpc_state_ == vs)) {
       session_.send(vs, out);
       sent_vpc_state_ = std::move(vs);
+    }
+    if (!sent_consistency_ || !(*sent_consistency_ == local_consistency_)) {
+      session_.send(local_consistency_, out);
+      sent_consistency_ = local_consistency_;
     }
     std::vector<peer::Message> msgs;
     sender_.produce(*this, now, msgs);
@@ -264,11 +412,46 @@ void SwitchNode::settle(TimePoint now, Effects& out, std::size_t first_effect) {
   }
   keepalive_.setLocal(localKeepalive());
   session_.setLocalHello(localHello());
-  recordStatusChanges(deriveStatus(), now, out);
   for (std::size_t i = first_effect; i < out.size(); ++i) {
     if (auto* ev = std::get_if<fx::EventRecorded>(&out[i])) journal_.append(ev->event);
     else if (auto* sp = std::get_if<fx::SendPeer>(&out[i])) noteMessage(true, sp->msg, now);
   }
+}
+
+// Drops what leads nowhere: MACs learned on ports that no longer forward (the host is gone from there),
+// and - while the peer-link is down - every entry that points at it; ARP entries of SVIs that are down.
+void SwitchNode::flushDeadEntries(TimePoint now, Effects& out) {
+  const bool adjacent = session_.adjacent();
+  std::vector<std::uint64_t> gone;
+  macs_.retractLocalIf(
+      [&](std::uint64_t key, const MacTable::Entry& e) {
+        const auto port = InterfaceId::fromTrustedCode(e.local.port);
+        const auto* ic = config_.interface(port);
+        if (!ic) return true;  // the interface was deleted
+        if (ic->vpc_id) return !adjacent && installedPort(key, e).first == InterfaceId::peerLink();
+        auto it = status_.ports.find(port);
+        return it == status_.ports.end() || it->second.status != "connected";
+      },
+      gone);
+  for (auto key : gone) sender_.noteMac(key);
+  std::size_t peer_gone = 0;
+  if (!adjacent)
+    peer_gone = macs_.retractPeerIf(
+        [&](std::uint64_t key, const MacTable::Entry& e) { return peerPort(key, e) == InterfaceId::peerLink(); });
+  VlanSet dead_svis;
+  for (const auto& [id, ps] : status_.ports)
+    if (id.kind() == IfKind::Vlan && ps.status != "connected") dead_svis.insert(static_cast<std::uint16_t>(id.number()));
+  std::vector<std::uint32_t> arp_gone;
+  arps_.retractLocalIf([&](std::uint32_t, const ArpTable::Entry& e) { return dead_svis.contains(e.local.vlan); },
+                       arp_gone);
+  for (auto ip : arp_gone) sender_.noteArp(ip);
+  const auto arp_peer_gone =
+      arps_.retractPeerIf([&](std::uint32_t, const ArpTable::Entry& e) { return dead_svis.contains(e.peer.vlan); });
+  if (gone.empty() && peer_gone == 0 && arp_gone.empty() && arp_peer_gone == 0) return;
+  recordEvent(out, now, "tables", "", "flushed",
+              {std::to_string(gone.size()) + " local and " + std::to_string(peer_gone) + " peer MAC entries, " +
+                   std::to_string(arp_gone.size() + arp_peer_gone) + " ARP entries that led nowhere",
+               adjacent ? "interfaces went down" : "peer-link down: " + session_.downReason()});
 }
 
 void SwitchNode::noteMessage(bool tx, const peer::Message& msg, TimePoint now) {
@@ -314,20 +497,6 @@ std::optional<peer::ArpRecord> SwitchNode::localArp(std::uint32_t ip) const {
 // ---------------------------------------------------------------------------------------------------
 // Management commands
 
-namespace {
-// `count` consecutive MACs from `first` must all be unicast: the range may not reach the multicast bit
-// (00ff.ffff.ffff + 1 = 0100.0000.0000 is multicast).
-std::optional<Error> checkMacRange(MacAddress first, std::uint32_t count) {
-  if (first.isMulticast() || first.value == 0)
-    return invalidArgument("MAC " + first.dotted() + " is not a unicast address");
-  if (count == 0) return invalidArgument("count must be at least 1");
-  const MacAddress last{first.value + (count - 1)};
-  if (last.value > MacAddress::kMask || last.isMulticast())
-    return invalidArgument("MACs " + first.dotted() + " to " + last.dotted() + " cross into multicast addresses");
-  return std::nullopt;
-}
-}  // namespace
-
 Result<LearnResult> SwitchNode::learnMac(const LearnMacCmd& cmd, TimePoint now, Effects& out) {
   if (auto bad = checkMacRange(cmd.mac, cmd.count)) return *bad;
   if (!config_.vlans.contains(cmd.vlan))
@@ -346,10 +515,26 @@ Result<LearnResult> SwitchNode::learnMac(const LearnMacCmd& cmd, TimePoint now, 
     return failedPrecondition("no MAC learning on the vPC peer-link " + port.longName() +
                               ": the peer syncs what it learns instead");
   if (!ic->switchport) return failedPrecondition(port.longName() + " is not a switchport");
-  const bool up = port.kind() == IfKind::PortChannel ? vpcPortUp(*ic) : !ic->shutdown;
-  if (!up) return failedPrecondition(port.longName() + " is down");
   if (!ic->carriedVlans().contains(cmd.vlan))
     return failedPrecondition(port.longName() + " does not carry VLAN " + std::to_string(cmd.vlan));
+  // Only a forwarding port learns: a suspended vPC or orphan port sees no frames.
+  if (ic->vpc_id) {
+    auto it = status_.vpc_active.find(*ic->vpc_id);
+    if (it == status_.vpc_active.end() || !it->second.contains(cmd.vlan)) {
+      std::string why = "not forwarding";
+      for (const auto& row : status_.vpcs)
+        if (row.id == *ic->vpc_id && !row.reason_chain.empty()) why = row.reason_chain.front();
+      if (it != status_.vpc_active.end()) why = "VLAN " + std::to_string(cmd.vlan) + " is suspended on it";
+      return failedPrecondition(port.longName() + " (vPC " + std::to_string(*ic->vpc_id) + ") is down: " + why);
+    }
+  } else {
+    auto it = status_.ports.find(port);
+    if (it == status_.ports.end() || it->second.status != "connected")
+      return failedPrecondition(port.longName() + " is " +
+                                (it == status_.ports.end() ? std::string("down") : it->second.status) +
+                                (it != status_.ports.end() && !it->second.why.empty() ? ": " + it->second.why.front()
+                                                                                      : std::string()));
+  }
 
   LearnResult r;
   const MacValue value{port.code(), cmd.is_static};
@@ -383,7 +568,10 @@ Result<LearnResult> SwitchNode::learnArp(const LearnArpCmd& cmd, TimePoint now, 
   const auto svi = InterfaceId::vlan(cmd.vlan);
   const auto* ic = config_.interface(svi);
   if (!ic) return failedPrecondition("interface " + svi.longName() + " does not exist (ARP lives on the SVI)");
-  if (ic->shutdown) return failedPrecondition("interface " + svi.longName() + " is shut down");
+  if (auto it = status_.ports.find(svi); it == status_.ports.end() || it->second.status != "connected")
+    return failedPrecondition("interface " + svi.longName() + " is down" +
+                              (it != status_.ports.end() && !it->second.why.empty() ? ": " + it->second.why.front()
+                                                                                    : std::string()));
 
   LearnResult r;
   for (std::uint32_t i = 0; i < cmd.count; ++i) {
@@ -415,6 +603,80 @@ std::uint64_t SwitchNode::clearArp(TimePoint now, Effects& out) {
   return removed.size();
 }
 
+Result<ConfigureResult> SwitchNode::configure(const std::vector<std::string>& lines, TimePoint now, Effects& out) {
+  auto parsed = applyConfigLines(config_, lines);
+  if (!parsed.config) return invalidArgument(parsed.error->format());
+  SwitchConfig next = std::move(*parsed.config);
+  if (!config_.vpc_domain && next.vpc_domain)
+    return failedPrecondition("a vPC domain can only be added in the startup config");
+  const SwitchConfig old = config_;
+  ConfigureResult res;
+  for (const auto& l : lines)
+    if (l.find_first_not_of(" \t") != std::string::npos) ++res.applied;
+  config_ = std::move(next);
+  const auto& od = *old.vpc_domain;
+  const auto& nd = *config_.vpc_domain;
+
+  std::vector<std::string> typed;
+  for (const auto& l : lines)
+    if (l.find_first_not_of(" \t") != std::string::npos) typed.push_back(l.substr(l.find_first_not_of(" \t")));
+  recordEvent(out, now, "config", "", "changed", typed);
+
+  if (parsed.role_priority_entered) {
+    if (nd.role_priority == od.role_priority) {
+      if (sticky_) recordEvent(out, now, "sticky", "true", "false", {"role priority re-entered (" +
+                                                                       std::to_string(nd.role_priority) + ")"});
+      sticky_ = false;
+    } else if (session_.adjacent()) {
+      res.messages.push_back("Warning: !!:: vPCs will be flapped on current primary vPC switch while attempting role change ::!!");
+      res.messages.push_back("Note: --------:: Change will take effect after user has re-initd the vPC peer-link ::--------");
+    }
+  }
+  // Keepalive and failover timers.
+  if (od.keepalive != nd.keepalive) {
+    if (!nd.keepalive) keepalive_.disable(now, out);
+    applyTimersFromConfig();
+    if (nd.keepalive && !od.keepalive) keepalive_.enable(localKeepalive(), now, out);
+    if (od.keepalive && nd.keepalive &&
+        (od.keepalive->destination != nd.keepalive->destination || od.keepalive->source != nd.keepalive->source ||
+         od.keepalive->udp_port != nd.keepalive->udp_port))
+      res.keepalive_endpoints_changed = true;
+    if (!od.keepalive && nd.keepalive) res.keepalive_endpoints_changed = true;
+  } else {
+    applyTimersFromConfig();
+  }
+  // The domain's identity changed under a live peer-link: re-initialise it (the Hello checks decide).
+  if (session_.adjacent() && (od.system_priority != nd.system_priority || od.systemMac() != nd.systemMac()))
+    onSessionFacts(session_.reset("vPC system parameters changed; re-initialising the peer-link", now, out), now, out);
+  // The peer-link port-channel itself.
+  const bool usable = peerLinkUsable();
+  if (!usable && session_.state() != SessionState::Disabled) {
+    std::string why = "peer-link not configured";
+    if (const auto* pl = config_.peerLink())
+      why = "vPC peer-link " + pl->id.longName() + (pl->shutdown ? " is shut down" : " has no member up");
+    onSessionFacts(session_.disable(why, now, out), now, out);
+  } else if (usable && session_.state() == SessionState::Disabled) {
+    session_.setLocalHello(localHello());
+    session_.enable(now, out);
+  }
+  local_consistency_ = localConsistency(config_);
+  flush_needed_ = true;
+  settle(now, out, out.size());
+  return res;
+}
+
+Result<std::string> SwitchNode::rolePreempt(TimePoint now, Effects& out) {
+  if (!config_.vpc_domain) return failedPrecondition("vPC domain not configured");
+  if (!session_.adjacent()) return failedPrecondition("vPC peer-link is down: role preempt needs the peer adjacency");
+  preempt_pending_ = true;
+  session_.send(peer::RolePreempt{false, config_.vpc_domain->role_priority}, out);
+  recordEvent(out, now, "role", roleDisplay(config_role_, role_), "preempt requested",
+              {"vpc role preempt: re-electing from role priorities (local " +
+               std::to_string(config_.vpc_domain->role_priority) + ")"});
+  settle(now, out, out.size());
+  return std::string("vPC role preempt requested: roles are re-elected from the configured role priorities");
+}
+
 void SwitchNode::ageTables(TimePoint now) {
   next_age_ = now + std::clamp<Duration>(Seconds(config_.mac_aging_s) / 30, Seconds(1), Seconds(60));
   if (config_.mac_aging_s != 0) {
@@ -433,324 +695,6 @@ void SwitchNode::ageTables(TimePoint now) {
   for (auto ip : aged_arps) sender_.noteArp(ip);
   if (!session_.adjacent())
     arps_.retractPeerIf([&](std::uint32_t, const ArpTable::Entry& e) { return now - e.peer_seen >= kArpTimeout; });
-}
-
-// ---------------------------------------------------------------------------------------------------
-// Derived status
-
-bool SwitchNode::vpcPortUp(const InterfaceConfig& pc) const {
-  if (pc.shutdown) return false;
-  for (const auto& m : config_.members(pc.id.number())) {
-    if (const auto* mc = config_.interface(m); mc && !mc->shutdown) return true;
-  }
-  return false;
-}
-
-InterfaceId SwitchNode::peerPort(const MacTable::Entry& e) const {
-  const auto peer_port = InterfaceId::fromTrustedCode(e.peer.port);  // validated by the codec
-  if (peer_port.kind() == IfKind::Vpc) {
-    if (const auto* pc = config_.vpcPort(peer_port.number()); pc && vpcPortUp(*pc)) return pc->id;
-  }
-  return InterfaceId::peerLink();
-}
-
-std::pair<InterfaceId, char> SwitchNode::installedPort(const MacTable::Entry& e) const {
-  if (e.has_local) return {InterfaceId::fromTrustedCode(e.local.port), '*'};
-  const auto port = peerPort(e);
-  return {port, port == InterfaceId::peerLink() ? '+' : '*'};
-}
-
-peer::Hello SwitchNode::localHello() const {
-  peer::Hello h;
-  h.hostname = config_.hostname;
-  h.local_mac = *config_.emulator.local_mac;
-  h.boot_id = options_.boot_id;
-  h.sticky = sticky_;
-  h.operational_role = role_;
-  h.operational_role_priority = op_role_priority_;
-  if (config_.vpc_domain) {
-    const auto& d = *config_.vpc_domain;
-    h.domain_id = d.id;
-    h.system_mac = d.systemMac();
-    h.system_priority = d.system_priority;
-    h.role_priority = d.role_priority;
-    if (d.arp_synchronize) h.capabilities |= kCapabilityArpSync;
-  }
-  return h;
-}
-
-KeepaliveMsg SwitchNode::localKeepalive() const {
-  KeepaliveMsg k;
-  k.local_mac = *config_.emulator.local_mac;
-  k.role = role_;
-  k.peer_link_up = session_.adjacent();
-  k.boot_id = options_.boot_id;
-  if (config_.vpc_domain) {
-    k.domain_id = config_.vpc_domain->id;
-    k.system_mac = config_.vpc_domain->systemMac();
-  }
-  return k;
-}
-
-peer::VpcState SwitchNode::localVpcState() const {
-  peer::VpcState s;
-  s.vlans = config_.vlans;
-  if (const auto* pl = config_.peerLink()) s.peer_link_allowed_vlans = pl->carriedVlans() & config_.vlans;
-  for (const auto& [id, ic] : config_.interfaces) {
-    if (!ic.vpc_id) continue;
-    s.vpcs.push_back(peer::VpcInfo{*ic.vpc_id, id.shortName(), vpcPortUp(ic), false, ic.carriedVlans() & config_.vlans});
-  }
-  std::sort(s.vpcs.begin(), s.vpcs.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
-  return s;
-}
-
-SwitchNode::Status SwitchNode::deriveStatus() const {
-  Status s;
-  s.role = roleDisplay(config_role_, role_);
-  if (!config_.vpc_domain || !config_.peerLink()) s.peer_status = "peer link not configured";
-  else s.peer_status = session_.adjacent() ? "peer adjacency formed ok" : "peer link is down";
-
-  std::vector<const InterfaceConfig*> ports;
-  for (const auto& [id, ic] : config_.interfaces)
-    if (ic.vpc_id) ports.push_back(&ic);
-  std::sort(ports.begin(), ports.end(), [](auto* a, auto* b) { return *a->vpc_id < *b->vpc_id; });
-
-  for (const auto* ic : ports) {
-    VpcRow row;
-    row.id = *ic->vpc_id;
-    row.port = ic->id.shortName();
-    row.status = "down";
-    row.active_vlans = "-";
-    const std::string name = "vPC " + std::to_string(row.id);
-    if (!config_.peerLink()) {
-      row.consistency = "failed";
-      row.reason = "vPC peer-link does not exist";
-      row.reason_chain = {row.reason};
-    } else if (!session_.adjacent()) {
-      row.consistency = "failed";
-      row.reason = "Peer-link is down";
-      row.reason_chain = {"Peer-link is down", session_.downReason()};
-    } else if (!vpcPortUp(*ic)) {
-      row.status = "down*";
-      row.consistency = "Not Applicable";
-      row.reason = "Consistency Check Not Performed";
-      row.reason_chain = {"local " + ic->id.longName() + " is down (" +
-                          (ic->shutdown ? std::string("shutdown") : std::string("no member port up")) + ")"};
-    } else if (!peer_vpc_state_) {
-      row.consistency = "Not Applicable";
-      row.reason = "Consistency Check Not Performed";
-      row.reason_chain = {row.reason, "waiting for the peer's vPC state"};
-    } else {
-      const auto it = std::find_if(peer_vpc_state_->vpcs.begin(), peer_vpc_state_->vpcs.end(),
-                                   [&](const peer::VpcInfo& v) { return v.id == row.id; });
-      if (it == peer_vpc_state_->vpcs.end()) {
-        row.consistency = "Not Applicable";
-        row.reason = "Consistency Check Not Performed";
-        row.reason_chain = {row.reason, name + " is not configured on the peer"};
-      } else {
-        row.status = "up";
-        row.consistency = "success";
-        row.reason = "success";
-        row.active_vlans = (ic->carriedVlans() & config_.vlans & it->allowed_vlans & peer_vpc_state_->vlans).str();
-        row.reason_chain = {"peer adjacency formed ok", name + " configured on both switches"};
-      }
-    }
-    s.vpcs.push_back(std::move(row));
-  }
-  return s;
-}
-
-void SwitchNode::recordStatusChanges(const Status& next, TimePoint now, Effects& out) {
-  if (next.role != status_.role) {
-    const std::string why = session_.adjacent()                 ? std::string("peer adjacency formed")
-                            : !session_.downReason().empty()    ? session_.downReason()
-                                                                : next.peer_status;
-    recordEvent(out, now, "role", status_.role, next.role, {why});
-  }
-  if (next.peer_status != status_.peer_status) {
-    std::vector<std::string> why;
-    if (next.peer_status == "peer adjacency formed ok") why = {"Hello checks passed, roles decided"};
-    else if (!session_.downReason().empty()) why = {session_.downReason()};
-    else why = {next.peer_status};
-    recordEvent(out, now, "peer status", status_.peer_status, next.peer_status, why);
-  }
-  for (const auto& row : next.vpcs) {
-    const auto it = std::find_if(status_.vpcs.begin(), status_.vpcs.end(), [&](const VpcRow& r) { return r.id == row.id; });
-    const std::string subject = "vPC " + std::to_string(row.id);
-    if (it == status_.vpcs.end()) {
-      recordEvent(out, now, subject, "", row.status, row.reason_chain);
-    } else if (it->status != row.status || it->reason != row.reason) {
-      recordEvent(out, now, subject, it->status, row.status, row.reason_chain);
-    } else if (it->active_vlans != row.active_vlans) {
-      recordEvent(out, now, subject, "active vlans " + it->active_vlans, "active vlans " + row.active_vlans,
-                  row.reason_chain);
-    }
-  }
-  status_ = next;
-}
-
-// ---------------------------------------------------------------------------------------------------
-// Views
-
-VpcView SwitchNode::vpcView() const {
-  VpcView v;
-  v.hostname = config_.hostname;
-  v.time_scale = options_.time_scale;
-  v.role = status_.role;
-  v.peer_status = status_.peer_status;
-  v.vpcs = status_.vpcs;
-  v.local_mac = *config_.emulator.local_mac;
-  v.sticky = sticky_;
-  v.keepalive_status = std::string(keepaliveStatusText(keepalive_.state()));
-  if (!session_.adjacent() && config_.peerLink()) v.peer_status_reason = session_.downReason();
-  if (const auto* pl = config_.peerLink()) {
-    PeerLinkRow row;
-    row.port = pl->id.shortName();
-    row.status = session_.adjacent() ? "up" : "down";
-    row.active_vlans = session_.adjacent() ? (pl->carriedVlans() & config_.vlans).str() : "-";
-    if (!session_.adjacent()) row.reason = session_.downReason();
-    v.peer_link = row;
-  }
-  const bool checked = session_.adjacent() && peer_vpc_state_.has_value();
-  v.consistency_status = checked ? "success" : "failed";
-  if (!config_.peerLink()) v.consistency_reason = "vPC peer-link does not exist";
-  else if (!checked) v.consistency_reason = "Consistency Check Not Performed";
-  v.per_vlan_consistency_status = "success";
-  v.type2_consistency_status = checked ? "success" : "failed";
-  if (config_.vpc_domain) {
-    const auto& d = *config_.vpc_domain;
-    v.domain_configured = true;
-    v.domain_id = d.id;
-    v.peer_gateway = d.peer_gateway;
-    v.dual_active_excluded_vlans = d.dual_active_exclude_svi.str("-");
-    v.graceful_consistency_check = d.graceful_consistency_check;
-    v.layer3_peer_router = d.layer3_peer_router;
-    v.auto_recovery_status =
-        d.auto_recovery ? "Enabled, timer is off.(timeout = " + secondsText(d.auto_recovery_reload_delay_s) + ")"
-                        : "Disabled";
-    v.delay_restore_status = "Timer is off.(timeout = " + secondsText(d.delay_restore_s) + ")";
-    v.delay_restore_svi_status = "Timer is off.(timeout = " + secondsText(d.delay_restore_svi_s) + ")";
-    v.delay_restore_orphan_status = "Timer is off.(timeout = " + secondsText(d.delay_restore_orphan_s) + ")";
-    v.system_mac = d.systemMac();
-    v.system_priority = d.system_priority;
-    v.local_config_role_priority = d.role_priority;
-    v.local_role_priority = op_role_priority_;
-  }
-  if (peer_hello_) {
-    v.peer_mac = peer_hello_->local_mac;
-    v.peer_role_priority = session_.adjacent() ? peer_hello_->role_priority : peer_hello_->operational_role_priority;
-    v.peer_config_role_priority = peer_hello_->role_priority;
-  }
-  return v;
-}
-
-namespace {
-bool macMatches(const MacFilter& f, std::uint64_t key, bool is_static, InterfaceId port) {
-  if (f.vlan && keyVlan(key) != f.vlan) return false;
-  if (f.mac && keyMac(key) != f.mac->value) return false;
-  if (f.iface && *f.iface != port) return false;
-  if (f.is_static && *f.is_static != is_static) return false;
-  return true;
-}
-}  // namespace
-
-std::vector<MacRow> SwitchNode::macRows(const MacFilter& filter, TimePoint now) const {
-  std::vector<MacRow> rows;
-  for (const auto& [key, e] : macs_.entries()) {
-    const auto [port, flag] = installedPort(e);
-    const bool is_static = e.has_local ? e.local.is_static : e.peer.is_static;
-    if (!macMatches(filter, key, is_static, port)) continue;
-    const TimePoint seen = e.has_local ? e.local_seen : e.peer_seen;
-    const auto age = static_cast<std::uint32_t>(std::max<std::int64_t>(
-        0, std::chrono::duration_cast<Seconds>(now - seen).count()));
-    rows.push_back(MacRow{keyVlan(key), MacAddress{keyMac(key)}, is_static, is_static ? 0 : age, port, flag});
-  }
-  std::sort(rows.begin(), rows.end(), [](const MacRow& a, const MacRow& b) {
-    return a.vlan != b.vlan ? a.vlan < b.vlan : a.mac < b.mac;
-  });
-  return rows;
-}
-
-std::size_t SwitchNode::macCount(const MacFilter& filter) const {
-  std::size_t n = 0;
-  for (const auto& [key, e] : macs_.entries()) {
-    const auto port = installedPort(e).first;
-    const bool is_static = e.has_local ? e.local.is_static : e.peer.is_static;
-    if (macMatches(filter, key, is_static, port)) ++n;
-  }
-  return n;
-}
-
-std::vector<ArpRow> SwitchNode::arpRows(std::uint16_t vlan, TimePoint now) const {
-  std::vector<ArpRow> rows;
-  for (const auto& [ip, e] : arps_.entries()) {
-    const ArpValue& v = e.has_local ? e.local : e.peer;
-    if (vlan && v.vlan != vlan) continue;
-    rows.push_back(ArpRow{Ipv4{ip}, MacAddress{v.mac}, v.vlan, now - (e.has_local ? e.local_seen : e.peer_seen),
-                          !e.has_local});
-  }
-  std::sort(rows.begin(), rows.end(), [](const ArpRow& a, const ArpRow& b) { return a.ip < b.ip; });
-  return rows;
-}
-
-SyncView SwitchNode::syncView() const {
-  SyncView v;
-  v.session_state = std::string(toString(session_.state()));
-  v.tx = sender_.status();
-  v.rx = receiver_.status();
-  v.local_macs = macs_.localCount();
-  v.peer_macs = macs_.peerCount();
-  v.local_arps = arps_.localCount();
-  v.peer_arps = arps_.peerCount();
-  v.rtt = session_.rtt();
-  v.session_flaps = session_.counters().downs;
-  v.arp_sync = arpSyncActive();
-
-  // Logical views (DESIGN.md §5): each assertion mapped to a location both switches name the same way:
-  // a vPC by its id, any other port by (owning switch's local MAC, interface).
-  const std::uint64_t self = config_.emulator.local_mac->value;
-  const std::uint64_t other = peer_hello_ ? peer_hello_->local_mac.value : 0;
-  for (const auto& [key, e] : macs_.entries()) {
-    std::uint64_t locs[2];
-    int n = 0;
-    if (e.has_local) {
-      const auto wire = InterfaceId::fromTrustedCode(wirePort(InterfaceId::fromTrustedCode(e.local.port)));
-      locs[n++] = mix((wire.kind() == IfKind::Vpc ? 0 : self) ^ mix(wire.code()) ^ (e.local.is_static ? 1 : 0));
-    }
-    if (e.has_peer) {
-      const auto port = InterfaceId::fromTrustedCode(e.peer.port);
-      const std::uint64_t loc = mix((port.kind() == IfKind::Vpc ? 0 : other) ^ mix(port.code()) ^ (e.peer.is_static ? 1 : 0));
-      if (n == 0 || locs[0] != loc) locs[n++] = loc;
-    }
-    for (int i = 0; i < n; ++i) v.logical_mac_digest += mix(key ^ locs[i]);
-    v.logical_macs += static_cast<std::uint64_t>(n);
-  }
-  for (const auto& [ip, e] : arps_.entries()) {
-    std::uint64_t locs[2];
-    int n = 0;
-    if (e.has_local) locs[n++] = mix(e.local.mac ^ (static_cast<std::uint64_t>(e.local.vlan) << 48));
-    if (e.has_peer) {
-      const std::uint64_t loc = mix(e.peer.mac ^ (static_cast<std::uint64_t>(e.peer.vlan) << 48));
-      if (n == 0 || locs[0] != loc) locs[n++] = loc;
-    }
-    for (int i = 0; i < n; ++i) v.logical_arp_digest += mix(ip ^ locs[i]);
-    v.logical_arps += static_cast<std::uint64_t>(n);
-  }
-  for (const auto& m : messages_) v.recent_messages.push_back(std::string(m.tx ? "tx " : "rx ") + m.text);
-  return v;
-}
-
-KeepaliveView SwitchNode::keepaliveView(TimePoint now) const {
-  KeepaliveView v;
-  v.state = keepalive_.state();
-  v.status = std::string(keepaliveStatusText(v.state));
-  if (config_.vpc_domain) v.settings = config_.vpc_domain->keepalive;
-  v.counters = keepalive_.counters();
-  if (auto since = keepalive_.aliveSince(); since && keepalive_.peerAlive()) v.alive_for = now - *since;
-  if (auto rx = keepalive_.lastRx()) v.since_last_rx = now - *rx;
-  v.last_tx = keepalive_.lastTx();
-  v.last_rx = keepalive_.lastRx();
-  return v;
 }
 
 }  // namespace vpc

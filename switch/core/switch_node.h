@@ -1,23 +1,38 @@
 // One emulated switch, as a pure deterministic object: `handle(input, now)` and `tick(now)` return
 // effects (send this keepalive, send this peer message, dial the peer, record this event), and views
 // give the values that `show` commands render. It composes the keepalive FSM, the peer-link session,
-// the sync engine and the MAC/ARP tables, and derives vPC status from them. It owns no socket, no timer
-// and no clock: the shell calls tick() at nextDeadline().
+// the failover FSM, the sync engine and the MAC/ARP tables, and derives every operator-visible status
+// from them. It owns no socket, no timer and no clock: the shell calls tick() at nextDeadline().
 //
-// How state changes are recorded: after every call the node re-derives the operator-visible status
-// (role, peer status, each vPC's status and reason) and records every difference as an event whose
-// reason chain explains it ("vPC 10: up -> down <- Peer-link is down <- no heartbeat for 300 ms").
+// How state changes are recorded: after every call the node re-derives the status (role, peer status,
+// each vPC, each interface) and records every difference as an event whose reason chain explains it
+// ("vPC 10: up -> down <- Peer-link is down <- secondary suspends its vPCs <- no heartbeat for 300 ms").
+//
+// vPC rules (DESIGN.md §6, vpc-behaviour.md §1-§5):
+//  - Peer-link lost on the operational secondary: every vPC, every `vpc orphan-port suspend` port and
+//    every SVI of a vPC VLAN (but `dual-active exclude`) is suspended at once; the failover FSM then
+//    decides peer alive (stay suspended) or peer dead (become operational primary, sticky, restore).
+//    The primary changes nothing.
+//  - A vPC forwards when its port-channel is up, the switch holds a role, nothing suspends it, no delay
+//    restore is pending, and - with the peer adjacent - it is configured on both switches and passes the
+//    Type-1 checks (with graceful consistency-check only the secondary suspends on a mismatch). With the
+//    peer-link down only an operational primary forwards.
+//  - Delay restore: when this switch's vPCs come up while the peer already forwards (a rejoin, a
+//    peer-link restore, the loser of a dual-active recovery), vPC legs wait `delay restore`, SVIs
+//    `delay restore interface-vlan`, orphan ports `delay restore orphan-port`.
 //
 // Sync (DESIGN.md §5): each switch streams its own assertions; the receiver installs an entry the peer
-// learned on vPC X on its own port-channel of vPC X (flag *), and one the peer learned elsewhere on the
-// vPC Peer-Link (flag +). A local assertion takes precedence for the installed port. When the peer-link
-// goes down, peer entries that point at the peer-link are flushed; peer entries on vPCs stay and age
-// here until the peer returns and its bulk snapshot replaces them.
+// learned on vPC X on its own port-channel of vPC X while that forwards the VLAN (flag *), and anything
+// else on the vPC Peer-Link (flag +). A local assertion on a vPC whose leg is down also points at the
+// peer-link. While the peer-link is down, entries that point at it are flushed; the peer's entries on
+// forwarding vPCs stay and age here until its next snapshot replaces them.
 #pragma once
 
 #include <cstdint>
 #include <deque>
+#include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <variant>
 #include <vector>
@@ -29,7 +44,9 @@
 #include "peerlink/core/session_fsm.h"
 #include "peerlink/core/sync_engine.h"
 #include "switch/core/config.h"
+#include "switch/core/consistency.h"
 #include "switch/core/dual_table.h"
+#include "switch/core/failover_fsm.h"
 
 namespace vpc {
 
@@ -88,6 +105,11 @@ struct LearnResult {
   std::uint64_t changed = 0;
   std::uint64_t unchanged = 0;
 };
+struct ConfigureResult {
+  std::size_t applied = 0;
+  std::vector<std::string> messages;  // what NX-OS would print (warnings, notes)
+  bool keepalive_endpoints_changed = false;  // the shell must move the keepalive socket
+};
 
 // ---------------------------------------------------------------------------------------------------
 // Views (values for show commands).
@@ -95,10 +117,13 @@ struct VpcRow {
   std::uint32_t id = 0;
   std::string port;
   std::string status;       // up | down | down*
-  std::string consistency;  // success | failed | not-applicable
+  std::string consistency;  // success | failed | Not Applicable
   std::string reason;
   std::string active_vlans;
   std::vector<std::string> reason_chain;
+  std::string peer_leg;     // up | down | not configured | unknown
+  bool peer_link_traffic_allowed = false;
+  bool operator==(const VpcRow&) const = default;
 };
 
 struct PeerLinkRow {
@@ -107,6 +132,16 @@ struct PeerLinkRow {
   std::string status;
   std::string active_vlans;
   std::string reason;
+};
+
+struct InterfaceRow {
+  InterfaceId id;
+  std::string description;
+  std::string status;  // connected | disabled | suspndByV | noOperMem | down
+  std::string vlan;    // access VLAN, "trunk", "routed"
+  std::string duplex;
+  std::string speed;
+  std::vector<std::string> reason_chain;
 };
 
 struct VpcView {
@@ -121,11 +156,12 @@ struct VpcView {
   std::string consistency_reason;
   std::string per_vlan_consistency_status;
   std::string type2_consistency_status;
+  std::string type2_reason;
   std::optional<PeerLinkRow> peer_link;
   std::vector<VpcRow> vpcs;
   bool peer_gateway = false;
   std::string dual_active_excluded_vlans;
-  bool graceful_consistency_check = true;
+  std::string graceful_consistency_check;  // Enabled | Disabled | Disabled (due to peer configuration)
   std::string auto_recovery_status;
   std::string delay_restore_status;
   std::string delay_restore_svi_status;
@@ -143,6 +179,18 @@ struct VpcView {
   std::uint32_t peer_role_priority = 0;
   std::uint32_t peer_config_role_priority = 0;
   bool sticky = false;
+};
+
+struct ConsistencyRowView {
+  std::string name;
+  std::string type;  // "1" | "2" | "-"
+  std::string local;
+  std::string peer;
+};
+struct ConsistencyView {
+  std::string status;  // success | failed | not performed
+  std::string reason;
+  std::vector<ConsistencyRowView> rows;
 };
 
 struct MacFilter {
@@ -190,6 +238,7 @@ struct KeepaliveView {
   std::optional<Duration> alive_for;
   std::optional<Duration> since_last_rx;
   std::optional<TimePoint> last_tx, last_rx;
+  std::optional<Duration> average_rx_interval;
 };
 
 struct NodeOptions {
@@ -211,8 +260,14 @@ class SwitchNode : private SyncSource {
   Result<LearnResult> learnArp(const LearnArpCmd& cmd, TimePoint now, Effects& out);
   std::uint64_t clearMacDynamic(TimePoint now, Effects& out);
   std::uint64_t clearArp(TimePoint now, Effects& out);
+  // Lines as typed in `configure terminal`: validated as a whole, then applied all or nothing.
+  Result<ConfigureResult> configure(const std::vector<std::string>& lines, TimePoint now, Effects& out);
+  // `vpc role preempt`: re-elect from role priorities without flapping the peer-link.
+  Result<std::string> rolePreempt(TimePoint now, Effects& out);
 
-  VpcView vpcView() const;
+  VpcView vpcView(TimePoint now) const;
+  ConsistencyView consistencyView(const std::string& scope, std::uint32_t vpc) const;
+  std::vector<InterfaceRow> interfaceRows() const;
   std::vector<MacRow> macRows(const MacFilter& filter, TimePoint now) const;  // sorted by (vlan, mac)
   std::size_t macCount(const MacFilter& filter) const;
   std::vector<ArpRow> arpRows(std::uint16_t vlan, TimePoint now) const;  // sorted by IP
@@ -221,7 +276,9 @@ class SwitchNode : private SyncSource {
   const Journal& journal() const { return journal_; }
   const SwitchConfig& config() const { return config_; }
   Role role() const { return role_; }
+  bool sticky() const { return sticky_; }
   SessionState sessionState() const { return session_.state(); }
+  FailoverState failoverState() const { return failover_.state(); }
   const MacTable& macTable() const { return macs_; }
   const ArpTable& arpTable() const { return arps_; }
   Duration scaled(Duration d) const;
@@ -233,40 +290,58 @@ class SwitchNode : private SyncSource {
   void localArpKeys(std::vector<std::uint32_t>& out) const override;
   std::optional<peer::ArpRecord> localArp(std::uint32_t ip) const override;
 
-  struct Status {  // what the operator sees; diffed after every call to record events
+  // The operator-visible status, re-derived after every call and diffed to record events.
+  struct PortStatus {
+    std::string status;
+    std::vector<std::string> why;
+    bool operator==(const PortStatus&) const = default;
+  };
+  struct Status {
     std::string role;
     std::string peer_status;
     std::vector<VpcRow> vpcs;
+    std::map<InterfaceId, PortStatus> ports;
+    std::map<std::uint32_t, VlanSet> vpc_active;  // forwarding vPCs -> VLANs they forward
   };
 
+  void applyTimersFromConfig();
   void onSessionFacts(const SessionFacts& facts, TimePoint now, Effects& out);
   void onSessionUp(const SessionFacts::Up& up, TimePoint now, Effects& out);
   void onSessionDown(const std::string& reason, TimePoint now, Effects& out);
+  void onFailoverFacts(const FailoverFacts& facts, TimePoint now, Effects& out);
   void route(const peer::Message& msg, TimePoint now, Effects& out);
+  void applyPreempt(std::uint32_t peer_priority, const std::string& why, TimePoint now, Effects& out);
   void requestResync(const std::string& reason, TimePoint now, Effects& out);
   void ageTables(TimePoint now);
-  // After every call: pump sync, send state, check establishment, derive status, journal events.
+  void expireRestoreTimers(TimePoint now, Effects& out);
+  bool peerLinkUsable() const;  // configured, admin up, a member up
+  // After every call: send state, pump sync, derive status, journal events.
   void settle(TimePoint now, Effects& out, std::size_t first_effect);
+  void flushDeadEntries(TimePoint now, Effects& out);
 
-  Status deriveStatus() const;
-  void recordStatusChanges(const Status& next, TimePoint now, Effects& out);
+  Status deriveStatus(TimePoint now) const;
+  VpcRow deriveVpc(const InterfaceConfig& pc, TimePoint now) const;
+  void recordStatusChanges(Status next, TimePoint now, Effects& out);
   peer::Hello localHello() const;
   KeepaliveMsg localKeepalive() const;
   peer::VpcState localVpcState() const;
-  bool vpcPortUp(const InterfaceConfig& pc) const;
+  bool portChannelUp(const InterfaceConfig& pc) const;
+  VlanSet vpcVlans() const;  // VLANs the peer-link carries
+  std::optional<ConsistencyResult> consistency() const;
+  bool restorePending(const std::optional<TimePoint>& at, TimePoint now) const { return at && now < *at; }
   // The interface this switch installs a MAC entry on, from the entry's assertions.
-  std::pair<InterfaceId, char> installedPort(const MacTable::Entry& e) const;
-  // Where the peer's assertion of an entry lands here: our port-channel of the same vPC if it is up,
-  // else the vPC Peer-Link.
-  InterfaceId peerPort(const MacTable::Entry& e) const;
+  std::pair<InterfaceId, char> installedPort(std::uint64_t key, const MacTable::Entry& e) const;
+  InterfaceId peerPort(std::uint64_t key, const MacTable::Entry& e) const;
   bool arpSyncActive() const;
   std::uint32_t wirePort(InterfaceId local) const;  // vPC port-channels go out as IfKind::Vpc
   void noteMessage(bool tx, const peer::Message& msg, TimePoint now);
+  std::string countdown(const std::optional<TimePoint>& at, std::uint32_t configured_s, TimePoint now) const;
 
   SwitchConfig config_;
   NodeOptions options_;
   KeepaliveFsm keepalive_;
   SessionFsm session_;
+  FailoverFsm failover_;
   SyncSender sender_;
   SyncReceiver receiver_;
   MacTable macs_;
@@ -276,13 +351,23 @@ class SwitchNode : private SyncSource {
   Role role_ = Role::None;
   Role config_role_ = Role::None;
   bool sticky_ = false;
+  bool peer_dead_ = false;  // took over after the peer was declared dead (or auto-recovered)
   std::uint32_t op_role_priority_ = 0;
+  std::uint32_t peer_config_priority_ = 0;
+  bool preempt_pending_ = false;
+  std::optional<std::vector<std::string>> suspend_all_;  // why every vPC is suspended (secondary, peer-link down)
+  std::optional<TimePoint> restore_at_, svi_restore_at_, orphan_restore_at_;
+  std::vector<std::string> restore_why_;
   std::optional<peer::Hello> peer_hello_;
   std::optional<peer::VpcState> peer_vpc_state_;
   std::optional<peer::VpcState> sent_vpc_state_;
+  std::optional<peer::ConsistencyParams> peer_consistency_;
+  std::optional<peer::ConsistencyParams> sent_consistency_;
+  peer::ConsistencyParams local_consistency_;
   std::uint32_t rx_gen_ = 0;  // sync generation of peer assertions (mark and sweep)
   std::optional<TimePoint> next_age_;
   Status status_;
+  bool flush_needed_ = false;
   bool started_ = false;
   bool shut_down_ = false;
 

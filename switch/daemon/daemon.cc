@@ -73,13 +73,7 @@ Daemon::~Daemon() {
 Status Daemon::start() {
   auto log = logger("vpcd");
   std::string error;
-  if (config_.vpc_domain && config_.vpc_domain->keepalive) {
-    const auto& k = *config_.vpc_domain->keepalive;
-    const std::string source = k.source ? k.source->str() : hostOf(config_.emulator.management);
-    VPC_RETURN_IF_ERROR(keepalive_.setDestination(k.destination.str(), static_cast<std::uint16_t>(k.udp_port)));
-    VPC_RETURN_IF_ERROR(keepalive_.open(source, static_cast<std::uint16_t>(k.udp_port)));
-    keepalive_address_ = source + ":" + std::to_string(keepalive_.localPort());
-  }
+  VPC_RETURN_IF_ERROR(openKeepalive());
   if (!config_.emulator.peer_link_listen.empty()) {
     peer_server_ = startServer(config_.emulator.peer_link_listen, {peer_link_.service()}, peer_address_, error);
     if (!peer_server_) return Error{ErrorCode::Unavailable, "peer-link: " + error};
@@ -97,6 +91,30 @@ Status Daemon::start() {
   execute(node_->start(now()));
   rearm();
   return Status::ok();
+}
+
+Status Daemon::openKeepalive() {
+  keepalive_.close();
+  keepalive_address_.clear();
+  const auto& cfg = node_ ? node_->config() : config_;
+  if (!cfg.vpc_domain || !cfg.vpc_domain->keepalive) return Status::ok();
+  const auto& k = *cfg.vpc_domain->keepalive;
+  const std::string source = k.source ? k.source->str() : hostOf(cfg.emulator.management);
+  VPC_RETURN_IF_ERROR(keepalive_.setDestination(k.destination.str(), static_cast<std::uint16_t>(k.udp_port)));
+  VPC_RETURN_IF_ERROR(keepalive_.open(source, static_cast<std::uint16_t>(k.udp_port)));
+  keepalive_address_ = source + ":" + std::to_string(keepalive_.localPort());
+  return Status::ok();
+}
+
+Result<ConfigureResult> Daemon::configure(const std::vector<std::string>& lines) {
+  auto r = command([&](SwitchNode& n, TimePoint now, Effects& out) { return n.configure(lines, now, out); });
+  if (r && r->keepalive_endpoints_changed) {
+    if (auto st = openKeepalive(); !st) {
+      logger("keepalive")->error("{}", st.error().message);
+      r->messages.push_back("Warning: " + st.error().message);
+    }
+  }
+  return r;
 }
 
 v1::InfoReply Daemon::info() const {

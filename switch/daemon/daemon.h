@@ -61,6 +61,8 @@ class Daemon : private transport::PeerLinkTransport::Sink, private transport::Ud
     rearm();
     return r;
   }
+  // `configure` lines; moves the keepalive socket if the change asks for it.
+  Result<ConfigureResult> configure(const std::vector<std::string>& lines);
   void subscribe(EventSubscriber* s) { subscribers_.insert(s); }
   void unsubscribe(EventSubscriber* s) { subscribers_.erase(s); }
   bool shuttingDown() const { return shutting_down_; }
@@ -84,6 +86,7 @@ class Daemon : private transport::PeerLinkTransport::Sink, private transport::Ud
   void rearm();
   void onTimer(const boost::system::error_code& ec);
   void finishShutdown();
+  Status openKeepalive();
 
   boost::asio::io_context& io_;
   SwitchConfig config_;

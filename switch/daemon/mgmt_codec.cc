@@ -20,7 +20,9 @@ void toProto(const VpcView& v, v1::ShowVpcReply* out) {
   out->set_number_of_vpcs(static_cast<std::uint32_t>(v.vpcs.size()));
   out->set_peer_gateway(v.peer_gateway ? "Enabled" : "Disabled");
   out->set_dual_active_excluded_vlans(v.dual_active_excluded_vlans.empty() ? "-" : v.dual_active_excluded_vlans);
-  out->set_graceful_consistency_check(v.graceful_consistency_check ? "Enabled" : "Disabled");
+  out->set_graceful_consistency_check(v.graceful_consistency_check);
+  out->set_type2_inconsistency_reason(v.type2_reason);
+  out->set_dual_active_detection_status(v.dual_active_detection_status);
   out->set_auto_recovery_status(v.auto_recovery_status);
   out->set_delay_restore_status(v.delay_restore_status);
   out->set_delay_restore_svi_status(v.delay_restore_svi_status);
@@ -45,6 +47,8 @@ void toProto(const VpcView& v, v1::ShowVpcReply* out) {
     p->set_reason(row.reason);
     p->set_active_vlans(row.active_vlans);
     for (const auto& r : row.reason_chain) p->add_reason_chain(r);
+    p->set_peer_leg(row.peer_leg);
+    p->set_peer_link_traffic_allowed(row.peer_link_traffic_allowed);
   }
 }
 
@@ -171,6 +175,34 @@ void toProto(const KeepaliveView& v, const WallClock& clock, v1::ShowVpcPeerKeep
   out->set_rx_count(v.counters.rx);
   out->set_state_changes(v.counters.transitions);
   out->set_bad_datagrams(v.counters.malformed);
+  if (v.average_rx_interval) out->set_average_rx_interval_ms(toMillis(*v.average_rx_interval));
+  out->set_tx_failures(v.counters.send_failures);
+}
+
+void toProto(const ConsistencyView& v, v1::ShowVpcConsistencyReply* out) {
+  out->set_status(v.status);
+  out->set_reason(v.reason);
+  for (const auto& r : v.rows) {
+    auto* row = out->add_rows();
+    row->set_name(r.name);
+    row->set_type(r.type);
+    row->set_local_value(r.local);
+    row->set_peer_value(r.peer);
+  }
+}
+
+void toProto(const InterfaceRow& row, v1::InterfaceStatus* out) {
+  out->set_port(row.id.shortName());
+  out->set_name(row.description.empty() ? "--" : row.description);
+  out->set_status(row.status);
+  out->set_vlan(row.vlan);
+  out->set_duplex(row.duplex);
+  out->set_speed(row.speed);
+  switch (row.id.kind()) {
+    case IfKind::Ethernet: out->set_type("10G"); break;
+    default: out->set_type("--");
+  }
+  for (const auto& r : row.reason_chain) out->add_reason_chain(r);
 }
 
 void toProto(const Event& e, const std::string& hostname, const WallClock& clock, v1::Event* out) {

@@ -18,6 +18,8 @@ void toProto(const ArpRow& row, v1::ArpEntry* out);
 void toProto(const SyncView& v, const WallClock& clock, v1::ShowVpcSyncReply* out);
 void toProto(const KeepaliveView& v, const WallClock& clock, v1::ShowVpcPeerKeepaliveReply* out);
 void toProto(const Event& e, const std::string& hostname, const WallClock& clock, v1::Event* out);
+void toProto(const ConsistencyView& v, v1::ShowVpcConsistencyReply* out);
+void toProto(const InterfaceRow& row, v1::InterfaceStatus* out);
 
 std::string arpAge(Duration age);  // "00:03:39"
 

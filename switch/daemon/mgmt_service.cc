@@ -40,7 +40,7 @@ grpc::ServerUnaryReactor* ManagementService::GetInfo(grpc::CallbackServerContext
 grpc::ServerUnaryReactor* ManagementService::ShowVpc(grpc::CallbackServerContext* ctx, const v1::ShowVpcRequest*,
                                                      v1::ShowVpcReply* reply) {
   return onLoop(ctx, [this, reply] {
-    toProto(daemon_.node().vpcView(), reply);
+    toProto(daemon_.node().vpcView(daemon_.now()), reply);
     return grpc::Status::OK;
   });
 }
@@ -48,7 +48,56 @@ grpc::ServerUnaryReactor* ManagementService::ShowVpc(grpc::CallbackServerContext
 grpc::ServerUnaryReactor* ManagementService::ShowVpcRole(grpc::CallbackServerContext* ctx,
                                                          const v1::ShowVpcRoleRequest*, v1::ShowVpcRoleReply* reply) {
   return onLoop(ctx, [this, reply] {
-    toProto(daemon_.node().vpcView(), reply);
+    toProto(daemon_.node().vpcView(daemon_.now()), reply);
+    return grpc::Status::OK;
+  });
+}
+
+grpc::ServerUnaryReactor* ManagementService::ShowVpcConsistency(grpc::CallbackServerContext* ctx,
+                                                                const v1::ShowVpcConsistencyRequest* req,
+                                                                v1::ShowVpcConsistencyReply* reply) {
+  const std::string scope = req->scope().empty() ? "global" : req->scope();
+  const auto vpc = req->vpc();
+  return onLoop(ctx, [this, reply, scope, vpc] {
+    if (scope != "global" && scope != "vpc" && scope != "vlans")
+      return invalid("scope must be global, vpc or vlans");
+    if (scope == "vpc" && !daemon_.node().config().vpcPort(vpc))
+      return grpc::Status(grpc::StatusCode::NOT_FOUND, "vPC " + std::to_string(vpc) + " is not configured");
+    toProto(daemon_.node().consistencyView(scope, vpc), reply);
+    reply->set_scope(scope);
+    reply->set_vpc(vpc);
+    return grpc::Status::OK;
+  });
+}
+
+grpc::ServerUnaryReactor* ManagementService::ShowInterfaceStatus(grpc::CallbackServerContext* ctx,
+                                                                 const v1::ShowInterfaceStatusRequest*,
+                                                                 v1::ShowInterfaceStatusReply* reply) {
+  return onLoop(ctx, [this, reply] {
+    for (const auto& row : daemon_.node().interfaceRows()) toProto(row, reply->add_interfaces());
+    return grpc::Status::OK;
+  });
+}
+
+grpc::ServerUnaryReactor* ManagementService::Configure(grpc::CallbackServerContext* ctx,
+                                                       const v1::ConfigureRequest* req, v1::ConfigureReply* reply) {
+  std::vector<std::string> lines(req->lines().begin(), req->lines().end());
+  return onLoop(ctx, [this, reply, lines = std::move(lines)] {
+    if (lines.size() > 10000) return invalid("too many lines (at most 10000)");
+    auto r = daemon_.configure(lines);
+    if (!r) return toGrpcStatus(r.error());
+    reply->set_applied(static_cast<std::uint32_t>(r->applied));
+    for (const auto& m : r->messages) reply->add_messages(m);
+    return grpc::Status::OK;
+  });
+}
+
+grpc::ServerUnaryReactor* ManagementService::RolePreempt(grpc::CallbackServerContext* ctx,
+                                                         const v1::RolePreemptRequest*, v1::RolePreemptReply* reply) {
+  return onLoop(ctx, [this, reply] {
+    auto r = daemon_.command([](SwitchNode& n, TimePoint now, Effects& out) { return n.rolePreempt(now, out); });
+    if (!r) return toGrpcStatus(r.error());
+    reply->set_message(*r);
     return grpc::Status::OK;
   });
 }

@@ -35,6 +35,16 @@ class ManagementService final : public v1::Management::CallbackService {
                                      v1::LearnReply* reply) override;
   grpc::ServerUnaryReactor* ClearMacAddressTable(grpc::CallbackServerContext* ctx, const v1::ClearMacRequest* req,
                                                  v1::ClearReply* reply) override;
+  grpc::ServerUnaryReactor* ShowVpcConsistency(grpc::CallbackServerContext* ctx,
+                                               const v1::ShowVpcConsistencyRequest* req,
+                                               v1::ShowVpcConsistencyReply* reply) override;
+  grpc::ServerUnaryReactor* ShowInterfaceStatus(grpc::CallbackServerContext* ctx,
+                                                const v1::ShowInterfaceStatusRequest* req,
+                                                v1::ShowInterfaceStatusReply* reply) override;
+  grpc::ServerUnaryReactor* Configure(grpc::CallbackServerContext* ctx, const v1::ConfigureRequest* req,
+                                      v1::ConfigureReply* reply) override;
+  grpc::ServerUnaryReactor* RolePreempt(grpc::CallbackServerContext* ctx, const v1::RolePreemptRequest* req,
+                                        v1::RolePreemptReply* reply) override;
   grpc::ServerUnaryReactor* ClearIpArp(grpc::CallbackServerContext* ctx, const v1::ClearArpRequest* req,
                                        v1::ClearReply* reply) override;
 

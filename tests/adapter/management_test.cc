@@ -21,9 +21,13 @@ vpc domain 10
 interface port-channel10
   switchport mode trunk
   switchport trunk allowed vlan 10
-  vpc 10
 interface Ethernet1/1
   channel-group 10
+interface port-channel20
+  switchport access vlan 10
+  vpc 20
+interface Ethernet1/2
+  channel-group 20
 interface Vlan10
   no shutdown
 emulator
@@ -68,6 +72,7 @@ TEST_CASE("Management: show vpc of a switch without a peer-link", "[adapter][mgm
   CHECK(r.peer_status() == "peer link not configured");
   CHECK(r.keepalive_status() == "Disabled");
   REQUIRE(r.vpcs_size() == 1);
+  CHECK(r.vpcs(0).id() == 20);
   CHECK(r.vpcs(0).status() == "down");
   CHECK(r.vpcs(0).reason() == "vPC peer-link does not exist");
   v1::InfoReply info;

@@ -112,8 +112,10 @@ TEST_CASE("Integration: kill -9 and restart of the secondary, with churn on the 
   lab.learnMac(0, "0050.5900.0000", 700, 10, "Eth1/5");
   lab.learnMac(0, "0050.5a00.0000", 300, 10, "Po10");
 
-  lab.start(1);
+  // The returning secondary joins a primary that forwards: its vPC legs wait `delay restore` (1 s here).
+  lab.start(1, {{"delay restore 30", "delay restore 1"}});
   REQUIRE(eventually([&] { return lab.adjacent() && lab.converged(); }, 10s));
+  REQUIRE(eventually([&] { return lab.showVpc(1).vpcs(0).status() == "up"; }, 5s));
   CHECK(lab.showVpc(0).role() == "primary");
   CHECK(lab.showVpc(1).role() == "secondary");
   CHECK(lab.macCount(0) == 1000);  // the restarted leaf2 asserts nothing; its old entries were swept

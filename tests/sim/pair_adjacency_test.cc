@@ -9,8 +9,8 @@ using namespace std::chrono_literals;
 
 namespace {
 bool adjacent(sim::Pair& p) {
-  return p.sw(0).vpcView().peer_status == "peer adjacency formed ok" &&
-         p.sw(1).vpcView().peer_status == "peer adjacency formed ok";
+  return p.sw(0).vpcView(p.now()).peer_status == "peer adjacency formed ok" &&
+         p.sw(1).vpcView(p.now()).peer_status == "peer adjacency formed ok";
 }
 bool sawEvent(const std::vector<Event>& evs, const std::string& subject, const std::string& to) {
   for (const auto& e : evs)
@@ -26,8 +26,8 @@ TEST_CASE("Pair: the sample configs form a peer-link within a second, leaf1 is p
   REQUIRE(p.runUntil([&] { return adjacent(p); }, 1s));
   CHECK(p.now() - t0 < 1s);
 
-  const auto v1 = p.sw(0).vpcView();
-  const auto v2 = p.sw(1).vpcView();
+  const auto v1 = p.sw(0).vpcView(p.now());
+  const auto v2 = p.sw(1).vpcView(p.now());
   CHECK(v1.role == "primary");
   CHECK(v2.role == "secondary");
   CHECK(v1.keepalive_status == "peer is alive");
@@ -40,7 +40,7 @@ TEST_CASE("Pair: the sample configs form a peer-link within a second, leaf1 is p
   CHECK(v2.peer_role_priority == 100);
 
   REQUIRE(p.runUntil([&] { return p.converged(); }, 1s));
-  const auto vpcs = p.sw(0).vpcView().vpcs;
+  const auto vpcs = p.sw(0).vpcView(p.now()).vpcs;
   REQUIRE(vpcs.size() == 2);
   CHECK(vpcs[0].id == 10);
   CHECK(vpcs[0].port == "Po10");
@@ -65,7 +65,7 @@ TEST_CASE("Pair: before any adjacency the role is none established and vPCs are 
   sim::Pair p(sim::defaultPairConfigs());
   p.start(0);  // leaf2 never boots
   p.runFor(10s);
-  const auto v = p.sw(0).vpcView();
+  const auto v = p.sw(0).vpcView(p.now());
   CHECK(v.role == "none established");
   CHECK(v.peer_status == "peer link is down");
   CHECK(v.keepalive_status == "peer is not reachable through peer-keepalive");
@@ -81,9 +81,9 @@ TEST_CASE("Pair: the peer-link never forms while the keepalive has never seen th
   p.cutKeepalive();
   p.start();
   p.runFor(20s);
-  CHECK(p.sw(0).vpcView().peer_status == "peer link is down");
-  CHECK(p.sw(0).vpcView().role == "none established");
-  CHECK(p.sw(1).vpcView().peer_status_reason == "peer-keepalive not operational, peer never alive");
+  CHECK(p.sw(0).vpcView(p.now()).peer_status == "peer link is down");
+  CHECK(p.sw(0).vpcView(p.now()).role == "none established");
+  CHECK(p.sw(1).vpcView(p.now()).peer_status_reason == "peer-keepalive not operational, peer never alive");
   p.restoreKeepalive();
   CHECK(p.runUntil([&] { return adjacent(p); }, 3s));
 }
@@ -96,12 +96,12 @@ TEST_CASE("Pair: a domain-id mismatch keeps the peer-link down with the NX-OS re
   p.start();
   p.runFor(10s);
   for (int i = 0; i < 2; ++i) {
-    const auto v = p.sw(i).vpcView();
+    const auto v = p.sw(i).vpcView(p.now());
     CHECK(v.peer_status == "peer link is down");
     CHECK(v.role == "none established");
   }
   // The keepalive carries the domain id too, so it reports the mismatch in NX-OS words.
-  CHECK(p.sw(0).vpcView().keepalive_status == "peer is alive, but domain IDs do not match");
+  CHECK(p.sw(0).vpcView(p.now()).keepalive_status == "peer is alive, but domain IDs do not match");
 }
 
 TEST_CASE("Pair: a system-priority mismatch is refused at the Hello with the NX-OS reason", "[sim][session]") {
@@ -111,7 +111,7 @@ TEST_CASE("Pair: a system-priority mismatch is refused at the Hello with the NX-
   p.start();
   p.runFor(10s);
   for (int i = 0; i < 2; ++i) {
-    const auto v = p.sw(i).vpcView();
+    const auto v = p.sw(i).vpcView(p.now());
     CHECK(v.peer_status == "peer link is down");
     CHECK(v.peer_status_reason == "vPC domain/system id /system priority mismatch");
     CHECK(v.peer_link->reason == "vPC domain/system id /system priority mismatch");
@@ -130,8 +130,8 @@ TEST_CASE("Pair: equal role priorities are decided by the lower local MAC", "[si
   cfgs[1].vpc_domain->role_priority = 32667;
   cfgs[0].emulator.local_mac = MacAddress{0x0c0000000009};  // leaf1 now has the higher MAC
   auto p = sim::Pair::startConverged(cfgs);
-  CHECK(p.sw(0).vpcView().role == "secondary");
-  CHECK(p.sw(1).vpcView().role == "primary");
+  CHECK(p.sw(0).vpcView(p.now()).role == "secondary");
+  CHECK(p.sw(1).vpcView(p.now()).role == "primary");
 }
 
 TEST_CASE("Pair: SIGTERM sends Goodbye, the peer sees a clean close at once", "[sim][session]") {
@@ -140,8 +140,8 @@ TEST_CASE("Pair: SIGTERM sends Goodbye, the peer sees a clean close at once", "[
   p.restorePeerLink();
   const auto t0 = p.now();
   p.stopGracefully(1);
-  REQUIRE(p.runUntil([&] { return p.sw(0).vpcView().peer_status == "peer link is down"; }, 1s));
+  REQUIRE(p.runUntil([&] { return p.sw(0).vpcView(p.now()).peer_status == "peer link is down"; }, 1s));
   CHECK(p.now() - t0 < 10ms);  // not a heartbeat timeout
-  CHECK(p.sw(0).vpcView().peer_status_reason == "peer closed the peer-link: vpcd stopped (SIGTERM)");
-  CHECK(p.sw(0).vpcView().role == "primary");  // the primary keeps its role
+  CHECK(p.sw(0).vpcView(p.now()).peer_status_reason == "peer closed the peer-link: vpcd stopped (SIGTERM)");
+  CHECK(p.sw(0).vpcView(p.now()).role == "primary");  // the primary keeps its role
 }

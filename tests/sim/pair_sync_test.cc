@@ -122,8 +122,8 @@ TEST_CASE("Sync: ARP entries sync only with 'ip arp synchronize' on both switche
   }
 }
 
-TEST_CASE("Sync: a restart of either switch ends converged with unchanged roles", "[sim][sync][restart]") {
-  const int victim = GENERATE(0, 1);
+TEST_CASE("Sync: the secondary restarts while the primary churns, converged with unchanged roles",
+          "[sim][sync][restart]") {
   auto p = sim::Pair::startConverged();
   REQUIRE(p.learnMac(0, macs("0050.5600.0000", 3000, 10, "Po10")));
   REQUIRE(p.learnMac(0, macs("0050.5610.0000", 500, 10, "Eth1/5")));
@@ -131,24 +131,45 @@ TEST_CASE("Sync: a restart of either switch ends converged with unchanged roles"
   REQUIRE(p.learnMac(1, macs("0050.5710.0000", 500, 10, "Eth1/5")));
   REQUIRE(settle(p));
 
-  p.kill(victim);
+  p.kill(1);
   p.runFor(100ms);
-  const int survivor = 1 - victim;
-  // The survivor flushed what pointed at the peer-link (the victim's orphan MACs) and kept its vPC MACs.
-  CHECK(p.sw(survivor).macTable().peerCount() == 3000);
-  // Meanwhile the survivor keeps learning and forgetting.
-  REQUIRE(p.learnMac(survivor, macs("0050.5800.0000", 200, 10, "Po10")));
-  CHECK(p.clearMac(survivor) == 3700);
-  REQUIRE(p.learnMac(survivor, macs("0050.5900.0000", 50, 20, "Po20")));
+  // The primary flushed what pointed at the peer-link (leaf2's orphan MACs) and kept its vPC MACs.
+  CHECK(p.sw(0).macTable().peerCount() == 3000);
+  REQUIRE(p.learnMac(0, macs("0050.5800.0000", 200, 10, "Po10")));
+  CHECK(p.clearMac(0) == 3700);
+  REQUIRE(p.learnMac(0, macs("0050.5900.0000", 50, 20, "Po20")));
   p.runFor(2s);
-  p.restart(victim);
+  p.restart(1);
   REQUIRE(settle(p));
-  CHECK(p.sw(0).vpcView().role == "primary");
-  CHECK(p.sw(1).vpcView().role == "secondary");
-  // The restarted switch knows nothing of its own past; the survivor swept the stale copies.
-  CHECK(p.sw(victim).macTable().localCount() == 0);
-  CHECK(p.sw(survivor).macTable().size() == 50);
-  CHECK(p.sw(victim).macTable().size() == 50);
+  CHECK(p.sw(0).vpcView(p.now()).role == "primary");
+  CHECK(p.sw(1).vpcView(p.now()).role == "secondary");
+  CHECK(p.sw(1).macTable().localCount() == 0);  // the restarted switch knows nothing of its own past
+  CHECK(p.sw(0).macTable().size() == 50);        // and the survivor swept the stale copies
+  CHECK(p.sw(1).macTable().size() == 50);
+}
+
+TEST_CASE("Sync: the primary restarts, the secondary takes over, the old primary returns as operational secondary",
+          "[sim][sync][restart]") {
+  auto p = sim::Pair::startConverged();
+  REQUIRE(p.learnMac(0, macs("0050.5600.0000", 3000, 10, "Po10")));
+  REQUIRE(p.learnMac(1, macs("0050.5700.0000", 3000, 20, "Po20")));
+  REQUIRE(settle(p));
+  p.kill(0);
+  p.runFor(100ms);
+  // The secondary suspends at once: everything that now leads to the peer-link is flushed.
+  CHECK(p.sw(1).vpcView(p.now()).vpcs[0].status == "down");
+  CHECK(p.sw(1).macTable().peerCount() == 0);
+  p.runFor(9s);  // hold-timeout 3 s + timeout 5 s
+  CHECK(p.sw(1).vpcView(p.now()).role == "secondary, operational primary");
+  REQUIRE(p.learnMac(1, macs("0050.5900.0000", 50, 10, "Po10")));
+  p.restart(0);
+  REQUIRE(settle(p));
+  CHECK(p.sw(0).vpcView(p.now()).role == "primary, operational secondary");
+  CHECK(p.sw(1).vpcView(p.now()).role == "secondary, operational primary");
+  // While suspended, leaf2's own vPC MACs pointed at the dead peer-link and were flushed; leaf1 came back
+  // empty. What remains is what leaf2 learned after taking over.
+  CHECK(p.sw(0).macTable().size() == 50);
+  CHECK(p.sw(1).macTable().size() == 50);
 }
 
 TEST_CASE("Sync: a lost batch is caught as a sequence gap and healed by a resync (regression)", "[sim][sync]") {
@@ -170,19 +191,26 @@ TEST_CASE("Sync: a lost batch is caught as a sequence gap and healed by a resync
 TEST_CASE("Sync: a silent peer-link cut is found by the heartbeat timeout, the restore resyncs", "[sim][sync]") {
   auto p = sim::Pair::startConverged();
   REQUIRE(p.learnMac(1, macs("0050.5700.0000", 100, 10, "Eth1/5")));
+  REQUIRE(p.learnMac(1, macs("0050.5710.0000", 100, 10, "Po10")));
   REQUIRE(settle(p));
   const auto t0 = p.now();
   p.cutPeerLink();
-  REQUIRE(p.runUntil([&] { return p.sw(0).vpcView().peer_status == "peer link is down"; }, 2s));
+  REQUIRE(p.runUntil([&] { return p.sw(0).vpcView(p.now()).peer_status == "peer link is down"; }, 2s));
   CHECK(p.now() - t0 <= 300ms);
   CHECK(p.now() - t0 >= 200ms);
-  CHECK(p.sw(0).vpcView().peer_status_reason == "no heartbeat for 300 ms");
-  CHECK(p.sw(0).macTable().size() == 0);  // they pointed at the peer-link
-  REQUIRE(p.learnMac(1, macs("0050.5710.0000", 10, 10, "Po10")));
+  CHECK(p.sw(0).vpcView(p.now()).peer_status_reason == "no heartbeat for 300 ms");
+  REQUIRE(p.runUntil([&] { return p.sw(1).vpcView(p.now()).peer_status == "peer link is down"; }, 1s));
+  // The primary flushed leaf2's orphan MACs (they pointed at the peer-link) and kept the vPC ones.
+  CHECK(p.sw(0).macTable().size() == 100);
+  // leaf2 suspended its vPCs and its orphan-port-suspend port: it learns nothing there now.
+  CHECK_FALSE(p.learnMac(1, macs("0050.5720.0000", 10, 10, "Po10")));
+  CHECK(p.sw(1).macTable().size() == 0);
+  REQUIRE(p.learnMac(0, macs("0050.5800.0000", 10, 10, "Po10")));
   p.runFor(3s);
   p.restorePeerLink();
   REQUIRE(settle(p, 10s));
-  CHECK(p.sw(0).macTable().size() == 110);
+  CHECK(p.sw(0).macTable().size() == 10);  // leaf2's snapshot had nothing: its old vPC MACs are swept
+  CHECK(p.sw(1).macTable().size() == 10);
 }
 
 TEST_CASE("Sync: 100,000 MACs on the secondary reach the primary with the right mapping", "[sim][sync][scale]") {
@@ -247,5 +275,5 @@ TEST_CASE("Sync: random learn/move/delete churn on both switches ends in the con
   // The union of assertions on each side is exactly what the two learners hold.
   CHECK(p.sw(0).macTable().peerCount() == p.sw(1).macTable().localCount());
   CHECK(p.sw(1).macTable().peerCount() == p.sw(0).macTable().localCount());
-  CHECK(p.sw(0).vpcView().role == "primary");
+  CHECK(p.sw(0).vpcView(p.now()).role == "primary");
 }

@@ -213,6 +213,29 @@ std::uint64_t Pair::clearMac(int i) {
   return n;
 }
 
+Result<ConfigureResult> Pair::configure(int i, const std::vector<std::string>& lines) {
+  if (!alive_[i]) return Error{ErrorCode::Unavailable, "switch is down"};
+  Effects out;
+  auto r = nodes_[i]->configure(lines, now(), out);
+  execute(i, out);
+  return r;
+}
+
+Result<std::string> Pair::rolePreempt(int i) {
+  if (!alive_[i]) return Error{ErrorCode::Unavailable, "switch is down"};
+  Effects out;
+  auto r = nodes_[i]->rolePreempt(now(), out);
+  execute(i, out);
+  return r;
+}
+
+std::optional<TimePoint> Pair::lastEvent(int i, const std::string& subject, const std::string& to) const {
+  std::optional<TimePoint> at;
+  for (const auto& e : events_[i])
+    if (e.subject == subject && e.to == to) at = e.at;
+  return at;
+}
+
 bool Pair::converged() const {
   if (!alive_[0] || !alive_[1]) return false;
   for (int i = 0; i < 2; ++i)

@@ -66,6 +66,10 @@ class Pair {
   Result<LearnResult> learnMac(int i, const LearnMacCmd& cmd);
   Result<LearnResult> learnArp(int i, const LearnArpCmd& cmd);
   std::uint64_t clearMac(int i);
+  Result<ConfigureResult> configure(int i, const std::vector<std::string>& lines);
+  Result<std::string> rolePreempt(int i);
+  // When switch i last recorded an event for `subject` going to `to` (nullopt: never).
+  std::optional<TimePoint> lastEvent(int i, const std::string& subject, const std::string& to) const;
 
   bool converged() const;  // both adjacent and established, identical logical views, nothing pending
   const std::vector<Event>& events(int i) const { return events_[i]; }

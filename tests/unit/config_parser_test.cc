@@ -37,7 +37,7 @@ TEST_CASE("Config: the sample leaf1 config parses into the expected model", "[co
   CHECK(cfg.feature("lacp"));
   CHECK(cfg.vlans.str() == "1,10,20");
   CHECK(cfg.vlan_names.at(10) == "servers");
-  CHECK(cfg.stp_mode == "rapid-pvst");
+  CHECK(cfg.stp.mode == "rapid-pvst");
   REQUIRE(cfg.vpc_domain);
   const auto& d = *cfg.vpc_domain;
   CHECK(d.id == 10);
@@ -118,7 +118,7 @@ emulator
   management 127.0.1.1:9000
   peer-link listen 127.0.1.1:7100 peer 127.0.1.2:7100 heartbeat 100 timeout 300
 )");
-  CHECK(cfg.stp_mode == "mst");
+  CHECK(cfg.stp.mode == "mst");
   const auto& d = *cfg.vpc_domain;
   CHECK(d.role_priority == 1);
   CHECK(d.system_priority == 65535);
@@ -167,7 +167,7 @@ TEST_CASE("Config: bad lines name file:line:col and the text", "[config][unit]")
       {domain + "  peer-keepalive destination 10.0.0.2 interval 300\n", 7, 48, "value 300 out of range 400-10000"},
       {domain + "  peer-keepalive destination 10.0.0.2 timeout 21\n", 7, 47, "out of range 3-20"},
       {domain + "  peer-keepalive destination 10.0.0.2 hold-timeout 2\n", 7, 52, "out of range 3-10"},
-      {domain + "  delay restore 0\n", 7, 17, "out of range 1-3600"},
+      {domain + "  delay restore 3601\n", 7, 17, "out of range 0-3600"},
       {domain + "  auto-recovery reload-delay 100\n", 7, 30, "out of range 240-3600"},
       {domain + "  frobnicate\n", 7, 3, "invalid or unsupported command at 'frobnicate' in vpc domain mode"},
       {domain + "  system-mac 01:00:5e:00:00:01\n", 7, 14, "must be a unicast address"},

@@ -15,8 +15,18 @@ struct Solo {
   test::FakeClock clock;
   SwitchNode node;
   Effects out;
-  explicit Solo(SwitchConfig cfg = sim::loadConfig("labs/topologies/pair/leaf1.cfg")) : node(std::move(cfg), {}) {
+  // leaf1 alone, plus a plain access port Eth1/6 in VLAN 10 (not an orphan-suspend port, so it forwards
+  // without a peer).
+  explicit Solo(SwitchConfig cfg = withPlainPort(sim::loadConfig("labs/topologies/pair/leaf1.cfg")))
+      : node(std::move(cfg), {}) {
     out = node.start(clock.now());
+  }
+  static SwitchConfig withPlainPort(SwitchConfig cfg) {
+    InterfaceConfig eth;
+    eth.id = InterfaceId::ethernet(1, 6);
+    eth.access_vlan = 10;
+    cfg.interfaces[eth.id] = eth;
+    return cfg;
   }
   Result<LearnResult> learn(const std::string& mac, std::uint16_t vlan, const std::string& iface,
                             std::uint32_t count = 1, bool is_static = false) {
@@ -42,7 +52,7 @@ struct Solo {
 
 TEST_CASE("SwitchNode: learn mac validates like a switch would", "[node][unit]") {
   Solo s;
-  CHECK(s.learn("0050.56aa.0001", 10, "port-channel10"));
+  CHECK(s.learn("0050.56aa.0001", 10, "Ethernet1/6"));
   struct Bad {
     std::string mac;
     std::uint16_t vlan;
@@ -53,7 +63,9 @@ TEST_CASE("SwitchNode: learn mac validates like a switch would", "[node][unit]")
       {"0050.56aa.0001", 30, "port-channel10", "VLAN 30 does not exist"},
       {"0050.56aa.0001", 10, "port-channel99", "interface port-channel99 does not exist"},
       {"0050.56aa.0001", 10, "port-channel1", "no MAC learning on the vPC peer-link"},
-      {"0050.56aa.0001", 1, "port-channel10", "port-channel10 does not carry VLAN 1"},
+      {"0050.56aa.0001", 1, "Ethernet1/6", "Ethernet1/6 does not carry VLAN 1"},
+      // Alone (no peer-link ever formed) a vPC does not forward, so it learns nothing.
+      {"0050.56aa.0001", 10, "port-channel10", "port-channel10 (vPC 10) is down: Peer-link is down"},
       {"0100.5e00.0001", 10, "port-channel10", "is not a unicast address"},
       {"0050.56aa.0001", 10, "Vlan10", "MACs are learned on Ethernet or port-channel"},
   };
@@ -71,35 +83,34 @@ TEST_CASE("SwitchNode: learn mac validates like a switch would", "[node][unit]")
 
 TEST_CASE("SwitchNode: a member port learns for its port-channel", "[node][unit]") {
   Solo s;
-  REQUIRE(s.learn("0050.56aa.0001", 10, "Ethernet1/1"));
-  const auto rows = s.node.macRows({}, s.clock.now());
-  REQUIRE(rows.size() == 1);
-  CHECK(rows[0].port == InterfaceId::portChannel(10));
-  CHECK(rows[0].flag == '*');
+  auto r = s.learn("0050.56aa.0001", 10, "Ethernet1/1");  // member of Po10
+  REQUIRE_FALSE(r);
+  CHECK_THAT(r.error().message, Catch::Matchers::Contains("port-channel10 (vPC 10) is down"));
 }
 
 TEST_CASE("SwitchNode: count learns consecutive MACs, learning again only refreshes", "[node][unit]") {
   Solo s;
-  auto r = s.learn("0050.56aa.00fe", 10, "Po10", 4);
+  auto r = s.learn("0050.56aa.00fe", 10, "Eth1/6", 4);
   REQUIRE(r);
   CHECK(r->changed == 4);
   const auto rows = s.node.macRows({}, s.clock.now());
   REQUIRE(rows.size() == 4);
   CHECK(rows[0].mac.dotted() == "0050.56aa.00fe");
   CHECK(rows[3].mac.dotted() == "0050.56aa.0101");
-  r = s.learn("0050.56aa.00fe", 10, "Po10", 4);
+  r = s.learn("0050.56aa.00fe", 10, "Eth1/6", 4);
   CHECK(r->changed == 0);
   CHECK(r->unchanged == 4);
-  r = s.learn("0050.56aa.00fe", 10, "Eth1/5", 1);  // a move
-  CHECK(r->changed == 1);
+  r = s.learn("0050.56aa.00fe", 20, "Eth1/6", 1);  // not carried there
+  CHECK_FALSE(r);
 }
 
 TEST_CASE("SwitchNode: a dynamic learn never replaces a static entry", "[node][unit]") {
   Solo s;
-  REQUIRE(s.learn("0050.56aa.0001", 10, "Po10", 1, true));
-  auto r = s.learn("0050.56aa.0001", 10, "Eth1/5");
+  REQUIRE(s.node.configure({"interface Ethernet1/7", "switchport access vlan 10"}, s.clock.now(), s.out));
+  REQUIRE(s.learn("0050.56aa.0001", 10, "Eth1/7", 1, true));
+  auto r = s.learn("0050.56aa.0001", 10, "Eth1/6");
   CHECK(r->unchanged == 1);
-  CHECK(s.node.macRows({}, s.clock.now())[0].port == InterfaceId::portChannel(10));
+  CHECK(s.node.macRows({}, s.clock.now())[0].port == InterfaceId::ethernet(1, 7));
   Effects out;
   CHECK(s.node.clearMacDynamic(s.clock.now(), out) == 0);
   CHECK(s.node.macTable().size() == 1);
@@ -107,10 +118,10 @@ TEST_CASE("SwitchNode: a dynamic learn never replaces a static entry", "[node][u
 
 TEST_CASE("SwitchNode: dynamic MACs age out after the aging time, age is shown", "[node][unit]") {
   Solo s;
-  REQUIRE(s.learn("0050.56aa.0001", 10, "Po10"));
-  REQUIRE(s.learn("0050.56aa.0002", 10, "Po10", 1, true));
+  REQUIRE(s.learn("0050.56aa.0001", 10, "Eth1/6"));
+  REQUIRE(s.learn("0050.56aa.0002", 10, "Eth1/6", 1, true));
   s.advance(600s);
-  REQUIRE(s.learn("0050.56aa.0003", 10, "Po10"));
+  REQUIRE(s.learn("0050.56aa.0003", 10, "Eth1/6"));
   CHECK(s.node.macRows({}, s.clock.now())[0].age_s == 600);
   s.advance(1200s + 61s);  // MAC 1 is 1861 s old: past the default 1800 s (sweeps run every 60 s)
   const auto rows = s.node.macRows({}, s.clock.now());
@@ -121,11 +132,17 @@ TEST_CASE("SwitchNode: dynamic MACs age out after the aging time, age is shown",
 
 TEST_CASE("SwitchNode: learn arp needs the SVI, entries show on VlanN", "[node][unit]") {
   Solo s;
+  // Alone, the SVIs of vPC VLANs wait for the peer adjacency; VLAN 30 is not a vPC VLAN.
+  REQUIRE(s.node.configure({"vlan 30", "interface Vlan30", "no shutdown"}, s.clock.now(), s.out));
   LearnArpCmd c;
   c.ip = *Ipv4::parse("10.10.0.50");
   c.mac = *MacAddress::parse("0050.56aa.0001");
   c.vlan = 10;
   c.count = 3;
+  auto waiting = s.node.learnArp(c, s.clock.now(), s.out);
+  REQUIRE_FALSE(waiting);
+  CHECK_THAT(waiting.error().message, Catch::Matchers::Contains("waits for the peer adjacency"));
+  c.vlan = 30;
   auto r = s.node.learnArp(c, s.clock.now(), s.out);
   REQUIRE(r);
   CHECK(r->changed == 3);

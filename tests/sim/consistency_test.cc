@@ -1,0 +1,232 @@
+// The consistency checker between two switches (vpc-behaviour.md §5), driven by `configure` at run time.
+#include <catch2/catch.hpp>
+
+#include "tests/support/sim_pair.h"
+
+using namespace vpc;
+using namespace std::chrono_literals;
+
+namespace {
+
+const VpcRow& rowOf(const VpcView& v, std::uint32_t id) {
+  for (const auto& r : v.vpcs)
+    if (r.id == id) return r;
+  throw std::runtime_error("no vPC " + std::to_string(id));
+}
+
+const ConsistencyRowView* param(const ConsistencyView& v, const std::string& name) {
+  for (const auto& r : v.rows)
+    if (r.name == name) return &r;
+  return nullptr;
+}
+
+}  // namespace
+
+TEST_CASE("Consistency: matching sample configs report success everywhere", "[sim][consistency]") {
+  auto p = sim::Pair::startConverged();
+  const auto v = p.sw(0).vpcView(p.now());
+  CHECK(v.consistency_status == "success");
+  CHECK(v.per_vlan_consistency_status == "success");
+  CHECK(v.type2_consistency_status == "success");
+  const auto g = p.sw(0).consistencyView("global", 0);
+  CHECK(g.status == "success");
+  REQUIRE(param(g, "STP Mode"));
+  CHECK(param(g, "STP Mode")->local == "Rapid-PVST");
+  CHECK(param(g, "STP Mode")->peer == "Rapid-PVST");
+  CHECK(param(g, "STP Mode")->type == "1");
+  CHECK(param(g, "MAC Aging Time")->type == "2");
+  CHECK(param(g, "Local suspended VLANs")->local == "-");
+  const auto c10 = p.sw(0).consistencyView("vpc", 10);
+  CHECK(c10.status == "success");
+  CHECK(param(c10, "MTU")->local == "9216");
+  CHECK(param(c10, "MTU")->peer == "9216");
+  CHECK(param(c10, "Allowed VLANs")->local == "10,20");
+  CHECK(param(c10, "mode")->local == "active");
+}
+
+TEST_CASE("Consistency: a Type-1 global mismatch suspends every vPC, on the secondary only with graceful check",
+          "[sim][consistency]") {
+  const bool graceful = GENERATE(true, false);
+  auto p = sim::Pair::startConverged();
+  if (!graceful) {
+    REQUIRE(p.configure(0, {"vpc domain 10", "no graceful consistency-check"}));
+    REQUIRE(p.configure(1, {"vpc domain 10", "no graceful consistency-check"}));
+  }
+  REQUIRE(p.configure(1, {"spanning-tree mode mst"}));
+  p.runFor(100ms);
+  const auto v1 = p.sw(0).vpcView(p.now());
+  const auto v2 = p.sw(1).vpcView(p.now());
+  for (const auto* v : {&v1, &v2}) {
+    CHECK(v->consistency_status == "failed");
+    CHECK(v->consistency_reason == "vPC type-1 configuration incompatible - STP Mode inconsistent");
+  }
+  CHECK(rowOf(v2, 10).status == "down");
+  CHECK(rowOf(v2, 20).status == "down");
+  CHECK(rowOf(v2, 10).reason == "vPC type-1 configuration incompatible - STP Mode inconsistent");
+  if (graceful) {
+    CHECK(rowOf(v1, 10).status == "up");  // the primary keeps forwarding
+    CHECK(rowOf(v1, 10).consistency == "failed");
+    CHECK(v1.graceful_consistency_check == "Enabled");
+  } else {
+    CHECK(rowOf(v1, 10).status == "down");
+    CHECK(v1.graceful_consistency_check == "Disabled");
+  }
+  const auto g = p.sw(0).consistencyView("global", 0);
+  CHECK(g.status == "failed");
+  CHECK(param(g, "STP Mode")->local == "Rapid-PVST");
+  CHECK(param(g, "STP Mode")->peer == "MST");
+  // Fixing it brings the vPCs back (the peer-link never went down: no delay restore).
+  REQUIRE(p.configure(1, {"spanning-tree mode rapid-pvst"}));
+  p.runFor(100ms);
+  CHECK(rowOf(p.sw(1).vpcView(p.now()), 10).status == "up");
+  CHECK(rowOf(p.sw(0).vpcView(p.now()), 10).status == "up");
+  CHECK(p.sw(0).vpcView(p.now()).consistency_status == "success");
+}
+
+TEST_CASE("Consistency: a Type-1 per-vPC mismatch (MTU) suspends only that vPC", "[sim][consistency]") {
+  const bool graceful = GENERATE(true, false);
+  auto cfgs = sim::defaultPairConfigs();
+  cfgs[0].vpc_domain->graceful_consistency_check = graceful;
+  cfgs[1].vpc_domain->graceful_consistency_check = graceful;
+  auto p = sim::Pair::startConverged(cfgs);
+  REQUIRE(p.configure(1, {"interface port-channel10", "mtu 1500"}));
+  p.runFor(100ms);
+  const auto v1 = p.sw(0).vpcView(p.now());
+  const auto v2 = p.sw(1).vpcView(p.now());
+  CHECK(rowOf(v2, 10).status == "down");
+  CHECK(rowOf(v2, 10).consistency == "failed");
+  CHECK(rowOf(v2, 10).reason == "vPC type-1 configuration incompatible - MTU inconsistent");
+  CHECK(rowOf(v2, 10).reason_chain.at(1) == "MTU: local 1500, peer 9216");
+  CHECK(rowOf(v2, 20).status == "up");
+  CHECK(rowOf(v1, 10).status == (graceful ? "up" : "down"));
+  CHECK(v1.consistency_status == "success");  // global parameters still agree
+  const auto c = p.sw(0).consistencyView("vpc", 10);
+  CHECK(c.status == "failed");
+  CHECK(c.reason == "vPC type-1 configuration incompatible - MTU inconsistent");
+  CHECK(param(c, "MTU")->local == "9216");
+  CHECK(param(c, "MTU")->peer == "1500");
+  // The event says why.
+  bool seen = false;
+  for (const auto& e : p.events(1))
+    if (e.subject == "vPC 10" && e.to == "down" && e.reasons.at(0).find("MTU inconsistent") != std::string::npos)
+      seen = true;
+  CHECK(seen);
+}
+
+TEST_CASE("Consistency: allowed VLANs that differ leave only the common ones active", "[sim][consistency]") {
+  auto p = sim::Pair::startConverged();
+  REQUIRE(p.configure(1, {"interface port-channel10", "switchport trunk allowed vlan 10"}));
+  p.runFor(100ms);
+  CHECK(rowOf(p.sw(0).vpcView(p.now()), 10).status == "up");
+  CHECK(rowOf(p.sw(0).vpcView(p.now()), 10).active_vlans == "10");
+  CHECK(rowOf(p.sw(1).vpcView(p.now()), 10).active_vlans == "10");
+  const auto c = p.sw(0).consistencyView("vpc", 10);
+  CHECK(param(c, "Local suspended VLANs")->local == "20");
+  // A MAC leaf2 learns on vPC 10 in VLAN 10 goes to leaf1's Po10 ...
+  LearnMacCmd cmd;
+  cmd.mac = *MacAddress::parse("0050.56aa.0001");
+  cmd.vlan = 10;
+  cmd.iface = InterfaceId::portChannel(10);
+  REQUIRE(p.learnMac(1, cmd));
+  // ... and leaf1 refuses to learn on Po10 in VLAN 20, which it suspended there.
+  cmd.vlan = 20;
+  auto r = p.learnMac(0, cmd);
+  REQUIRE_FALSE(r);
+  CHECK(r.error().message.find("VLAN 20 is suspended") != std::string::npos);
+}
+
+TEST_CASE("Consistency: STP disabled on a VLAN on one switch suspends that VLAN only", "[sim][consistency]") {
+  auto p = sim::Pair::startConverged();
+  REQUIRE(p.configure(1, {"no spanning-tree vlan 20"}));
+  p.runFor(100ms);
+  for (int i = 0; i < 2; ++i) {
+    const auto v = p.sw(i).vpcView(p.now());
+    CHECK(v.per_vlan_consistency_status == "failed");
+    CHECK(v.consistency_status == "success");
+    CHECK(rowOf(v, 10).status == "up");
+    CHECK(rowOf(v, 10).active_vlans == "10");
+  }
+  const auto vl = p.sw(0).consistencyView("vlans", 0);
+  CHECK(vl.status == "failed");
+  CHECK(param(vl, "Vlan 20 STP")->peer == "Disabled");
+}
+
+TEST_CASE("Consistency: Type-2 mismatches only warn", "[sim][consistency]") {
+  auto p = sim::Pair::startConverged();
+  SECTION("MAC aging time") {
+    REQUIRE(p.configure(1, {"mac address-table aging-time 600"}));
+    p.runFor(100ms);
+    const auto v = p.sw(0).vpcView(p.now());
+    CHECK(v.type2_consistency_status == "failed");
+    CHECK(v.type2_reason == "vPC type-2 configuration incompatible - MAC Aging Time inconsistent");
+    CHECK(rowOf(v, 10).status == "up");
+  }
+  SECTION("an SVI up on one switch only") {
+    REQUIRE(p.configure(1, {"interface Vlan20", "shutdown"}));
+    p.runFor(100ms);
+    const auto v = p.sw(1).vpcView(p.now());
+    CHECK(v.type2_consistency_status == "failed");
+    CHECK(v.type2_reason == "vPC type-2 configuration incompatible - Interface-vlan admin up inconsistent");
+    CHECK(rowOf(v, 20).status == "up");
+  }
+}
+
+TEST_CASE("Consistency: graceful check off on one switch reads 'Disabled (due to peer configuration)'",
+          "[sim][consistency]") {
+  auto p = sim::Pair::startConverged();
+  REQUIRE(p.configure(1, {"vpc domain 10", "no graceful consistency-check"}));
+  p.runFor(100ms);
+  CHECK(p.sw(0).vpcView(p.now()).graceful_consistency_check == "Disabled (due to peer configuration)");
+  CHECK(p.sw(1).vpcView(p.now()).graceful_consistency_check == "Disabled");
+}
+
+TEST_CASE("Consistency: the check is not performed while the peer-link is down", "[sim][consistency]") {
+  auto p = sim::Pair::startConverged();
+  p.cutPeerLink();
+  p.runFor(1s);
+  const auto g = p.sw(0).consistencyView("global", 0);
+  CHECK(g.status == "not performed");
+  CHECK(param(g, "STP Mode")->peer == "-");
+  CHECK(p.sw(0).vpcView(p.now()).consistency_reason == "Consistency Check Not Performed");
+}
+
+TEST_CASE("Configure: lines are validated as a whole and applied all or nothing", "[sim][configure]") {
+  auto p = sim::Pair::startConverged();
+  auto r = p.configure(1, {"interface port-channel10", "mtu 1500", "vpc 99999"});
+  REQUIRE_FALSE(r);
+  CHECK(r.error().message.find("configure:3:5: error: value 99999 out of range 1-4096") == 0);
+  p.runFor(100ms);
+  CHECK(p.sw(1).config().interface(InterfaceId::portChannel(10))->mtu == 9216);  // nothing applied
+  CHECK(rowOf(p.sw(1).vpcView(p.now()), 10).status == "up");
+  SECTION("the emulator block is not changeable") {
+    auto e = p.configure(1, {"emulator", "local-mac 0c:00:00:00:00:09"});
+    REQUIRE_FALSE(e);
+    CHECK(e.error().message.find("only be set in the startup config") != std::string::npos);
+  }
+  SECTION("a global line leaves a sub-mode; exit and end work") {
+    REQUIRE(p.configure(1, {"configure terminal", "interface Ethernet1/5", "description printer", "vlan 30", "exit",
+                            "interface Ethernet1/5", "switchport access vlan 30", "end"}));
+    CHECK(p.sw(1).config().vlans.contains(30));
+    CHECK(p.sw(1).config().interface(InterfaceId::ethernet(1, 5))->access_vlan == 30);
+    CHECK(p.sw(1).config().interface(InterfaceId::ethernet(1, 5))->description == "printer");
+  }
+  SECTION("every accepted change is an event") {
+    REQUIRE(p.configure(0, {"interface port-channel20", "description storage"}));
+    const auto& ev = p.events(0).back();
+    bool seen = false;
+    for (const auto& e : p.events(0))
+      if (e.subject == "config" && e.reasons.size() == 2 && e.reasons[1] == "description storage") seen = true;
+    CHECK(seen);
+    (void)ev;
+  }
+}
+
+TEST_CASE("Consistency: a vPC deleted on one switch goes down on the other", "[sim][consistency]") {
+  auto p = sim::Pair::startConverged();
+  REQUIRE(p.configure(1, {"no interface port-channel20"}));
+  p.runFor(100ms);
+  const auto v1 = p.sw(0).vpcView(p.now());
+  CHECK(rowOf(v1, 20).status == "down");
+  CHECK(rowOf(v1, 20).reason_chain.at(1) == "vPC 20 is not configured on the peer");
+  CHECK(rowOf(v1, 10).status == "up");
+}
