@@ -13,6 +13,10 @@
 #include <sstream>
 #include <thread>
 
+#include <future>
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/post.hpp>
 #include <grpcpp/grpcpp.h>
 
 extern char** environ;
@@ -119,6 +123,56 @@ CommandResult run(const std::vector<std::string>& argv, std::chrono::millisecond
 }
 
 // ---------------------------------------------------------------------------------------------------
+struct Lab::Relays {
+  boost::asio::io_context io;
+  std::unique_ptr<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> guard;
+  std::unique_ptr<labs::TcpRelay> to_leaf2, to_leaf1;
+  std::unique_ptr<labs::UdpRelay> keepalive;
+  std::thread thread;
+  ~Relays() {
+    guard.reset();
+    io.stop();
+    if (thread.joinable()) thread.join();
+  }
+  template <class F>
+  void run(F f) {
+    std::promise<void> done;
+    boost::asio::post(io, [&] {
+      f();
+      done.set_value();
+    });
+    done.get_future().wait();
+  }
+};
+
+void Lab::useRelays() {
+  relays_ = std::make_unique<Relays>();
+  auto& r = *relays_;
+  r.to_leaf2 = std::make_unique<labs::TcpRelay>(r.io, address(2) + ":7100", address(1) + ":7100");
+  r.to_leaf1 = std::make_unique<labs::TcpRelay>(r.io, address(3) + ":7100", address(0) + ":7100");
+  r.keepalive = std::make_unique<labs::UdpRelay>(r.io, address(4) + ":3200", address(0) + ":3200",
+                                                 address(5) + ":3200", address(1) + ":3200");
+  REQUIRE(r.to_leaf2->start());
+  REQUIRE(r.to_leaf1->start());
+  REQUIRE(r.keepalive->start());
+  r.guard = std::make_unique<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>>(
+      r.io.get_executor());
+  r.thread = std::thread([&r] { r.io.run(); });
+}
+
+void Lab::peerLink(labs::PathMode mode) {
+  REQUIRE(relays_);
+  relays_->run([&] {
+    relays_->to_leaf2->setMode(mode);
+    relays_->to_leaf1->setMode(mode);
+  });
+}
+
+void Lab::keepalive(labs::PathMode mode) {
+  REQUIRE(relays_);
+  relays_->run([&] { relays_->keepalive->setMode(mode); });
+}
+
 Lab::Lab() {
   const auto pid = static_cast<unsigned>(::getpid());
   a_ = 100 + static_cast<int>((pid / 250) % 150);
@@ -129,6 +183,7 @@ Lab::Lab() {
 
 Lab::~Lab() {
   for (auto& p : procs_) p.reset();
+  relays_.reset();
   if (std::getenv("VPC_KEEP_TEST_DIRS") == nullptr) std::filesystem::remove_all(dir_);
 }
 
@@ -146,6 +201,12 @@ std::string Lab::config(int i, const std::vector<std::pair<std::string, std::str
   };
   replaceAll("127.0.1.1", address(0));
   replaceAll("127.0.1.2", address(1));
+  if (relays_) {
+    // Each switch reaches the other through its relay: the peer-link dial and the keepalive.
+    replaceAll("peer " + address(1 - i) + ":7100", "peer " + address(2 + i) + ":7100");
+    replaceAll("destination " + address(1 - i), "destination " + address(4 + i));
+  }
+  if (time_scale_ != 1.0) replaceAll("heartbeat 100 timeout 300", "heartbeat 500 timeout 1500");
   for (const auto& [from, to] : edits) replaceAll(from, to);
   return text;
 }
@@ -161,8 +222,12 @@ void Lab::start(int i, const std::vector<std::pair<std::string, std::string>>& e
 }
 
 void Lab::startFrom(int i, const std::string& config_path) {
-  procs_[i] = std::make_unique<Process>(
-      std::vector<std::string>{binDir() + "/vpcd", "--config", config_path, "--log-level", "info"}, logPath(i));
+  std::vector<std::string> argv{binDir() + "/vpcd", "--config", config_path, "--log-level", "info"};
+  if (time_scale_ != 1.0) {
+    argv.push_back("--time-scale");
+    argv.push_back(std::to_string(time_scale_));
+  }
+  procs_[i] = std::make_unique<Process>(argv, logPath(i));
   ++restarts_[i];
 }
 

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "labs/relay/relay.h"
 #include "vpc/v1/mgmt.grpc.pb.h"
 
 namespace vpc::itest {
@@ -54,6 +55,14 @@ class Lab {
   Lab();   // a temp dir and a fresh address pair; nothing started
   ~Lab();  // kills whatever still runs
 
+  // Puts relays on both paths (before start): the peer-link through 127.A.B.3/.4:7100, the keepalive
+  // through 127.A.B.5/.6:3200, so tests can cut them the way a network breaks.
+  void useRelays();
+  void peerLink(labs::PathMode mode);
+  void keepalive(labs::PathMode mode);
+  // Every vpcd gets --time-scale F (and these config edits: a heartbeat that scaled time can bear).
+  void timeScale(double f) { time_scale_ = f; }
+
   // The sample config of switch i (0: leaf1, 1: leaf2) with this lab's addresses, plus `extra` edits
   // applied as (from, to) text replacements.
   std::string config(int i, const std::vector<std::pair<std::string, std::string>>& edits = {}) const;
@@ -90,6 +99,9 @@ class Lab {
   std::unique_ptr<Process> procs_[2];
   std::unique_ptr<v1::Management::Stub> stubs_[2];
   int restarts_[2] = {0, 0};
+  double time_scale_ = 1.0;
+  struct Relays;
+  std::unique_ptr<Relays> relays_;
 };
 
 }  // namespace vpc::itest

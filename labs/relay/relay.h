@@ -1,0 +1,92 @@
+// Relays that sit on a path between the two switches so a lab can break the path the way a network
+// breaks (DESIGN.md §8). From the switches' point of view a fault is a real network event:
+//   Pass - bytes/datagrams flow.
+//   Cut  - silent: nothing flows and nothing is closed (a pulled cable: no FIN, no RST). TCP data is
+//          stalled, not dropped - the relay stops reading, so the sender's kernel keeps it - and flows
+//          again on Pass, as TCP retransmission would deliver it after a real cut heals. New TCP
+//          connections are accepted but held until Pass. Datagrams are dropped.
+//   Shut - clean: every TCP connection is closed now (FIN both ways) and new ones are closed at once;
+//          datagrams are dropped.
+// A relay owns its sockets and runs on the io_context it is given; call its methods on that thread.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <list>
+#include <memory>
+#include <string>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ip/udp.hpp>
+
+#include "peerlink/core/result.h"
+
+namespace vpc::labs {
+
+enum class PathMode { Pass, Cut, Shut };
+std::string_view toString(PathMode m);
+
+struct RelayStats {
+  std::uint64_t connections = 0;  // TCP connections accepted
+  std::uint64_t bytes = 0;        // forwarded
+  std::uint64_t datagrams = 0;    // forwarded
+  std::uint64_t dropped = 0;      // datagrams dropped (cut/shut)
+  std::uint64_t closed = 0;       // TCP connections closed by a shut
+};
+
+class TcpRelay {
+ public:
+  // Listens on `listen` (A.B.C.D:port; port 0 picks one) and relays to `target`.
+  TcpRelay(boost::asio::io_context& io, std::string listen, std::string target);
+  ~TcpRelay();
+  Status start();
+  void setMode(PathMode mode);
+  PathMode mode() const { return mode_; }
+  std::string address() const;  // the bound listen address
+  const RelayStats& stats() const { return stats_; }
+
+  class Connection;
+
+ private:
+  void acceptNext();
+
+  boost::asio::io_context& io_;
+  std::string listen_text_, target_text_;
+  boost::asio::ip::tcp::acceptor acceptor_;
+  boost::asio::ip::tcp::endpoint target_;
+  PathMode mode_ = PathMode::Pass;
+  std::list<std::shared_ptr<Connection>> connections_;
+  RelayStats stats_;
+  friend class Connection;
+};
+
+// A UDP path between two endpoints: side A talks to `a_listen` (as if it were B), side B talks to
+// `b_listen` (as if it were A). Datagrams from A reach B from `b_listen`'s address, and back.
+class UdpRelay {
+ public:
+  UdpRelay(boost::asio::io_context& io, std::string a_listen, std::string a_peer, std::string b_listen,
+           std::string b_peer);
+  Status start();
+  void setMode(PathMode mode) { mode_ = mode; }
+  PathMode mode() const { return mode_; }
+  const RelayStats& stats() const { return stats_; }
+  std::uint16_t aPort() const;  // bound ports (useful with port 0)
+  std::uint16_t bPort() const;
+
+ private:
+  struct Side {
+    boost::asio::ip::udp::socket socket;
+    boost::asio::ip::udp::endpoint listen, peer, from;
+    std::array<char, 2048> buf{};
+    explicit Side(boost::asio::io_context& io) : socket(io) {}
+  };
+  void receive(Side& in, Side& out);
+
+  std::string texts_[4];
+  Side a_, b_;
+  PathMode mode_ = PathMode::Pass;
+  RelayStats stats_;
+};
+
+}  // namespace vpc::labs
