@@ -32,6 +32,9 @@ struct ConfigParseResult {
 
 ConfigParseResult parseConfig(std::string_view text, std::string_view file_name);
 
+// Specs of the config grammar that do not compile (developer errors; a unit test requires none).
+std::vector<std::string> configGrammarErrors();
+
 // `configure terminal`: applies lines (as typed at the prompt, no indentation needed) to a copy of
 // `base`. A sub-mode command (vpc domain, interface, vlan, spanning-tree mst configuration) enters the
 // mode; a line the mode does not know is tried as a global command (leaving the mode, as NX-OS does);

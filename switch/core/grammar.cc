@@ -276,16 +276,24 @@ struct Grammar::Impl {
 
   Frag parseElem() {
     const std::string tok = specToks[pos++];
-    if (tok == "[") {
-      const Frag inner = parseSeq();
+    if (tok == "[") {  // optional, possibly with alternatives: [ a | b ]
+      const int s = newState(), e = newState();
+      for (;;) {
+        const Frag alt = parseSeq();
+        if (!error.empty()) return {s, e};
+        eps(s, alt.start);
+        eps(alt.end, e);
+        if (pos < specToks.size() && specToks[pos] == "|") {
+          ++pos;
+          continue;
+        }
+        break;
+      }
       if (pos >= specToks.size() || specToks[pos] != "]") {
         error = "missing ']'";
-        return inner;
+        return {s, e};
       }
       ++pos;
-      const int s = newState(), e = newState();
-      eps(s, inner.start);
-      eps(inner.end, e);
       eps(s, e);
       return {s, e};
     }

@@ -230,3 +230,43 @@ TEST_CASE("Consistency: a vPC deleted on one switch goes down on the other", "[s
   CHECK(rowOf(v1, 20).reason_chain.at(1) == "vPC 20 is not configured on the peer");
   CHECK(rowOf(v1, 10).status == "up");
 }
+
+TEST_CASE("Consistency: every Type-1 global parameter the issue lists is checked", "[sim][consistency]") {
+  auto [lines, parameter] = GENERATE(table<std::vector<std::string>, std::string>({
+      {{"spanning-tree mode mst"}, "STP Mode"},
+      {{"spanning-tree mst configuration", "name REGION-A"}, "STP MST Region Name"},
+      {{"spanning-tree mst configuration", "revision 7"}, "STP MST Region Revision"},
+      {{"spanning-tree mst configuration", "instance 1 vlan 10"}, "STP MST Region Instance to VLAN Mapping"},
+      {{"no spanning-tree bridge assurance"}, "STP Bridge Assurance"},
+      {{"spanning-tree loopguard default"}, "STP Loopguard"},
+      {{"spanning-tree port type edge default"}, "STP Port Type, Edge BPDUFilter, Edge BPDUGuard"},
+      {{"spanning-tree port type edge bpduguard default"}, "STP Port Type, Edge BPDUFilter, Edge BPDUGuard"},
+  }));
+  INFO(parameter);
+  auto p = sim::Pair::startConverged();
+  REQUIRE(p.configure(1, lines));
+  p.runFor(100ms);
+  const auto v = p.sw(1).vpcView(p.now());
+  CHECK(v.consistency_reason == "vPC type-1 configuration incompatible - " + parameter + " inconsistent");
+  CHECK(rowOf(v, 10).status == "down");
+}
+
+TEST_CASE("Consistency: every Type-1 per-vPC parameter the issue lists is checked", "[sim][consistency]") {
+  auto [lines, parameter] = GENERATE(table<std::vector<std::string>, std::string>({
+      {{"interface Ethernet1/1", "channel-group 10 mode on"}, "mode"},
+      {{"interface port-channel10", "speed 10000"}, "Speed"},
+      {{"interface port-channel10", "duplex full"}, "Duplex"},
+      {{"interface port-channel10", "mtu 1500"}, "MTU"},
+      {{"interface port-channel10", "switchport mode access"}, "Port Mode"},
+      {{"interface port-channel10", "switchport trunk native vlan 20"}, "Native Vlan"},
+      {{"interface port-channel10", "spanning-tree port type edge"}, "STP Port Type"},
+  }));
+  INFO(parameter);
+  auto p = sim::Pair::startConverged();
+  REQUIRE(p.configure(1, lines));
+  p.runFor(100ms);
+  const auto v = p.sw(1).vpcView(p.now());
+  CHECK(rowOf(v, 10).reason == "vPC type-1 configuration incompatible - " + parameter + " inconsistent");
+  CHECK(rowOf(v, 10).status == "down");
+  CHECK(rowOf(v, 20).status == "up");
+}

@@ -126,4 +126,9 @@ TEST_CASE("Grammar: malformed specs are refused", "[grammar][unit]") {
   CHECK(g.add(1, "show <x>"));
   CHECK(g.add(1, "show }"));
   CHECK_FALSE(g.add(1, "show { a | b }*"));
+  CHECK_FALSE(g.add(2, "port type { edge [ bpduguard | bpdufilter ] | network } default"));
+  CHECK(std::holds_alternative<Match>(g.match("port type edge default")));
+  CHECK(std::holds_alternative<Match>(g.match("port type edge bpduguard default")));
+  CHECK(std::holds_alternative<Match>(g.match("port type network default")));
+  CHECK(std::holds_alternative<MatchError>(g.match("port type network bpduguard default")));
 }
