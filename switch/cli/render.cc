@@ -271,7 +271,7 @@ std::string renderShowVersion(const v1::InfoReply& r) {
 
 std::string renderShowVpcConsistency(const v1::ShowVpcConsistencyReply& r) {
   std::string out;
-  out += "\n    Legend:\n";
+  out += "    Legend:\n";
   if (r.scope() == "vpc")
     out += "        Type 1 : vPC will be suspended in case of mismatch for down vpc\n\n";
   else
@@ -280,7 +280,7 @@ std::string renderShowVpcConsistency(const v1::ShowVpcConsistencyReply& r) {
   out += "-------------               ----  ---------------------- -----------------------\n";
   std::vector<std::vector<std::string>> rows;
   for (const auto& row : r.rows()) rows.push_back({row.name(), row.type(), row.local_value(), row.peer_value()});
-  out += table(rows, {28, 6, 23, 0}, {27, 0, 22, 0});
+  out += table(rows, {28, 6, 23, 0}, {27, 0, 22, 23});
   return out;
 }
 

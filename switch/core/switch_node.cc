@@ -15,6 +15,8 @@ struct Overloaded : Ts... {
 };
 
 constexpr std::size_t kMessageRing = 64;
+constexpr Duration kMinScaledHeartbeat = Millis(10);
+constexpr Duration kMinScaledHeartbeatTimeout = Millis(50);
 constexpr Duration kArpTimeout = Seconds(1500);  // NX-OS default ARP timeout
 
 // `count` consecutive MACs from `first` must all be unicast: the range may not reach the multicast bit
@@ -38,8 +40,11 @@ SwitchNode::SwitchNode(SwitchConfig config, NodeOptions options)
     : config_(std::move(config)), options_(options), keepalive_(KeepaliveConfig{}), session_(SessionConfig{}),
       sender_(options.sync_limits) {
   SessionConfig sc;
-  sc.heartbeat_interval = scaled(Millis(config_.emulator.heartbeat_ms));
-  sc.heartbeat_timeout = scaled(Millis(config_.emulator.heartbeat_timeout_ms));
+  // The peer-link heartbeat scales like every timer, but not below what a loaded machine's scheduler
+  // can keep (10 ms / 50 ms): below that, time-scaled drills would see peer-link losses nobody caused.
+  sc.heartbeat_interval = std::max<Duration>(scaled(Millis(config_.emulator.heartbeat_ms)), kMinScaledHeartbeat);
+  sc.heartbeat_timeout =
+      std::max<Duration>(scaled(Millis(config_.emulator.heartbeat_timeout_ms)), kMinScaledHeartbeatTimeout);
   sc.hello_timeout = std::max(scaled(Millis(2000)), sc.heartbeat_timeout);
   sc.retry_min = scaled(Millis(100));
   sc.retry_max = scaled(Millis(2000));
@@ -72,6 +77,13 @@ void SwitchNode::applyTimersFromConfig() {
   failover_.reconfigure(fc);
 }
 
+std::string SwitchNode::scaleText() const {
+  std::string t = std::to_string(options_.time_scale);  // "0.100000" -> "0.1"
+  while (t.size() > 1 && t.back() == '0') t.pop_back();
+  if (!t.empty() && t.back() == '.') t.pop_back();
+  return t;
+}
+
 Duration SwitchNode::scaled(Duration d) const {
   if (d <= Duration::zero()) return Duration::zero();
   const auto ns = static_cast<double>(std::chrono::duration_cast<std::chrono::nanoseconds>(d).count());
@@ -89,9 +101,7 @@ Effects SwitchNode::start(TimePoint now) {
   if (started_) return out;
   started_ = true;
   recordEvent(out, now, "switch", "", "up",
-              {"vpcd started" + std::string(options_.time_scale != 1.0 ? " (time scale " +
-                                                                             std::to_string(options_.time_scale) + ")"
-                                                                       : "")});
+              {"vpcd started" + (options_.time_scale != 1.0 ? " (time scale " + scaleText() + ")" : std::string())});
   if (config_.vpc_domain && config_.vpc_domain->keepalive) keepalive_.enable(localKeepalive(), now, out);
   session_.setLocalHello(localHello());
   if (peerLinkUsable()) session_.enable(now, out);
@@ -498,6 +508,7 @@ std::optional<peer::ArpRecord> SwitchNode::localArp(std::uint32_t ip) const {
 // Management commands
 
 Result<LearnResult> SwitchNode::learnMac(const LearnMacCmd& cmd, TimePoint now, Effects& out) {
+  const std::size_t first = out.size();  // journal everything this command records
   if (auto bad = checkMacRange(cmd.mac, cmd.count)) return *bad;
   if (!config_.vlans.contains(cmd.vlan))
     return failedPrecondition("VLAN " + std::to_string(cmd.vlan) + " does not exist (configure 'vlan " +
@@ -553,11 +564,12 @@ Result<LearnResult> SwitchNode::learnMac(const LearnMacCmd& cmd, TimePoint now, 
       ++r.unchanged;
     }
   }
-  settle(now, out, out.size());
+  settle(now, out, first);
   return r;
 }
 
 Result<LearnResult> SwitchNode::learnArp(const LearnArpCmd& cmd, TimePoint now, Effects& out) {
+  const std::size_t first = out.size();  // journal everything this command records
   if (cmd.count == 0) return invalidArgument("count must be at least 1");
   if (cmd.ip.value == 0 || static_cast<std::uint64_t>(cmd.ip.value) + (cmd.count - 1) >= 0xffffffffULL)
     return invalidArgument("addresses from " + cmd.ip.str() + " count " + std::to_string(cmd.count) +
@@ -583,27 +595,30 @@ Result<LearnResult> SwitchNode::learnArp(const LearnArpCmd& cmd, TimePoint now, 
       ++r.unchanged;
     }
   }
-  settle(now, out, out.size());
+  settle(now, out, first);
   return r;
 }
 
 std::uint64_t SwitchNode::clearMacDynamic(TimePoint now, Effects& out) {
+  const std::size_t first = out.size();  // journal everything this command records
   std::vector<std::uint64_t> removed;
   macs_.retractLocalIf([](std::uint64_t, const MacTable::Entry& e) { return !e.local.is_static; }, removed);
   for (auto key : removed) sender_.noteMac(key);
-  settle(now, out, out.size());
+  settle(now, out, first);
   return removed.size();
 }
 
 std::uint64_t SwitchNode::clearArp(TimePoint now, Effects& out) {
+  const std::size_t first = out.size();  // journal everything this command records
   std::vector<std::uint32_t> removed;
   arps_.retractLocalIf([](std::uint32_t, const ArpTable::Entry&) { return true; }, removed);
   for (auto ip : removed) sender_.noteArp(ip);
-  settle(now, out, out.size());
+  settle(now, out, first);
   return removed.size();
 }
 
 Result<ConfigureResult> SwitchNode::configure(const std::vector<std::string>& lines, TimePoint now, Effects& out) {
+  const std::size_t first = out.size();  // journal everything this command records
   auto parsed = applyConfigLines(config_, lines);
   if (!parsed.config) return invalidArgument(parsed.error->format());
   SwitchConfig next = std::move(*parsed.config);
@@ -661,11 +676,12 @@ Result<ConfigureResult> SwitchNode::configure(const std::vector<std::string>& li
   }
   local_consistency_ = localConsistency(config_);
   flush_needed_ = true;
-  settle(now, out, out.size());
+  settle(now, out, first);
   return res;
 }
 
 Result<std::string> SwitchNode::rolePreempt(TimePoint now, Effects& out) {
+  const std::size_t first = out.size();  // journal everything this command records
   if (!config_.vpc_domain) return failedPrecondition("vPC domain not configured");
   if (!session_.adjacent()) return failedPrecondition("vPC peer-link is down: role preempt needs the peer adjacency");
   preempt_pending_ = true;
@@ -673,7 +689,7 @@ Result<std::string> SwitchNode::rolePreempt(TimePoint now, Effects& out) {
   recordEvent(out, now, "role", roleDisplay(config_role_, role_), "preempt requested",
               {"vpc role preempt: re-electing from role priorities (local " +
                std::to_string(config_.vpc_domain->role_priority) + ")"});
-  settle(now, out, out.size());
+  settle(now, out, first);
   return std::string("vPC role preempt requested: roles are re-elected from the configured role priorities");
 }
 

@@ -282,6 +282,7 @@ class SwitchNode : private SyncSource {
   const MacTable& macTable() const { return macs_; }
   const ArpTable& arpTable() const { return arps_; }
   Duration scaled(Duration d) const;
+  std::string scaleText() const;  // "0.05"
 
  private:
   // SyncSource

@@ -202,3 +202,56 @@ TEST_CASE("JSON twins keep the contract's field names (DESIGN.md §7)", "[render
   CHECK(cli::toJson(sampleVpc(), false).find("\"domain_id\":1,") != std::string::npos);
   CHECK(cli::toJson(role, false).find("\"sticky\":false") != std::string::npos);
 }
+
+TEST_CASE("render: show vpc consistency-parameters global wraps like NX-OS", "[render][unit]") {
+  v1::ShowVpcConsistencyReply r;
+  r.set_scope("global");
+  auto add = [&](const char* name, const char* type, const char* local, const char* peer) {
+    auto* row = r.add_rows();
+    row->set_name(name);
+    row->set_type(type);
+    row->set_local_value(local);
+    row->set_peer_value(peer);
+  };
+  add("STP MST Simulate PVST", "1", "Enabled", "Enabled");
+  add("STP Port Type, Edge BPDUFilter, Edge BPDUGuard", "1", "Normal, Disabled, Disabled", "Normal, Disabled, Disabled");
+  add("STP MST Region Name", "1", "\"\"", "\"\"");
+  add("STP Disabled", "1", "None", "None");
+  add("STP Mode", "1", "Rapid-PVST", "Rapid-PVST");
+  add("STP Bridge Assurance", "1", "Enabled", "Enabled");
+  add("STP Loopguard", "1", "Disabled", "Disabled");
+  add("STP MST Region Revision", "1", "0", "0");
+  add("Allowed VLANs", "-", "1,10", "1,10");
+  add("Local suspended VLANs", "-", "-", "-");
+  CHECK(cli::renderShowVpcConsistency(r) == golden("show_vpc_consistency_global.txt"));
+}
+
+TEST_CASE("render: show vpc statistics peer-keepalive", "[render][unit]") {
+  v1::ShowVpcPeerKeepaliveReply r;
+  r.set_keepalive_status("peer is alive");
+  r.set_tx_count(5218);
+  r.set_rx_count(5217);
+  r.set_average_rx_interval_ms(1000.2);
+  r.set_state_changes(1);
+  CHECK(cli::renderShowVpcKeepaliveStatistics(r) == golden("show_vpc_statistics_peer_keepalive.txt"));
+}
+
+TEST_CASE("render: show interface status", "[render][unit]") {
+  v1::ShowInterfaceStatusReply r;
+  auto add = [&](const char* port, const char* name, const char* status, const char* vlan, const char* duplex,
+                 const char* type) {
+    auto* i = r.add_interfaces();
+    i->set_port(port);
+    i->set_name(name);
+    i->set_status(status);
+    i->set_vlan(vlan);
+    i->set_duplex(duplex);
+    i->set_speed("auto");
+    i->set_type(type);
+  };
+  add("Eth1/1", "--", "suspndByV", "10", "full", "10G");
+  add("Eth1/5", "backup-host", "connected", "10", "full", "10G");
+  add("Po10", "server1", "suspndByV", "trunk", "full", "--");
+  add("Vlan10", "--", "down", "routed", "auto", "--");
+  CHECK(cli::renderShowInterfaceStatus(r) == golden("show_interface_status.txt"));
+}
