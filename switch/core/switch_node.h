@@ -123,6 +123,7 @@ struct VpcRow {
   std::vector<std::string> reason_chain;
   std::string peer_leg;     // up | down | not configured | unknown
   bool peer_link_traffic_allowed = false;
+  VlanSet active;           // the VLANs it forwards (the set behind active_vlans)
   bool operator==(const VpcRow&) const = default;
 };
 

@@ -98,6 +98,7 @@ VpcRow SwitchNode::deriveVpc(const InterfaceConfig& pc, TimePoint now) const {
   const VlanSet carried = pc.carriedVlans() & config_.vlans;
   if (!adjacent) {  // an operational primary keeps forwarding without its peer
     row.status = "up";
+    row.active = carried;
     row.active_vlans = carried.str();
     row.peer_link_traffic_allowed = false;
     if (peer_dead_) {
@@ -149,6 +150,7 @@ VpcRow SwitchNode::deriveVpc(const InterfaceConfig& pc, TimePoint now) const {
   const VlanSet active = carried & theirs->allowed_vlans & peer_vpc_state_->vlans;
   const VlanSet forwarding = active.minus(suspended_vlans);
   row.status = "up";
+  row.active = forwarding;
   row.active_vlans = forwarding.str();
   if (!(forwarding == carried))
     row.reason_chain.push_back("VLANs " + carried.minus(forwarding).str() +
@@ -171,7 +173,7 @@ SwitchNode::Status SwitchNode::deriveStatus(TimePoint now) const {
   for (const auto* ic : ports) {
     s.vpcs.push_back(deriveVpc(*ic, now));
     const auto& row = s.vpcs.back();
-    if (row.status == "up") s.vpc_active[row.id] = VlanSet::parse(row.active_vlans).value_or(VlanSet{});
+    if (row.status == "up") s.vpc_active[row.id] = row.active;
   }
   for (std::size_t i = 0; i < ports.size(); ++i) by_pc[ports[i]->id.number()] = &s.vpcs[i];
 
@@ -469,7 +471,7 @@ ConsistencyView SwitchNode::consistencyView(const std::string& scope, std::uint3
     const auto row = std::find_if(status_.vpcs.begin(), status_.vpcs.end(), [&](const VpcRow& r) { return r.id == vpc; });
     const auto* pc = config_.vpcPort(vpc);
     VlanSet local_allowed = pc ? pc->carriedVlans() & config_.vlans : VlanSet{};
-    VlanSet active = row != status_.vpcs.end() ? VlanSet::parse(row->active_vlans).value_or(VlanSet{}) : VlanSet{};
+    VlanSet active = row != status_.vpcs.end() ? row->active : VlanSet{};
     v.rows.push_back({"Local suspended VLANs", "-", have_peer && theirs ? local_allowed.minus(active).str() : "-", "-"});
     if (!have_peer) {
       v.status = "not performed";

@@ -434,3 +434,21 @@ TEST_CASE("Failover: time-scale shrinks every protocol timer, show vpc keeps the
   CHECK(v.delay_restore_status == "Timer is off.(timeout = 30s)");
   CHECK(v.time_scale == 0.05);
 }
+
+TEST_CASE("Failover: delay restore orphan-port holds the orphan-suspend ports after a rejoin", "[sim][failover][restore]") {
+  auto cfgs = sim::defaultPairConfigs();
+  cfgs[1].vpc_domain->delay_restore_orphan_s = 5;
+  auto p = sim::Pair::startConverged(cfgs);
+  p.cutPeerLink();
+  p.runFor(10s);
+  CHECK(port(p, 1, "Eth1/5") == "suspndByV");
+  p.restorePeerLink();
+  REQUIRE(p.runUntil([&] { return p.sw(1).vpcView(p.now()).peer_status == "peer adjacency formed ok"; }, 5s));
+  const auto back = p.now();
+  p.runFor(1s);
+  CHECK(port(p, 1, "Eth1/5") == "suspndByV");
+  CHECK(p.sw(1).vpcView(p.now()).delay_restore_orphan_status == "Timer is on.(timeout = 5s, 4s left)");
+  p.runFor(5s);
+  CHECK(port(p, 1, "Eth1/5") == "connected");
+  CHECK(since(p, p.lastEvent(1, "interface Eth1/5", "connected"), back) < 5s + 1ms);
+}
