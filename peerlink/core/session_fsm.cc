@@ -55,8 +55,8 @@ SessionState SessionFsm::idleState() const {
 void SessionFsm::enable(TimePoint now, Effects& out) {
   if (state_ != SessionState::Disabled) return;
   retry_delay_ = config_.retry_min;
-  down_reason_ = kNeverAlive;
-  transitionTo(peer_seen_ ? SessionState::Connecting : SessionState::WaitingForPeer, "peer-link configured", now, out);
+  down_reason_ = peer_seen_ ? std::string("peer-link connecting") : std::string(kNeverAlive);
+  transitionTo(peer_seen_ ? SessionState::Connecting : SessionState::WaitingForPeer, "peer-link enabled", now, out);
   if (peer_seen_ && dialer_) dial(now, out);
 }
 

@@ -315,8 +315,8 @@ peer::VpcState SwitchNode::localVpcState() const {
     if (!ic.vpc_id) continue;
     const bool forwarding = status_.vpc_active.count(*ic.vpc_id) > 0;
     const bool up = portChannelUp(ic);
-    s.vpcs.push_back(peer::VpcInfo{*ic.vpc_id, id.shortName(), up, up && !forwarding && (suspend_all_.has_value()),
-                                   ic.carriedVlans() & config_.vlans});
+    // "suspended": the leg is up but not forwarding (peer-link loss, delay restore, a Type-1 mismatch).
+    s.vpcs.push_back(peer::VpcInfo{*ic.vpc_id, id.shortName(), up, up && !forwarding, ic.carriedVlans() & config_.vlans});
   }
   std::sort(s.vpcs.begin(), s.vpcs.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
   return s;

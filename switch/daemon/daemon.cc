@@ -119,7 +119,7 @@ Result<ConfigureResult> Daemon::configure(const std::vector<std::string>& lines)
 
 v1::InfoReply Daemon::info() const {
   v1::InfoReply r;
-  r.set_hostname(config_.hostname);
+  r.set_hostname(node_->config().hostname);
   r.set_version(VPCLAB_VERSION);
   r.set_boot_id(boot_id_);
   r.set_uptime_s(toSeconds(Clock::now() - clock_.start()));
@@ -174,7 +174,7 @@ void Daemon::execute(const Effects& effects) {
                                             ev.to, joinReasons(ev.reasons));
                      if (subscribers_.empty()) return;
                      v1::Event proto;
-                     toProto(ev, config_.hostname, clock_, &proto);
+                     toProto(ev, node_->config().hostname, clock_, &proto);
                      for (auto* s : std::set<EventSubscriber*>(subscribers_)) s->onEvent(proto);
                    },
                },
