@@ -25,6 +25,8 @@ class PeerLinkTransport::Stream : public std::enable_shared_from_this<Stream> {
     out_.emplace_back();
     codec::toProto(msg, &out_.back());
     ++t_.stats_.tx_messages;
+    t_.note(true, std::string(peer::messageName(msg)), static_cast<std::uint32_t>(out_.back().ByteSizeLong()),
+            peer::describe(msg));
     t_.stats_.max_queue = std::max<std::uint64_t>(t_.stats_.max_queue, out_.size());
     if (!writing_) writeNext();
   }
@@ -65,13 +67,15 @@ class PeerLinkTransport::Stream : public std::enable_shared_from_this<Stream> {
     finishNow();
   }
 
-  void deliver(Result<peer::Message> msg) {
+  void deliver(Result<peer::Message> msg, std::uint32_t bytes) {
     if (closing_ || finished_) return;
     if (msg) {
       ++t_.stats_.rx_messages;
+      t_.note(false, std::string(peer::messageName(*msg)), bytes, peer::describe(*msg));
       t_.sink_.peerMessage(conn_, std::move(*msg));
     } else {
       ++t_.stats_.malformed;
+      t_.note(false, "malformed", bytes, msg.error().message);
       t_.sink_.peerMalformed(conn_, msg.error().message);
     }
   }
@@ -110,7 +114,8 @@ class PeerLinkTransport::Stream : public std::enable_shared_from_this<Stream> {
   // gRPC thread, from OnReadDone: decode (and validate) here, so the core thread does not.
   void decodeAndPost() {
     auto msg = codec::fromProto(in_);
-    post([msg = std::move(msg)](Stream& s) mutable { s.deliver(std::move(msg)); });
+    const auto bytes = static_cast<std::uint32_t>(in_.ByteSizeLong());
+    post([msg = std::move(msg), bytes](Stream& s) mutable { s.deliver(std::move(msg), bytes); });
   }
   void postWriteDone(bool ok) {
     post([ok](Stream& s) { s.onWriteDone(ok); });
@@ -277,6 +282,11 @@ void PeerLinkTransport::adopt(ConnId conn, std::shared_ptr<Stream> stream) { str
 void PeerLinkTransport::release(ConnId conn, const Stream* stream) {
   auto it = streams_.find(conn);
   if (it != streams_.end() && it->second.get() == stream) streams_.erase(it);
+}
+
+void PeerLinkTransport::note(bool tx, std::string type, std::uint32_t bytes, std::string summary) {
+  log_.push_back(WireNote{Clock::now(), tx, std::move(type), bytes, std::move(summary)});
+  if (log_.size() > kLogSize) log_.pop_front();
 }
 
 void PeerLinkTransport::dial(ConnId conn, const std::string& address) {

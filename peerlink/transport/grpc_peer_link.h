@@ -24,6 +24,7 @@
 
 #include "peerlink/core/effects.h"
 #include "peerlink/core/messages.h"
+#include "peerlink/core/time.h"
 #include "vpc/v1/peer.grpc.pb.h"
 
 namespace vpc::transport {
@@ -39,6 +40,16 @@ class PeerLinkTransport {
     virtual void peerMalformed(ConnId conn, std::string error) = 0;
     virtual void peerClosed(ConnId conn, std::string reason) = 0;
   };
+
+  // One message on the wire, for `show peer-link messages` (the last kLogSize are kept).
+  struct WireNote {
+    TimePoint at{};
+    bool tx = false;
+    std::string type;
+    std::uint32_t bytes = 0;
+    std::string summary;
+  };
+  static constexpr std::size_t kLogSize = 256;
 
   struct Stats {
     std::uint64_t tx_messages = 0;
@@ -65,6 +76,7 @@ class PeerLinkTransport {
   bool idle() const { return streams_.empty(); }
   std::size_t queued(ConnId conn) const;
   const Stats& stats() const { return stats_; }
+  const std::deque<WireNote>& log() const { return log_; }
 
   class Stream;  // one connection (server or client side); defined in the .cc
 
@@ -77,6 +89,7 @@ class PeerLinkTransport {
   friend class ClientStream;
 
   void adopt(ConnId conn, std::shared_ptr<Stream> stream);
+  void note(bool tx, std::string type, std::uint32_t bytes, std::string summary);
   void release(ConnId conn, const Stream* stream);
 
   boost::asio::io_context& io_;
@@ -85,6 +98,7 @@ class PeerLinkTransport {
   std::unordered_map<ConnId, std::shared_ptr<Stream>> streams_;  // io thread only
   std::atomic<std::uint64_t> next_accept_{1};                     // gRPC threads
   Stats stats_;
+  std::deque<WireNote> log_;
 };
 
 }  // namespace vpc::transport

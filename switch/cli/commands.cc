@@ -38,6 +38,14 @@ grammar::Grammar build() {
       {kShowVpcStatisticsKeepalive, "show vpc statistics peer-keepalive", "peer-keepalive counters"},
       {kShowInterfaceStatus, "show interface status", "interface status (connected, suspndByV, ...)"},
       {kVpcRolePreempt, "vpc role preempt", "re-elect roles from role priorities without flapping"},
+      {kShowVpcOrphanPorts, "show vpc orphan-ports", "ports on vPC VLANs that are not vPC members"},
+      {kShowPortChannelSummary, "show port-channel summary", "port-channels and their members"},
+      {kShowRunningConfig, "show running-config [ vpc ]", "the running configuration (NX-OS syntax)"},
+      {kShowVpcHistory, "show vpc history [ last <last:1-4096> ]", "the last state changes and their reasons"},
+      {kShowPeerLinkMessages, "show peer-link messages [ last <last:1-256> ]",
+       "the last messages on the peer-link (emulator)"},
+      {kExplain, "explain { vpc <vpc:1-4096> | interface <interface:interface> | peer-link | role }",
+       "why something is the way it is: cause chain, rules, events"},
   };
   for (const auto& s : specs) {
     if (auto err = g.add(s.id, s.spec, s.help)) throw std::logic_error("exec grammar: " + *err);

@@ -24,6 +24,12 @@ enum Command : int {
   kShowVpcStatisticsKeepalive,
   kShowInterfaceStatus,
   kVpcRolePreempt,
+  kShowVpcOrphanPorts,
+  kShowPortChannelSummary,
+  kShowRunningConfig,
+  kShowVpcHistory,
+  kShowPeerLinkMessages,
+  kExplain,
 };
 
 const grammar::Grammar& execGrammar();

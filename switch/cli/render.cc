@@ -316,6 +316,105 @@ std::string renderShowInterfaceStatus(const v1::ShowInterfaceStatusReply& r) {
   return out;
 }
 
+std::string renderShowVpcOrphanPorts(const v1::ShowVpcOrphanPortsReply& r) {
+  std::string out;
+  out += "Note:\n";
+  out += "--------::Going through port database. Please be patient.::--------\n\n";
+  out += "VLAN  Orphan Ports\n";
+  out += "----  -------------------------------------------------------\n";
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& v : r.vlans()) {
+    std::string ports;
+    for (const auto& p : v.ports()) ports += (ports.empty() ? "" : ", ") + p;
+    rows.push_back({std::to_string(v.vlan()), ports});
+  }
+  out += table(rows, {6, 0}, {0, 55});
+  return out;
+}
+
+std::string renderShowPortChannelSummary(const v1::ShowPortChannelSummaryReply& r) {
+  std::string out;
+  out += "Flags:  D - Down        P - Up in port-channel (members)\n";
+  out += "        I - Individual  H - Hot-standby (LACP only)\n";
+  out += "        s - Suspended   r - Module-removed\n";
+  out += "        b - BFD Session Wait\n";
+  out += "        S - Switched    R - Routed\n";
+  out += "        U - Up (port-channel)\n";
+  out += "        p - Up in delay-lacp mode (member)\n";
+  out += "        M - Not in use. Min-links not met\n";
+  out += "--------------------------------------------------------------------------------\n";
+  out += "Group Port-       Type     Protocol  Member Ports\n";
+  out += "      Channel\n";
+  out += "--------------------------------------------------------------------------------\n";
+  for (const auto& c : r.channels()) {
+    // Three members to a line; further lines start under the first member (column 38).
+    std::string line = fmt::format("{:<6}{:<12}{:<9}{:<10}", c.group(), c.port() + "(" + c.flags() + ")", c.type(),
+                                   c.protocol());
+    for (int i = 0; i < c.members_size(); ++i) {
+      if (i > 0 && i % 3 == 0) {
+        while (!line.empty() && line.back() == ' ') line.pop_back();
+        out += line + "\n";
+        line = std::string(37, ' ');
+      }
+      line += fmt::format("{:<13}", c.members(i).port() + "(" + c.members(i).flag() + ")");
+    }
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    out += line + "\n";
+  }
+  return out;
+}
+
+std::string renderShowRunningConfig(const v1::ShowRunningConfigReply& r) { return r.text(); }
+
+std::string renderShowVpcHistory(const std::vector<v1::Event>& events) {
+  std::string out;
+  out += "vPC history (oldest first; times UTC)\n";
+  out += "--------------------------------------------------------------------------------\n";
+  for (const auto& e : events) {
+    out += fmt::format("{}  {:<18} {} -> {}\n", e.time(), e.subject(), e.from().empty() ? "-" : e.from(), e.to());
+    if (!e.reason().empty()) {
+      for (const auto& line : wrap("<- " + e.reason(), 100)) out += "      " + line + "\n";
+    }
+  }
+  return out;
+}
+
+std::string renderShowPeerLinkMessages(const v1::ShowPeerLinkMessagesReply& r) {
+  std::string out;
+  out += "Time                      Dir  Type               Bytes  Summary\n";
+  out += "------------------------  ---  -----------------  -----  -----------------------------------\n";
+  for (const auto& m : r.messages())
+    out += fmt::format("{:<26}{:<5}{:<19}{:<7}{}\n", m.time(), m.direction(), m.type(), m.bytes(), m.summary());
+  return out;
+}
+
+std::string renderExplain(const v1::ExplainReply& r) {
+  std::string out;
+  out += r.subject() + ": " + r.status() + "\n";
+  if (!r.reason().empty()) out += "Reason: " + r.reason() + "\n";
+  if (r.reason_chain_size()) {
+    out += "\nCause chain (most immediate first):\n";
+    for (int i = 0; i < r.reason_chain_size(); ++i)
+      out += std::string(i == 0 ? "  " : "  <- ") + r.reason_chain(i) + "\n";
+  }
+  if (r.rules_size()) {
+    out += "\nRules that applied:\n";
+    for (const auto& rule : r.rules()) {
+      const auto lines = wrap(rule, 96);
+      for (std::size_t i = 0; i < lines.size(); ++i) out += (i == 0 ? "  - " : "    ") + lines[i] + "\n";
+    }
+  }
+  if (r.events_size()) {
+    out += "\nWhat happened (oldest first):\n";
+    for (const auto& e : r.events()) {
+      out += fmt::format("  {}  {:<15} {} -> {}\n", e.time(), e.subject(), e.from().empty() ? "-" : e.from(), e.to());
+      if (!e.reason().empty())
+        for (const auto& line : wrap("<- " + e.reason(), 96)) out += "        " + line + "\n";
+    }
+  }
+  return out;
+}
+
 std::string toJson(const google::protobuf::Message& m, bool pretty) {
   std::string json;
   google::protobuf::util::JsonPrintOptions opts;

@@ -20,6 +20,12 @@ std::string renderShowVersion(const v1::InfoReply& r);
 std::string renderShowVpcConsistency(const v1::ShowVpcConsistencyReply& r);
 std::string renderShowVpcKeepaliveStatistics(const v1::ShowVpcPeerKeepaliveReply& r);
 std::string renderShowInterfaceStatus(const v1::ShowInterfaceStatusReply& r);
+std::string renderShowVpcOrphanPorts(const v1::ShowVpcOrphanPortsReply& r);
+std::string renderShowPortChannelSummary(const v1::ShowPortChannelSummaryReply& r);
+std::string renderShowRunningConfig(const v1::ShowRunningConfigReply& r);
+std::string renderShowVpcHistory(const std::vector<v1::Event>& events);
+std::string renderShowPeerLinkMessages(const v1::ShowPeerLinkMessagesReply& r);
+std::string renderExplain(const v1::ExplainReply& r);
 
 // Pretty JSON (multi-line) for show commands; compact one-line JSON for NDJSON streams.
 std::string toJson(const google::protobuf::Message& m, bool pretty = true);

@@ -215,6 +215,72 @@ int run(const Client& c, const grammar::Match& m, bool json) {
           c, json,
           [&](grpc::ClientContext* ctx, v1::ShowInterfaceStatusReply* r) { return stub->ShowInterfaceStatus(ctx, {}, r); },
           renderShowInterfaceStatus);
+    case kShowVpcOrphanPorts:
+      return show<v1::ShowVpcOrphanPortsReply>(
+          c, json,
+          [&](grpc::ClientContext* ctx, v1::ShowVpcOrphanPortsReply* r) { return stub->ShowVpcOrphanPorts(ctx, {}, r); },
+          renderShowVpcOrphanPorts);
+    case kShowPortChannelSummary:
+      return show<v1::ShowPortChannelSummaryReply>(
+          c, json,
+          [&](grpc::ClientContext* ctx, v1::ShowPortChannelSummaryReply* r) {
+            return stub->ShowPortChannelSummary(ctx, {}, r);
+          },
+          renderShowPortChannelSummary);
+    case kShowRunningConfig: {
+      v1::ShowRunningConfigRequest req;
+      if (m.has("vpc")) req.set_section("vpc");
+      return show<v1::ShowRunningConfigReply>(
+          c, json,
+          [&](grpc::ClientContext* ctx, v1::ShowRunningConfigReply* r) { return stub->ShowRunningConfig(ctx, req, r); },
+          renderShowRunningConfig);
+    }
+    case kShowVpcHistory: {
+      v1::EventsRequest req;
+      req.set_last(static_cast<std::uint32_t>(m.numberOr("last").value_or(40)));
+      auto ctx = c.context();
+      auto reader = stub->Events(ctx.get(), req);
+      std::vector<v1::Event> events;
+      v1::Event ev;
+      while (reader->Read(&ev)) events.push_back(ev);
+      const auto status = reader->Finish();
+      if (!status.ok()) return reportRpcError(status, c);
+      if (json) {
+        v1::EventList list;
+        for (const auto& e : events) *list.add_events() = e;
+        std::cout << toJson(list);
+      } else {
+        std::cout << renderShowVpcHistory(events);
+      }
+      return 0;
+    }
+    case kShowPeerLinkMessages: {
+      v1::ShowPeerLinkMessagesRequest req;
+      req.set_last(static_cast<std::uint32_t>(m.numberOr("last").value_or(0)));
+      return show<v1::ShowPeerLinkMessagesReply>(
+          c, json,
+          [&](grpc::ClientContext* ctx, v1::ShowPeerLinkMessagesReply* r) {
+            return stub->ShowPeerLinkMessages(ctx, req, r);
+          },
+          renderShowPeerLinkMessages);
+    }
+    case kExplain: {
+      v1::ExplainRequest req;
+      if (m.has("vpc")) {
+        req.set_subject("vpc");
+        req.set_vpc(static_cast<std::uint32_t>(m.number("vpc")));
+      } else if (m.has("interface")) {
+        req.set_subject("interface");
+        req.set_interface(m.text("interface"));
+      } else if (m.has("peer-link")) {
+        req.set_subject("peer-link");
+      } else {
+        req.set_subject("role");
+      }
+      return show<v1::ExplainReply>(
+          c, json, [&](grpc::ClientContext* ctx, v1::ExplainReply* r) { return stub->Explain(ctx, req, r); },
+          renderExplain);
+    }
     case kVpcRolePreempt:
       return show<v1::RolePreemptReply>(
           c, json, [&](grpc::ClientContext* ctx, v1::RolePreemptReply* r) { return stub->RolePreempt(ctx, {}, r); },

@@ -14,7 +14,6 @@ struct Overloaded : Ts... {
   using Ts::operator()...;
 };
 
-constexpr std::size_t kMessageRing = 64;
 constexpr Duration kMinScaledHeartbeat = Millis(10);
 constexpr Duration kMinScaledHeartbeatTimeout = Millis(50);
 constexpr Duration kArpTimeout = Seconds(1500);  // NX-OS default ARP timeout
@@ -170,7 +169,6 @@ Effects SwitchNode::handle(const Input& input, TimePoint now) {
             onSessionFacts(session_.transportDown(d.conn, d.reason, now, out), now, out);
           },
           [&](const in::PeerMessageReceived& m) {
-            if (m.conn == session_.conn()) noteMessage(false, m.msg, now);
             const auto facts = session_.onMessage(m.conn, m.msg, now, out);
             onSessionFacts(facts, now, out);
             if (facts.route) route(m.msg, now, out);
@@ -422,10 +420,8 @@ void SwitchNode::settle(TimePoint now, Effects& out, std::size_t first_effect) {
   }
   keepalive_.setLocal(localKeepalive());
   session_.setLocalHello(localHello());
-  for (std::size_t i = first_effect; i < out.size(); ++i) {
+  for (std::size_t i = first_effect; i < out.size(); ++i)
     if (auto* ev = std::get_if<fx::EventRecorded>(&out[i])) journal_.append(ev->event);
-    else if (auto* sp = std::get_if<fx::SendPeer>(&out[i])) noteMessage(true, sp->msg, now);
-  }
 }
 
 // Drops what leads nowhere: MACs learned on ports that no longer forward (the host is gone from there),
@@ -464,10 +460,6 @@ void SwitchNode::flushDeadEntries(TimePoint now, Effects& out) {
                adjacent ? "interfaces went down" : "peer-link down: " + session_.downReason()});
 }
 
-void SwitchNode::noteMessage(bool tx, const peer::Message& msg, TimePoint now) {
-  messages_.push_back(MessageNote{now, tx, peer::describe(msg)});
-  if (messages_.size() > kMessageRing) messages_.pop_front();
-}
 
 // ---------------------------------------------------------------------------------------------------
 // SyncSource

@@ -194,6 +194,35 @@ struct ConsistencyView {
   std::vector<ConsistencyRowView> rows;
 };
 
+struct OrphanVlanView {
+  std::uint16_t vlan = 0;
+  std::vector<InterfaceId> ports;
+};
+
+struct PortChannelView {
+  std::uint32_t group = 0;
+  InterfaceId id;
+  std::string flags;     // SU | SD
+  std::string protocol;  // LACP | NONE
+  std::vector<std::pair<InterfaceId, char>> members;  // P (up in port-channel) | s (suspended) | D (down)
+};
+
+struct ExplainQuery {
+  enum class Kind { Vpc, Interface, PeerLink, Role };
+  Kind kind = Kind::Vpc;
+  std::uint32_t vpc = 0;
+  InterfaceId iface;
+};
+
+struct Explanation {
+  std::string subject;
+  std::string status;
+  std::string reason;
+  std::vector<std::string> chain;
+  std::vector<std::string> rules;
+  std::vector<Event> events;  // oldest first
+};
+
 struct MacFilter {
   std::uint16_t vlan = 0;  // 0: any
   std::optional<MacAddress> mac;
@@ -269,10 +298,13 @@ class SwitchNode : private SyncSource {
   VpcView vpcView(TimePoint now) const;
   ConsistencyView consistencyView(const std::string& scope, std::uint32_t vpc) const;
   std::vector<InterfaceRow> interfaceRows() const;
+  std::vector<OrphanVlanView> orphanPorts() const;
+  std::vector<PortChannelView> portChannels() const;
+  Result<Explanation> explain(const ExplainQuery& query) const;
   std::vector<MacRow> macRows(const MacFilter& filter, TimePoint now) const;  // sorted by (vlan, mac)
   std::size_t macCount(const MacFilter& filter) const;
   std::vector<ArpRow> arpRows(std::uint16_t vlan, TimePoint now) const;  // sorted by IP
-  SyncView syncView() const;
+  SyncView syncView() const;  // recent_messages stays empty: the transport keeps the wire log
   KeepaliveView keepaliveView(TimePoint now) const;
   const Journal& journal() const { return journal_; }
   const SwitchConfig& config() const { return config_; }
@@ -336,7 +368,6 @@ class SwitchNode : private SyncSource {
   InterfaceId peerPort(std::uint64_t key, const MacTable::Entry& e) const;
   bool arpSyncActive() const;
   std::uint32_t wirePort(InterfaceId local) const;  // vPC port-channels go out as IfKind::Vpc
-  void noteMessage(bool tx, const peer::Message& msg, TimePoint now);
   std::string countdown(const std::optional<TimePoint>& at, std::uint32_t configured_s, TimePoint now) const;
 
   SwitchConfig config_;
@@ -372,13 +403,6 @@ class SwitchNode : private SyncSource {
   bool flush_needed_ = false;
   bool started_ = false;
   bool shut_down_ = false;
-
-  struct MessageNote {
-    TimePoint at;
-    bool tx;
-    std::string text;
-  };
-  std::deque<MessageNote> messages_;
 };
 
 }  // namespace vpc

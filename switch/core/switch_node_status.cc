@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "switch/core/explain.h"
 #include "switch/core/switch_node.h"
 
 namespace vpc {
@@ -616,7 +617,6 @@ SyncView SwitchNode::syncView() const {
     for (int i = 0; i < n; ++i) v.logical_arp_digest += mix(ip ^ locs[i]);
     v.logical_arps += static_cast<std::uint64_t>(n);
   }
-  for (const auto& m : messages_) v.recent_messages.push_back(std::string(m.tx ? "tx " : "rx ") + m.text);
   return v;
 }
 
@@ -632,6 +632,110 @@ KeepaliveView SwitchNode::keepaliveView(TimePoint now) const {
   v.last_rx = keepalive_.lastRx();
   v.average_rx_interval = keepalive_.averageRxInterval();
   return v;
+}
+
+}  // namespace vpc
+
+namespace vpc {
+
+std::vector<OrphanVlanView> SwitchNode::orphanPorts() const {
+  // NX-OS: an orphan port is a port on a vPC VLAN that is neither a vPC member nor the peer-link.
+  std::vector<OrphanVlanView> out;
+  for (auto vlan : vpcVlans().ids()) {
+    OrphanVlanView v{vlan, {}};
+    for (const auto& [id, ic] : config_.interfaces) {
+      if (!ic.switchport || ic.vpc_peer_link || ic.vpc_id) continue;
+      if (id.kind() == IfKind::Ethernet && ic.channel_group) continue;  // the port-channel stands for it
+      if (id.kind() != IfKind::Ethernet && id.kind() != IfKind::PortChannel) continue;
+      if (ic.carriedVlans().contains(vlan)) v.ports.push_back(id);
+    }
+    if (!v.ports.empty()) out.push_back(std::move(v));
+  }
+  return out;
+}
+
+std::vector<PortChannelView> SwitchNode::portChannels() const {
+  std::vector<PortChannelView> out;
+  for (const auto& [id, ic] : config_.interfaces) {
+    if (id.kind() != IfKind::PortChannel) continue;
+    PortChannelView v;
+    v.group = id.number();
+    v.id = id;
+    auto st = status_.ports.find(id);
+    const bool up = st != status_.ports.end() && st->second.status == "connected";
+    v.flags = std::string(ic.switchport ? "S" : "R") + (up ? "U" : "D");
+    v.protocol = "NONE";
+    for (const auto& m : config_.members(id.number())) {
+      const auto* mc = config_.interface(m);
+      if (mc && mc->channel_mode != ChannelMode::On) v.protocol = "LACP";
+      auto ms = status_.ports.find(m);
+      const std::string s = ms == status_.ports.end() ? std::string("down") : ms->second.status;
+      v.members.emplace_back(m, s == "connected" ? 'P' : (s == "suspndByV" ? 's' : 'D'));
+    }
+    out.push_back(std::move(v));
+  }
+  return out;
+}
+
+Result<Explanation> SwitchNode::explain(const ExplainQuery& q) const {
+  Explanation x;
+  std::vector<std::string> subjects;  // events worth showing: the subject and its usual causes
+  switch (q.kind) {
+    case ExplainQuery::Kind::Vpc: {
+      const auto it = std::find_if(status_.vpcs.begin(), status_.vpcs.end(), [&](const VpcRow& r) { return r.id == q.vpc; });
+      if (it == status_.vpcs.end()) return notFound("vPC " + std::to_string(q.vpc) + " is not configured");
+      x.subject = "vPC " + std::to_string(q.vpc) + " (" + it->port + ")";
+      x.status = it->status + (it->status == "up" ? " (active vlans " + it->active_vlans + ")" : "");
+      x.reason = it->reason;
+      x.chain = it->reason_chain;
+      subjects = {"vPC " + std::to_string(q.vpc), "interface " + it->port};
+      break;
+    }
+    case ExplainQuery::Kind::Interface: {
+      const auto it = status_.ports.find(q.iface);
+      if (it == status_.ports.end()) return notFound("interface " + q.iface.longName() + " does not exist");
+      x.subject = "interface " + q.iface.shortName();
+      x.status = it->second.status;
+      x.chain = it->second.why;
+      subjects = {"interface " + q.iface.shortName()};
+      if (const auto* ic = config_.interface(q.iface); ic && ic->channel_group)
+        subjects.push_back("interface " + InterfaceId::portChannel(*ic->channel_group).shortName());
+      break;
+    }
+    case ExplainQuery::Kind::PeerLink: {
+      x.subject = "peer-link";
+      x.status = status_.peer_status;
+      x.reason = session_.adjacent() ? "" : session_.downReason();
+      for (auto it = journal_.events().rbegin(); it != journal_.events().rend(); ++it)
+        if (it->subject == "peer status") {
+          x.chain = it->reasons;
+          break;
+        }
+      if (x.chain.empty() && !x.reason.empty()) x.chain = {x.reason};
+      subjects = {"peer status"};
+      break;
+    }
+    case ExplainQuery::Kind::Role: {
+      x.subject = "role";
+      x.status = status_.role + (sticky_ ? " (sticky)" : "");
+      for (auto it = journal_.events().rbegin(); it != journal_.events().rend(); ++it)
+        if (it->subject == "role" && it->to == status_.role) {
+          x.chain = it->reasons;
+          break;
+        }
+      subjects = {"role", "sticky"};
+      break;
+    }
+  }
+  x.rules = rulesFor(x.chain);
+  // The causes that usually sit under a status change, then the subject's own events.
+  for (const char* cause : {"peer-link", "failover", "delay restore", "config", "keepalive", "role"})
+    if (std::find(subjects.begin(), subjects.end(), cause) == subjects.end()) subjects.push_back(cause);
+  constexpr std::size_t kMaxEvents = 40;
+  for (auto it = journal_.events().rbegin(); it != journal_.events().rend() && x.events.size() < kMaxEvents; ++it)
+    if (std::find(subjects.begin(), subjects.end(), it->subject) != subjects.end()) x.events.push_back(*it);
+  std::reverse(x.events.begin(), x.events.end());
+  return x;
 }
 
 }  // namespace vpc

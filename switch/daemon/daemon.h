@@ -68,6 +68,7 @@ class Daemon : private transport::PeerLinkTransport::Sink, private transport::Ud
   bool shuttingDown() const { return shutting_down_; }
 
   v1::InfoReply info() const;
+  const std::deque<transport::PeerLinkTransport::WireNote>& peerLinkLog() const { return peer_link_.log(); }
   boost::asio::io_context& io() { return io_; }
 
  private:

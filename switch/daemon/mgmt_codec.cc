@@ -218,3 +218,34 @@ void toProto(const Event& e, const std::string& hostname, const WallClock& clock
 }
 
 }  // namespace vpc::daemon
+
+namespace vpc::daemon {
+
+void toProto(const OrphanVlanView& v, v1::OrphanVlan* out) {
+  out->set_vlan(v.vlan);
+  for (const auto& p : v.ports) out->add_ports(p.shortName());
+}
+
+void toProto(const PortChannelView& v, v1::PortChannelSummary* out) {
+  out->set_group(v.group);
+  out->set_port(v.id.shortName());
+  out->set_flags(v.flags);
+  out->set_type("Eth");
+  out->set_protocol(v.protocol);
+  for (const auto& [id, flag] : v.members) {
+    auto* m = out->add_members();
+    m->set_port(id.shortName());
+    m->set_flag(std::string(1, flag));
+  }
+}
+
+void toProto(const Explanation& x, const std::string& hostname, const WallClock& clock, v1::ExplainReply* out) {
+  out->set_subject(x.subject);
+  out->set_status(x.status);
+  out->set_reason(x.reason);
+  for (const auto& c : x.chain) out->add_reason_chain(c);
+  for (const auto& r : x.rules) out->add_rules(r);
+  for (const auto& e : x.events) toProto(e, hostname, clock, out->add_events());
+}
+
+}  // namespace vpc::daemon

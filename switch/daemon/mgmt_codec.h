@@ -20,6 +20,9 @@ void toProto(const KeepaliveView& v, const WallClock& clock, v1::ShowVpcPeerKeep
 void toProto(const Event& e, const std::string& hostname, const WallClock& clock, v1::Event* out);
 void toProto(const ConsistencyView& v, v1::ShowVpcConsistencyReply* out);
 void toProto(const InterfaceRow& row, v1::InterfaceStatus* out);
+void toProto(const OrphanVlanView& v, v1::OrphanVlan* out);
+void toProto(const PortChannelView& v, v1::PortChannelSummary* out);
+void toProto(const Explanation& x, const std::string& hostname, const WallClock& clock, v1::ExplainReply* out);
 
 std::string arpAge(Duration age);  // "00:03:39"
 

@@ -4,6 +4,7 @@
 
 #include <boost/asio/post.hpp>
 
+#include "switch/core/config_writer.h"
 #include "switch/daemon/mgmt_codec.h"
 #include "switch/daemon/status_codec.h"
 
@@ -102,6 +103,82 @@ grpc::ServerUnaryReactor* ManagementService::RolePreempt(grpc::CallbackServerCon
   });
 }
 
+grpc::ServerUnaryReactor* ManagementService::ShowVpcOrphanPorts(grpc::CallbackServerContext* ctx,
+                                                                const v1::ShowVpcOrphanPortsRequest*,
+                                                                v1::ShowVpcOrphanPortsReply* reply) {
+  return onLoop(ctx, [this, reply] {
+    for (const auto& v : daemon_.node().orphanPorts()) toProto(v, reply->add_vlans());
+    return grpc::Status::OK;
+  });
+}
+
+grpc::ServerUnaryReactor* ManagementService::ShowPortChannelSummary(grpc::CallbackServerContext* ctx,
+                                                                    const v1::ShowPortChannelSummaryRequest*,
+                                                                    v1::ShowPortChannelSummaryReply* reply) {
+  return onLoop(ctx, [this, reply] {
+    for (const auto& v : daemon_.node().portChannels()) toProto(v, reply->add_channels());
+    return grpc::Status::OK;
+  });
+}
+
+grpc::ServerUnaryReactor* ManagementService::ShowRunningConfig(grpc::CallbackServerContext* ctx,
+                                                               const v1::ShowRunningConfigRequest* req,
+                                                               v1::ShowRunningConfigReply* reply) {
+  const std::string section = req->section();
+  return onLoop(ctx, [this, reply, section] {
+    if (section != "" && section != "vpc") return invalid("section must be empty or 'vpc'");
+    reply->set_text(writeConfig(daemon_.node().config(), section == "vpc" ? ConfigSection::Vpc : ConfigSection::All));
+    return grpc::Status::OK;
+  });
+}
+
+grpc::ServerUnaryReactor* ManagementService::ShowPeerLinkMessages(grpc::CallbackServerContext* ctx,
+                                                                  const v1::ShowPeerLinkMessagesRequest* req,
+                                                                  v1::ShowPeerLinkMessagesReply* reply) {
+  const auto last = req->last();
+  return onLoop(ctx, [this, reply, last] {
+    const auto& log = daemon_.peerLinkLog();
+    const std::size_t from = last && log.size() > last ? log.size() - last : 0;
+    for (std::size_t i = from; i < log.size(); ++i) {
+      auto* m = reply->add_messages();
+      m->set_time(daemon_.clock().iso(log[i].at));
+      m->set_mono_ms(daemon_.clock().monoMs(log[i].at));
+      m->set_direction(log[i].tx ? "tx" : "rx");
+      m->set_type(log[i].type);
+      m->set_bytes(log[i].bytes);
+      m->set_summary(log[i].summary);
+    }
+    return grpc::Status::OK;
+  });
+}
+
+grpc::ServerUnaryReactor* ManagementService::Explain(grpc::CallbackServerContext* ctx, const v1::ExplainRequest* req,
+                                                     v1::ExplainReply* reply) {
+  ExplainQuery q;
+  grpc::Status bad = grpc::Status::OK;
+  if (req->subject() == "vpc") {
+    q.kind = ExplainQuery::Kind::Vpc;
+    q.vpc = req->vpc();
+  } else if (req->subject() == "interface") {
+    q.kind = ExplainQuery::Kind::Interface;
+    if (auto i = InterfaceId::parse(req->interface())) q.iface = *i;
+    else bad = invalid("invalid interface '" + req->interface() + "'");
+  } else if (req->subject() == "peer-link") {
+    q.kind = ExplainQuery::Kind::PeerLink;
+  } else if (req->subject() == "role") {
+    q.kind = ExplainQuery::Kind::Role;
+  } else {
+    bad = invalid("subject must be vpc, interface, peer-link or role");
+  }
+  return onLoop(ctx, [this, reply, q, bad] {
+    if (!bad.ok()) return bad;
+    auto x = daemon_.node().explain(q);
+    if (!x) return toGrpcStatus(x.error());
+    toProto(*x, daemon_.node().config().hostname, daemon_.clock(), reply);
+    return grpc::Status::OK;
+  });
+}
+
 grpc::ServerUnaryReactor* ManagementService::ShowMacAddressTable(grpc::CallbackServerContext* ctx,
                                                                  const v1::ShowMacRequest* req,
                                                                  v1::ShowMacReply* reply) {
@@ -155,6 +232,10 @@ grpc::ServerUnaryReactor* ManagementService::ShowVpcSync(grpc::CallbackServerCon
                                                          const v1::ShowVpcSyncRequest*, v1::ShowVpcSyncReply* reply) {
   return onLoop(ctx, [this, reply] {
     toProto(daemon_.node().syncView(), daemon_.clock(), reply);
+    const auto& log = daemon_.peerLinkLog();
+    constexpr std::size_t kRecent = 16;
+    for (std::size_t i = log.size() > kRecent ? log.size() - kRecent : 0; i < log.size(); ++i)
+      reply->add_recent_messages(std::string(log[i].tx ? "tx " : "rx ") + log[i].summary);
     return grpc::Status::OK;
   });
 }

@@ -45,6 +45,19 @@ class ManagementService final : public v1::Management::CallbackService {
                                       v1::ConfigureReply* reply) override;
   grpc::ServerUnaryReactor* RolePreempt(grpc::CallbackServerContext* ctx, const v1::RolePreemptRequest* req,
                                         v1::RolePreemptReply* reply) override;
+  grpc::ServerUnaryReactor* ShowVpcOrphanPorts(grpc::CallbackServerContext* ctx,
+                                               const v1::ShowVpcOrphanPortsRequest* req,
+                                               v1::ShowVpcOrphanPortsReply* reply) override;
+  grpc::ServerUnaryReactor* ShowPortChannelSummary(grpc::CallbackServerContext* ctx,
+                                                   const v1::ShowPortChannelSummaryRequest* req,
+                                                   v1::ShowPortChannelSummaryReply* reply) override;
+  grpc::ServerUnaryReactor* ShowRunningConfig(grpc::CallbackServerContext* ctx, const v1::ShowRunningConfigRequest* req,
+                                              v1::ShowRunningConfigReply* reply) override;
+  grpc::ServerUnaryReactor* ShowPeerLinkMessages(grpc::CallbackServerContext* ctx,
+                                                 const v1::ShowPeerLinkMessagesRequest* req,
+                                                 v1::ShowPeerLinkMessagesReply* reply) override;
+  grpc::ServerUnaryReactor* Explain(grpc::CallbackServerContext* ctx, const v1::ExplainRequest* req,
+                                    v1::ExplainReply* reply) override;
   grpc::ServerUnaryReactor* ClearIpArp(grpc::CallbackServerContext* ctx, const v1::ClearArpRequest* req,
                                        v1::ClearReply* reply) override;
 

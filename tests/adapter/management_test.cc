@@ -169,3 +169,58 @@ TEST_CASE("Management: every event carries a reason", "[adapter][mgmt]") {
   }
   CHECK(n >= 3);
 }
+
+TEST_CASE("Management: running-config, orphan ports, port-channels, explain, peer-link messages",
+          "[adapter][mgmt]") {
+  Solo s;
+  v1::ShowRunningConfigReply rc;
+  REQUIRE(s.stub->ShowRunningConfig(s.ctx().get(), {}, &rc).ok());
+  const auto again = parseConfig(rc.text(), "running-config");  // what show prints, vpcd reads back
+  REQUIRE(again.config);
+  CHECK(again.config->hostname == "solo");
+  CHECK(again.config->interface(*InterfaceId::parse("Po20"))->vpc_id == 20u);
+  v1::ShowRunningConfigRequest vpc_only;
+  vpc_only.set_section("vpc");
+  REQUIRE(s.stub->ShowRunningConfig(s.ctx().get(), vpc_only, &rc).ok());
+  CHECK(rc.text().find("interface port-channel20\n  vpc 20\n") != std::string::npos);
+  CHECK(rc.text().find("switchport") == std::string::npos);
+  vpc_only.set_section("bgp");
+  CHECK(s.stub->ShowRunningConfig(s.ctx().get(), vpc_only, &rc).error_code() == grpc::StatusCode::INVALID_ARGUMENT);
+
+  // vPC VLANs are the peer-link's VLANs; without a peer-link there are none, so no orphan ports.
+  v1::ShowVpcOrphanPortsReply orphans;
+  REQUIRE(s.stub->ShowVpcOrphanPorts(s.ctx().get(), {}, &orphans).ok());
+  CHECK(orphans.vlans_size() == 0);
+
+  v1::ShowPortChannelSummaryReply pcs;
+  REQUIRE(s.stub->ShowPortChannelSummary(s.ctx().get(), {}, &pcs).ok());
+  REQUIRE(pcs.channels_size() == 2);
+  CHECK(pcs.channels(1).port() == "Po20");
+  CHECK(pcs.channels(1).flags() == "SD");  // a vPC without a peer-link stays down
+  CHECK(pcs.channels(1).protocol() == "NONE");
+  REQUIRE(pcs.channels(1).members_size() == 1);
+  CHECK(pcs.channels(1).members(0).port() == "Eth1/2");
+
+  v1::ExplainRequest ereq;
+  ereq.set_subject("vpc");
+  ereq.set_vpc(20);
+  v1::ExplainReply ex;
+  REQUIRE(s.stub->Explain(s.ctx().get(), ereq, &ex).ok());
+  CHECK(ex.subject() == "vPC 20 (Po20)");
+  CHECK(ex.status() == "down");
+  CHECK(ex.reason() == "vPC peer-link does not exist");
+  CHECK(ex.events_size() > 0);
+  ereq.set_vpc(99);
+  CHECK(s.stub->Explain(s.ctx().get(), ereq, &ex).error_code() == grpc::StatusCode::NOT_FOUND);
+  ereq.set_subject("interface");
+  ereq.set_interface("Ethernet9/9");
+  CHECK(s.stub->Explain(s.ctx().get(), ereq, &ex).error_code() == grpc::StatusCode::NOT_FOUND);
+  ereq.set_interface("Bogus1");
+  CHECK(s.stub->Explain(s.ctx().get(), ereq, &ex).error_code() == grpc::StatusCode::INVALID_ARGUMENT);
+  ereq.set_subject("everything");
+  CHECK(s.stub->Explain(s.ctx().get(), ereq, &ex).error_code() == grpc::StatusCode::INVALID_ARGUMENT);
+
+  v1::ShowPeerLinkMessagesReply msgs;  // no peer-link configured: nothing on the wire
+  REQUIRE(s.stub->ShowPeerLinkMessages(s.ctx().get(), {}, &msgs).ok());
+  CHECK(msgs.messages_size() == 0);
+}

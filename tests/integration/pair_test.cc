@@ -220,3 +220,60 @@ TEST_CASE("Integration: vpcctl reports bad commands, refusals and unreachable sw
   }
   CHECK(n >= 5);
 }
+
+TEST_CASE("Integration: the operator's views on a running pair, text and JSON twin", "[integration][cli]") {
+  Lab lab;
+  lab.start(0);
+  lab.start(1);
+  REQUIRE(eventually([&] { return lab.adjacent(); }, 5s));
+
+  const auto orphans = lab.vpcctl(1, {"sh", "vpc", "orphan-ports"});
+  REQUIRE(orphans.exit_code == 0);
+  CHECK_THAT(orphans.out, Contains("VLAN  Orphan Ports\n----  ---"));
+  CHECK_THAT(orphans.out, Contains("\n10    Eth1/5\n"));
+  const auto orphans_json = lab.vpcctl(1, {"show", "vpc", "orphan-ports", "--json"});
+  v1::ShowVpcOrphanPortsReply oj;
+  REQUIRE(google::protobuf::util::JsonStringToMessage(orphans_json.out, &oj).ok());
+  REQUIRE(oj.vlans_size() == 1);
+  CHECK(oj.vlans(0).ports(0) == "Eth1/5");
+
+  const auto pcs = lab.vpcctl(0, {"show", "port-channel", "summary"});
+  REQUIRE(pcs.exit_code == 0);
+  CHECK_THAT(pcs.out, Contains("\n1     Po1(SU)     Eth      LACP      Eth1/49(P)   Eth1/50(P)\n"));
+  CHECK_THAT(pcs.out, Contains("\n10    Po10(SU)    Eth      LACP      Eth1/1(P)\n"));
+
+  const auto rc = lab.vpcctl(1, {"show", "running-config", "vpc"});
+  REQUIRE(rc.exit_code == 0);
+  CHECK_THAT(rc.out, Contains("vpc domain 10\n  role priority 200\n"));
+  CHECK_THAT(rc.out, Contains("interface port-channel10\n  vpc 10\n"));
+
+  const auto msgs = lab.vpcctl(0, {"show", "peer-link", "messages"});
+  REQUIRE(msgs.exit_code == 0);
+  CHECK_THAT(msgs.out, Contains("Dir  Type"));
+  CHECK_THAT(msgs.out, Contains("tx   Hello"));
+  CHECK_THAT(msgs.out, Contains("rx   Hello"));
+  const auto last3 = lab.vpcctl(0, {"show", "peer-link", "messages", "last", "3", "|", "json"});
+  v1::ShowPeerLinkMessagesReply mj;
+  REQUIRE(google::protobuf::util::JsonStringToMessage(last3.out, &mj).ok());
+  CHECK(mj.messages_size() == 3);
+  CHECK(mj.messages(0).bytes() > 0);
+
+  // Shut the peer-link on the primary: the secondary suspends vPC 10, and explain says why and how.
+  REQUIRE(lab.vpcctl(0, {"configure", "interface port-channel1", "shutdown"}).exit_code == 0);
+  REQUIRE(eventually([&] { return lab.showVpc(1).vpcs(0).status() == "down"; }, 5s));
+  const auto why = lab.vpcctl(1, {"explain", "vpc", "10"});
+  REQUIRE(why.exit_code == 0);
+  CHECK_THAT(why.out, Contains("vPC 10 (Po10): down\nReason: Peer-link is down\n"));
+  CHECK_THAT(why.out, Contains("Rules that applied:"));
+  CHECK_THAT(why.out, Contains("What happened (oldest first):"));
+  CHECK_THAT(why.out, Contains("vPC 10          up -> down"));
+  const auto why_json = lab.vpcctl(1, {"explain", "vpc", "10", "--json"});
+  v1::ExplainReply ej;
+  REQUIRE(google::protobuf::util::JsonStringToMessage(why_json.out, &ej).ok());
+  CHECK(ej.reason() == "Peer-link is down");
+  CHECK(ej.events_size() > 0);
+  const auto history = lab.vpcctl(1, {"show", "vpc", "history", "last", "5"});
+  REQUIRE(history.exit_code == 0);
+  CHECK_THAT(history.out, Contains("vPC history"));
+  CHECK(lab.vpcctl(1, {"explain", "vpc", "77"}).exit_code == 1);
+}

@@ -255,3 +255,36 @@ TEST_CASE("render: show interface status", "[render][unit]") {
   add("Vlan10", "--", "down", "routed", "auto", "--");
   CHECK(cli::renderShowInterfaceStatus(r) == golden("show_interface_status.txt"));
 }
+
+TEST_CASE("render: show vpc orphan-ports", "[render][unit]") {
+  v1::ShowVpcOrphanPortsReply r;
+  auto* a = r.add_vlans();
+  a->set_vlan(1);
+  a->add_ports("Eth1/18");
+  a->add_ports("Eth3/23");
+  auto* b = r.add_vlans();
+  b->set_vlan(10);
+  b->add_ports("Eth1/5");
+  CHECK(cli::renderShowVpcOrphanPorts(r) == golden("show_vpc_orphan_ports.txt"));
+}
+
+TEST_CASE("render: show port-channel summary matches the fact sheet's layout", "[render][unit]") {
+  v1::ShowPortChannelSummaryReply r;
+  auto add = [&](std::uint32_t group, const char* flags, std::vector<std::pair<const char*, const char*>> members) {
+    auto* c = r.add_channels();
+    c->set_group(group);
+    c->set_port("Po" + std::to_string(group));
+    c->set_flags(flags);
+    c->set_type("Eth");
+    c->set_protocol("LACP");
+    for (const auto& [port, flag] : members) {
+      auto* m = c->add_members();
+      m->set_port(port);
+      m->set_flag(flag);
+    }
+  };
+  add(1, "SU", {{"Eth1/2", "P"}, {"Eth1/3", "P"}});
+  add(11, "SD", {{"Eth1/1", "s"}});
+  add(20, "SU", {{"Eth1/20", "P"}, {"Eth1/21", "P"}, {"Eth1/22", "D"}, {"Eth1/23", "P"}});
+  CHECK(cli::renderShowPortChannelSummary(r) == golden("show_port_channel_summary.txt"));
+}

@@ -1,0 +1,15 @@
+// A SwitchConfig back to NX-OS running-config text (`show running-config`). What it writes, the parser
+// reads back to the same configuration (a unit test round-trips the samples). Pure.
+#pragma once
+
+#include <string>
+
+#include "switch/core/config.h"
+
+namespace vpc {
+
+enum class ConfigSection { All, Vpc };
+
+std::string writeConfig(const SwitchConfig& config, ConfigSection section = ConfigSection::All);
+
+}  // namespace vpc
