@@ -5,7 +5,7 @@
 namespace vpc::cli {
 
 namespace {
-grammar::Grammar build() {
+grammar::Grammar build(bool shell) {
   grammar::Grammar g;
   struct Spec {
     Command id;
@@ -50,12 +50,28 @@ grammar::Grammar build() {
   for (const auto& s : specs) {
     if (auto err = g.add(s.id, s.spec, s.help)) throw std::logic_error("exec grammar: " + *err);
   }
+  if (shell) {
+    const Spec shell_specs[] = {
+        {kConfigureTerminal, "configure [ terminal ]", "enter configuration mode"},
+        {kExit, "exit", "leave the shell"},
+        {kQuit, "quit", "leave the shell"},
+        {kEnd, "end", "stay in exec mode"},
+    };
+    for (const auto& s : shell_specs) {
+      if (auto err = g.add(s.id, s.spec, s.help)) throw std::logic_error("shell grammar: " + *err);
+    }
+  }
   return g;
 }
 }  // namespace
 
 const grammar::Grammar& execGrammar() {
-  static const grammar::Grammar g = build();
+  static const grammar::Grammar g = build(false);
+  return g;
+}
+
+const grammar::Grammar& shellExecGrammar() {
+  static const grammar::Grammar g = build(true);
   return g;
 }
 

@@ -1,8 +1,12 @@
 // vpcctl: the operator CLI of an emulated switch.
 //   vpcctl -s ADDRESS[:PORT] [--json] <command words>       e.g. vpcctl -s 127.0.1.1 sh vpc br
+//   vpcctl -s ADDRESS[:PORT]                                 an interactive NX-OS session
 // Commands take NX-OS abbreviations; `--json` (or a trailing `| json`) prints the reply's JSON twin.
 // Exit codes: 0 ok, 1 the switch refused the command, 2 usage error, 3 switch unreachable.
+#include <unistd.h>
+
 #include <chrono>
+#include <cstdlib>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -15,6 +19,8 @@
 #include "peerlink/transport/grpc_status.h"
 #include "switch/cli/commands.h"
 #include "switch/cli/render.h"
+#include "switch/cli/shell.h"
+#include "switch/cli/shell_terminal.h"
 #include "vpc/v1/mgmt.grpc.pb.h"
 
 namespace {
@@ -317,22 +323,76 @@ int configure(const Client& c, std::vector<std::string> lines, bool json) {
   return 0;
 }
 
+// The switch's reason from a Configure error: "configure:2:6: error: <reason>\n  <line>\n  ^" -> "<reason>".
+std::string configureReason(const std::string& message) {
+  std::string reason = message;
+  if (const auto at = reason.find(": error: "); at != std::string::npos) reason = reason.substr(at + 9);
+  if (const auto nl = reason.find('\n'); nl != std::string::npos) reason.resize(nl);
+  return reason;
+}
+
+// The interactive shell's view of the switch: exec commands print as one-shot ones do.
+class SwitchBackend : public cli::ShellBackend {
+ public:
+  explicit SwitchBackend(const Client& c) : c_(c) {}
+  int exec(const grammar::Match& m, bool json) override { return run(c_, m, json); }
+  cli::ConfigureOutcome configure(const std::vector<std::string>& lines) override {
+    v1::ConfigureRequest req;
+    for (const auto& l : lines) req.add_lines(l);
+    v1::ConfigureReply reply;
+    auto ctx = c_.context();
+    const auto status = c_.stub->Configure(ctx.get(), req, &reply);
+    cli::ConfigureOutcome out;
+    if (!status.ok()) {
+      out.error = status.error_code() == grpc::StatusCode::INVALID_ARGUMENT
+                      ? configureReason(status.error_message())
+                      : transport::describeStatus(status);
+      return out;
+    }
+    out.ok = true;
+    out.messages.assign(reply.messages().begin(), reply.messages().end());
+    return out;
+  }
+
+ private:
+  const Client& c_;
+};
+
+// `vpcctl -s X` with no command: an NX-OS session (a terminal), or commands read line by line (a pipe).
+int shell(const Client& c) {
+  v1::InfoReply info;
+  auto ctx = c.context();
+  const auto status = c.stub->GetInfo(ctx.get(), {}, &info);
+  if (!status.ok()) return reportRpcError(status, c);
+  SwitchBackend backend(c);
+  cli::Shell sh(info.hostname(), backend);
+  if (!(isatty(STDIN_FILENO) && isatty(STDOUT_FILENO))) return cli::runScriptShell(sh);
+  std::string history;
+  if (const char* h = std::getenv("VPCCTL_HISTORY")) history = h;
+  else if (const char* home = std::getenv("HOME")) history = std::string(home) + "/.vpcctl_history";
+  return cli::runTerminalShell(sh, history);
+}
+
 bool isConfigureWord(const std::string& w) {
   const std::string lower = toLower(w);
   return lower.size() >= 4 && std::string("configure").compare(0, lower.size(), lower) == 0;
 }
 
 std::string commandList() {
-  return "commands (NX-OS abbreviations work, e.g. 'sh vpc br'):\n"
-         "  show vpc [brief] | show vpc role | show vpc peer-keepalive | show vpc sync\n"
-         "  show mac address-table [vlan V] [address M] [interface I] [dynamic|static] [count]\n"
-         "  show ip arp [vlan V] | show version\n"
-         "  events [--follow] [last N]\n"
-         "  learn mac MAC [count N] vlan V interface IF [static]\n"
-         "  learn arp IP [count N] mac MAC vlan V\n"
-         "  clear mac address-table dynamic | clear ip arp\n"
+  return "With no command: an NX-OS session (prompt, history, ? help, tab completion, configure terminal);\n"
+         "with stdin not a terminal, the session's lines are read from stdin.\n\n"
+         "commands (NX-OS abbreviations work, e.g. 'sh vpc br'; add --json or '| json' for the JSON twin):\n"
+         "  show vpc [brief] | show vpc role | show vpc peer-keepalive | show vpc statistics peer-keepalive\n"
          "  show vpc consistency-parameters {global | vpc N | vlans | interface port-channelN}\n"
-         "  show vpc statistics peer-keepalive | show interface status | vpc role preempt\n"
+         "  show vpc orphan-ports | show port-channel summary | show interface status\n"
+         "  show mac address-table [vlan V] [address M] [interface I] [dynamic|static] [count]\n"
+         "  show ip arp [vlan V] | show running-config [vpc] | show version\n"
+         "  show vpc sync | show vpc history [last N] | show peer-link messages [last N]   (emulator)\n"
+         "  explain {vpc N | interface IF | peer-link | role}                          (emulator)\n"
+         "  events [--follow] [last N]\n"
+         "  learn mac MAC [count N] vlan V interface IF [static]                      (emulator)\n"
+         "  learn arp IP [count N] mac MAC vlan V                                     (emulator)\n"
+         "  clear mac address-table dynamic | clear ip arp | vpc role preempt\n"
          "  configure [LINE...]   (each argument one line of configure terminal; none: lines from stdin)\n";
 }
 
@@ -361,19 +421,15 @@ int main(int argc, char** argv) {
       ++i;
     } else cmd.push_back(words[i]);
   }
-  if (cmd.empty()) {
-    std::cerr << "vpcctl: give a command\n" << commandList();
-    return kExitUsage;
-  }
   std::string error;
   auto address = resolve(target, error);
   if (!address) {
     std::cerr << "vpcctl: " << error << "\n";
     return kExitUsage;
   }
-  const bool configuring = isConfigureWord(cmd.front());
+  const bool configuring = !cmd.empty() && isConfigureWord(cmd.front());
   std::optional<grammar::Match> match;
-  if (!configuring) {
+  if (!configuring && !cmd.empty()) {
     std::string line;
     for (const auto& w : cmd) line += (line.empty() ? "" : " ") + w;
     auto matched = cli::execGrammar().match(line);
@@ -389,6 +445,7 @@ int main(int argc, char** argv) {
   client.address = *address;
   client.timeout_s = timeout_s;
   client.stub = v1::Management::NewStub(grpc::CreateCustomChannel(*address, grpc::InsecureChannelCredentials(), args));
+  if (cmd.empty()) return shell(client);
   if (configuring) return configure(client, std::vector<std::string>(cmd.begin() + 1, cmd.end()), json);
   return run(client, *match, json);
 }

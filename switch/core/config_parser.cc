@@ -206,6 +206,11 @@ struct Grammars {
   }
 };
 
+const Grammars& sharedGrammars() {
+  static const Grammars g;  // built once; matching is const and thread-safe
+  return g;
+}
+
 const std::set<std::string> kKnownFeatures = {"vpc",  "lacp", "interface-vlan", "hsrp", "vrrp",
                                                "lldp", "udld", "bfd",            "ospf", "bgp"};
 
@@ -729,7 +734,7 @@ class Parser {
   }
 
   std::string_view file_;
-  Grammars grammars_;
+  const Grammars& grammars_ = sharedGrammars();
   SwitchConfig cfg_;
   bool terminal_;
   Mode mode_ = Mode::Global;
@@ -760,7 +765,54 @@ std::vector<std::string_view> splitLines(std::string_view text) {
 
 }  // namespace
 
-std::vector<std::string> configGrammarErrors() { return Grammars().errors; }
+std::vector<std::string> configGrammarErrors() { return sharedGrammars().errors; }
+
+namespace {
+Mode internal(ConfigMode m) {
+  switch (m) {
+    case ConfigMode::Global: return Mode::Global;
+    case ConfigMode::VpcDomain: return Mode::VpcDomain;
+    case ConfigMode::Interface: return Mode::Interface;
+    case ConfigMode::Vlan: return Mode::Vlan;
+    case ConfigMode::Mst: return Mode::Mst;
+  }
+  return Mode::Global;
+}
+}  // namespace
+
+std::variant<TerminalLine, grammar::MatchError> classifyTerminalLine(ConfigMode mode, std::string_view line) {
+  const auto& g = sharedGrammars();
+  auto result = g.of(internal(mode)).match(line);
+  ConfigMode after = mode;
+  if (std::holds_alternative<grammar::MatchError>(result) && mode != ConfigMode::Global) {
+    auto global = g.global.match(line);
+    if (std::holds_alternative<grammar::Match>(global)) {
+      result = std::move(global);
+      after = ConfigMode::Global;
+    }
+  }
+  if (auto* err = std::get_if<grammar::MatchError>(&result)) return *err;
+  TerminalLine t{after, false};
+  switch (std::get<grammar::Match>(result).command) {
+    case kVpcDomain: t = {ConfigMode::VpcDomain, true}; break;
+    case kInterface: t = {ConfigMode::Interface, true}; break;
+    case kVlan: t = {ConfigMode::Vlan, true}; break;
+    case kStpMst: t = {ConfigMode::Mst, true}; break;
+    case kEmulator: {
+      grammar::MatchError e;
+      e.kind = grammar::MatchError::Kind::BadValue;
+      e.column = grammar::tokenize(line).front().column;
+      e.message = "the emulator block can only be set in the startup config";
+      return e;
+    }
+    default: break;
+  }
+  return t;
+}
+
+std::vector<grammar::Candidate> completeTerminalLine(ConfigMode mode, std::string_view line) {
+  return sharedGrammars().of(internal(mode)).complete(line);
+}
 
 ConfigParseResult parseConfig(std::string_view text, std::string_view file_name) {
   Parser p(file_name, SwitchConfig{}, false);

@@ -7,10 +7,12 @@
 
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 #include "peerlink/core/result.h"
 #include "switch/core/config.h"
+#include "switch/core/grammar.h"
 
 namespace vpc {
 
@@ -41,5 +43,18 @@ std::vector<std::string> configGrammarErrors();
 // `exit` leaves a mode, `end` stops. Errors name "configure:<line number>:<col>". All or nothing.
 // The emulator block cannot change at run time.
 ConfigParseResult applyConfigLines(const SwitchConfig& base, const std::vector<std::string>& lines);
+
+// For an interactive `configure terminal` (vpcctl's shell), which checks each line's syntax as it is typed
+// and keeps the prompt's mode. Nothing is applied here; the switch applies the lines.
+enum class ConfigMode { Global, VpcDomain, Interface, Vlan, Mst };
+struct TerminalLine {
+  ConfigMode mode = ConfigMode::Global;  // the mode the line leaves the session in
+  bool opens_mode = false;               // the line entered `mode` (vpc domain, interface, vlan, mst)
+};
+// The line as typed in `mode`: a line the mode does not know is tried as a global command, which leaves
+// the mode (as NX-OS does). `exit`, `end` and `do` are the shell's, not the config grammar's.
+std::variant<TerminalLine, grammar::MatchError> classifyTerminalLine(ConfigMode mode, std::string_view line);
+// `?` and tab completion in `mode`.
+std::vector<grammar::Candidate> completeTerminalLine(ConfigMode mode, std::string_view line);
 
 }  // namespace vpc

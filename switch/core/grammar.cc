@@ -57,7 +57,8 @@ struct Edge {
 
 struct State {
   std::vector<Edge> edges;
-  int accept = -1;  // index into commands
+  int accept = -1;   // index into commands
+  int command = -1;  // the command whose spec made this state (for help texts)
 };
 
 struct Capture {
@@ -177,7 +178,7 @@ ParamResult tryParam(const ParamSpec& p, const std::vector<Token>& toks, std::si
 struct Grammar::Impl {
   std::vector<State> states{State{}};  // state 0: start
   std::vector<ParamSpec> params;
-  std::vector<std::pair<int, std::string>> commands;  // (id, help)
+  std::vector<std::pair<int, std::string>> commands;  // (id, help; the spec itself when no help was given)
 
   int newState() {
     states.push_back(State{});
@@ -471,12 +472,15 @@ std::optional<std::string> Grammar::add(int id, std::string_view spec, std::stri
   im.lexSpec(spec);
   if (!im.error.empty()) return im.error + " in '" + std::string(spec) + "'";
   if (im.specToks.empty()) return "empty spec";
+  const std::size_t first_state = im.states.size();
   const auto frag = im.parseSeq();
   if (im.error.empty() && im.pos != im.specToks.size()) im.error = "unexpected '" + im.specToks[im.pos] + "'";
   if (!im.error.empty()) return im.error + " in '" + std::string(spec) + "'";
   im.eps(0, frag.start);
-  im.commands.emplace_back(id, std::move(help));
-  im.states[frag.end].accept = static_cast<int>(im.commands.size()) - 1;
+  im.commands.emplace_back(id, help.empty() ? std::string(spec) : std::move(help));
+  const int index = static_cast<int>(im.commands.size()) - 1;
+  im.states[frag.end].accept = index;
+  for (std::size_t s = first_state; s < im.states.size(); ++s) im.states[s].command = index;
   return std::nullopt;
 }
 
@@ -506,7 +510,8 @@ std::vector<Candidate> Grammar::complete(std::string_view line) const {
   for (const auto& t : r.at[upto]) {
     for (const auto& e : impl_->states[t.state].edges) {
       if (e.kind == Edge::Kind::Keyword && e.word.compare(0, prefix.size(), prefix) == 0) {
-        if (seen.insert(e.word).second) out.push_back({e.word, "", true});
+        const int cmd = impl_->states[t.state].command;
+        if (seen.insert(e.word).second) out.push_back({e.word, cmd >= 0 ? impl_->commands[cmd].second : "", true});
       } else if (e.kind == Edge::Kind::Param) {
         const auto& ps = impl_->params[e.param];
         if (seen.insert(ps.display).second) out.push_back({ps.display, ps.name, false});
