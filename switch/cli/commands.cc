@@ -44,7 +44,7 @@ grammar::Grammar build(bool shell) {
       {kShowVpcHistory, "show vpc history [ last <last:1-4096> ]", "the last state changes and their reasons"},
       {kShowPeerLinkMessages, "show peer-link messages [ last <last:1-256> ]",
        "the last messages on the peer-link (emulator)"},
-      {kExplain, "explain { vpc <vpc:1-4096> | interface <interface:interface> | peer-link | role }",
+      {kExplain, "explain { vpc <vpc:1-4096> | interface <interface:interface> | vlan <vlan:1-4094> | peer-link | role }",
        "why something is the way it is: cause chain, rules, events"},
   };
   for (const auto& s : specs) {

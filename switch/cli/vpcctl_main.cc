@@ -185,7 +185,7 @@ int run(const Client& c, const grammar::Match& m, bool json) {
       v1::ShowVpcConsistencyRequest req;
       if (m.has("global")) req.set_scope("global");
       if (m.has("vlans")) req.set_scope("vlans");
-      if (m.has("vpc")) {
+      if (m.hasValue("vpc")) {  // `vpc` alone is the command's second word
         req.set_scope("vpc");
         req.set_vpc(static_cast<std::uint32_t>(m.number("vpc")));
       }
@@ -272,12 +272,15 @@ int run(const Client& c, const grammar::Match& m, bool json) {
     }
     case kExplain: {
       v1::ExplainRequest req;
-      if (m.has("vpc")) {
+      if (m.hasValue("vpc")) {
         req.set_subject("vpc");
         req.set_vpc(static_cast<std::uint32_t>(m.number("vpc")));
-      } else if (m.has("interface")) {
+      } else if (m.hasValue("interface")) {
         req.set_subject("interface");
         req.set_interface(m.text("interface"));
+      } else if (m.hasValue("vlan")) {
+        req.set_subject("vlan");
+        req.set_vlan(static_cast<std::uint32_t>(m.number("vlan")));
       } else if (m.has("peer-link")) {
         req.set_subject("peer-link");
       } else {
@@ -388,7 +391,7 @@ std::string commandList() {
          "  show mac address-table [vlan V] [address M] [interface I] [dynamic|static] [count]\n"
          "  show ip arp [vlan V] | show running-config [vpc] | show version\n"
          "  show vpc sync | show vpc history [last N] | show peer-link messages [last N]   (emulator)\n"
-         "  explain {vpc N | interface IF | peer-link | role}                          (emulator)\n"
+         "  explain {vpc N | interface IF | vlan V | peer-link | role}                 (emulator)\n"
          "  events [--follow] [last N]\n"
          "  learn mac MAC [count N] vlan V interface IF [static]                      (emulator)\n"
          "  learn arp IP [count N] mac MAC vlan V                                     (emulator)\n"

@@ -42,6 +42,10 @@ const Rule kRules[] = {
     {"peer closed the peer-link", "The peer closed the peer-link cleanly (Goodbye)."},
     {"connection reset", "The peer's process died: its peer-link connection was reset."},
     {"shut down", "Administratively shut down."},
+    {"per-VLAN consistency", "Per-VLAN consistency: a VLAN with STP enabled on one switch only is suspended on "
+                             "every vPC; the other VLANs and the vPC stay up."},
+    {"so it is no vPC VLAN", "vPC VLANs are the VLANs the peer-link carries; only they are synchronised and "
+                             "checked."},
     {"suspended (not allowed or inconsistent", "Per-VLAN consistency: VLANs not allowed on the peer, or with STP "
                                               "enabled on one switch only, are suspended; the vPC stays up."},
     {"waits for the peer adjacency",

@@ -44,6 +44,8 @@ struct Match {
   bool has(const std::string& keyword_or_param) const {
     return keywords.count(keyword_or_param) > 0 || values.count(keyword_or_param) > 0;
   }
+  // A parameter only (a keyword of the same name elsewhere in the command does not count).
+  bool hasValue(const std::string& param) const { return values.count(param) > 0; }
   const std::string& text(const std::string& param) const;  // precondition: present
   std::uint64_t number(const std::string& param) const;
   std::optional<std::uint64_t> numberOr(const std::string& param) const;

@@ -208,9 +208,10 @@ struct PortChannelView {
 };
 
 struct ExplainQuery {
-  enum class Kind { Vpc, Interface, PeerLink, Role };
+  enum class Kind { Vpc, Interface, PeerLink, Role, Vlan };
   Kind kind = Kind::Vpc;
   std::uint32_t vpc = 0;
+  std::uint16_t vlan = 0;
   InterfaceId iface;
 };
 

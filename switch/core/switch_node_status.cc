@@ -715,6 +715,44 @@ Result<Explanation> SwitchNode::explain(const ExplainQuery& q) const {
       subjects = {"peer status"};
       break;
     }
+    case ExplainQuery::Kind::Vlan: {
+      const std::uint16_t vlan = q.vlan;
+      const std::string name = "VLAN " + std::to_string(vlan);
+      if (!config_.vlans.contains(vlan)) return notFound(name + " does not exist");
+      x.subject = name;
+      const auto cc = consistency();
+      std::vector<std::string> forwarding, suspended;
+      for (const auto& row : status_.vpcs) {
+        const auto* ic = config_.vpcPort(row.id);
+        if (!ic || !ic->carriedVlans().contains(vlan)) continue;
+        subjects.push_back("vPC " + std::to_string(row.id));
+        if (row.status == "up" && row.active.contains(vlan)) {
+          forwarding.push_back(row.port);
+          continue;
+        }
+        suspended.push_back(row.port);
+        std::string why;
+        if (row.status != "up") why = "vPC " + std::to_string(row.id) + " (" + row.port + ") is " + row.status + ": " + row.reason;
+        else if (cc && cc->stp_vlan_mismatch.contains(vlan))
+          why = name + " suspended on " + row.port + ": STP is enabled for it on one switch only (per-VLAN consistency)";
+        else
+          why = name + " suspended on " + row.port + " (not allowed or inconsistent on the peer's vPC " +
+                std::to_string(row.id) + ")";
+        x.chain.push_back(why);
+      }
+      auto join = [](const std::vector<std::string>& v) {
+        std::string out;
+        for (const auto& p : v) out += (out.empty() ? "" : ", ") + p;
+        return out;
+      };
+      if (forwarding.empty() && suspended.empty()) x.status = vpcVlans().contains(vlan) ? "on no vPC" : "not a vPC VLAN";
+      if (!forwarding.empty()) x.status = "active on " + join(forwarding);
+      if (!suspended.empty()) x.status += (x.status.empty() ? "" : "; ") + std::string("suspended on ") + join(suspended);
+      if (!vpcVlans().contains(vlan) && config_.peerLink())
+        x.chain.push_back(name + " is not allowed on the peer-link, so it is no vPC VLAN");
+      subjects.push_back("interface Vlan" + std::to_string(vlan));
+      break;
+    }
     case ExplainQuery::Kind::Role: {
       x.subject = "role";
       x.status = status_.role + (sticky_ ? " (sticky)" : "");

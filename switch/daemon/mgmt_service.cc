@@ -167,8 +167,12 @@ grpc::ServerUnaryReactor* ManagementService::Explain(grpc::CallbackServerContext
     q.kind = ExplainQuery::Kind::PeerLink;
   } else if (req->subject() == "role") {
     q.kind = ExplainQuery::Kind::Role;
+  } else if (req->subject() == "vlan") {
+    q.kind = ExplainQuery::Kind::Vlan;
+    if (req->vlan() < 1 || req->vlan() > 4094) bad = invalid("vlan must be 1-4094");
+    q.vlan = static_cast<std::uint16_t>(req->vlan());
   } else {
-    bad = invalid("subject must be vpc, interface, peer-link or role");
+    bad = invalid("subject must be vpc, interface, peer-link, role or vlan");
   }
   return onLoop(ctx, [this, reply, q, bad] {
     if (!bad.ok()) return bad;

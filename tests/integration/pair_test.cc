@@ -277,3 +277,58 @@ TEST_CASE("Integration: the operator's views on a running pair, text and JSON tw
   CHECK_THAT(history.out, Contains("vPC history"));
   CHECK(lab.vpcctl(1, {"explain", "vpc", "77"}).exit_code == 1);
 }
+
+TEST_CASE("Integration: every vpcctl show command runs on a live pair, as text and as JSON", "[integration][cli]") {
+  Lab lab;
+  lab.start(0);
+  lab.start(1);
+  REQUIRE(eventually([&] { return lab.adjacent(); }, 5s));
+  const std::vector<std::vector<std::string>> commands = {
+      {"show", "vpc"},
+      {"show", "vpc", "brief"},
+      {"show", "vpc", "role"},
+      {"show", "vpc", "peer-keepalive"},
+      {"show", "vpc", "statistics", "peer-keepalive"},
+      {"show", "vpc", "consistency-parameters", "global"},
+      {"show", "vpc", "consistency-parameters", "vpc", "10"},
+      {"show", "vpc", "consistency-parameters", "vlans"},
+      {"show", "vpc", "consistency-parameters", "interface", "port-channel20"},
+      {"show", "vpc", "orphan-ports"},
+      {"show", "port-channel", "summary"},
+      {"show", "mac", "address-table"},
+      {"show", "mac", "address-table", "vlan", "10", "dynamic"},
+      {"show", "mac", "address-table", "count"},
+      {"show", "ip", "arp"},
+      {"show", "ip", "arp", "vlan", "10"},
+      {"show", "running-config"},
+      {"show", "running-config", "vpc"},
+      {"show", "interface", "status"},
+      {"show", "vpc", "sync"},
+      {"show", "vpc", "history", "last", "5"},
+      {"show", "peer-link", "messages", "last", "5"},
+      {"show", "version"},
+      {"explain", "vpc", "10"},
+      {"explain", "interface", "Ethernet1/5"},
+      {"explain", "peer-link"},
+      {"explain", "role"},
+      {"explain", "vlan", "20"},
+  };
+  for (const auto& words : commands) {
+    std::string line;
+    for (const auto& w : words) line += w + " ";
+    INFO(line);
+    const auto text = lab.vpcctl(1, words);
+    CHECK(text.exit_code == 0);
+    CHECK(text.err.empty());
+    CHECK(text.out.size() > 20);
+    auto with_json = words;
+    with_json.push_back("--json");
+    const auto json = lab.vpcctl(1, with_json);
+    CHECK(json.exit_code == 0);
+    CHECK(json.out.rfind("{", 0) == 0);
+  }
+  const auto vlans = lab.vpcctl(1, {"show", "vpc", "consistency-parameters", "vlans"});
+  CHECK_THAT(vlans.out, Contains("Vlan 10 STP                 1     Enabled                Enabled"));
+  const auto global = lab.vpcctl(1, {"sh", "vpc", "consistency-parameters", "gl"});
+  CHECK_THAT(global.out, Contains("STP Mode                    1     Rapid-PVST             Rapid-PVST"));
+}

@@ -145,3 +145,31 @@ TEST_CASE("Orphan ports and port-channel summary follow the ports' state", "[sim
   CHECK(suspended.members[0].second == 's');
   CHECK(channel(0, 10).flags == "SU");  // the primary keeps them
 }
+
+TEST_CASE("Explain: a VLAN suspended by per-VLAN consistency, and one that is simply active", "[sim][explain]") {
+  auto p = sim::Pair::startConverged();
+  ExplainQuery q;
+  q.kind = ExplainQuery::Kind::Vlan;
+  q.vlan = 20;
+  auto active = p.sw(1).explain(q);
+  REQUIRE(active);
+  CHECK(active->subject == "VLAN 20");
+  CHECK(active->status == "active on Po10, Po20");
+  CHECK(active->chain.empty());
+
+  REQUIRE(p.configure(1, {"no spanning-tree vlan 20"}));  // STP off for VLAN 20 on leaf2 only
+  p.runFor(1s);
+  const auto suspended = p.sw(1).explain(q);
+  REQUIRE(suspended);
+  CHECK(suspended->status == "suspended on Po10, Po20");
+  REQUIRE(suspended->chain.size() == 2);
+  CHECK_THAT(suspended->chain[0], Catch::Matchers::Contains("STP is enabled for it on one switch only"));
+  CHECK(anyContains(suspended->rules, "Per-VLAN consistency"));
+  q.vlan = 10;  // VLAN 10 keeps forwarding on vPC 10
+  CHECK(p.sw(1).explain(q)->status == "active on Po10");
+
+  q.vlan = 30;
+  const auto missing = p.sw(1).explain(q);
+  REQUIRE_FALSE(missing);
+  CHECK(missing.error().message == "VLAN 30 does not exist");
+}

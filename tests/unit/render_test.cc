@@ -288,3 +288,25 @@ TEST_CASE("render: show port-channel summary matches the fact sheet's layout", "
   add(20, "SU", {{"Eth1/20", "P"}, {"Eth1/21", "P"}, {"Eth1/22", "D"}, {"Eth1/23", "P"}});
   CHECK(cli::renderShowPortChannelSummary(r) == golden("show_port_channel_summary.txt"));
 }
+
+TEST_CASE("render: show vpc consistency-parameters vpc N has the per-vPC legend", "[render][unit]") {
+  v1::ShowVpcConsistencyReply r;
+  r.set_scope("vpc");
+  r.set_vpc(10);
+  r.set_status("failed");
+  r.set_reason("vPC type-1 configuration incompatible - MTU inconsistent");
+  auto add = [&](const char* name, const char* type, const char* local, const char* peer) {
+    auto* row = r.add_rows();
+    row->set_name(name);
+    row->set_type(type);
+    row->set_local_value(local);
+    row->set_peer_value(peer);
+  };
+  add("mode", "1", "active", "active");
+  add("Interface type", "1", "port-channel", "port-channel");
+  add("LACP Mode", "1", "on", "on");
+  add("MTU", "1", "1500", "9216");
+  add("Allowed VLANs", "-", "10,20", "10,20");
+  add("Local suspended VLANs", "-", "10,20", "-");
+  CHECK(cli::renderShowVpcConsistency(r) == golden("show_vpc_consistency_vpc.txt"));
+}
