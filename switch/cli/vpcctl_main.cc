@@ -17,6 +17,7 @@
 #include "peerlink/core/interface_id.h"
 #include "peerlink/core/values.h"
 #include "peerlink/transport/grpc_status.h"
+#include "switch/cli/client.h"
 #include "switch/cli/commands.h"
 #include "switch/cli/render.h"
 #include "switch/cli/shell.h"
@@ -64,15 +65,6 @@ int reportRpcError(const grpc::Status& s, const Client& c) {
   return kExitRefused;
 }
 
-template <class Reply, class Call, class Render>
-int show(const Client& c, bool json, Call call, Render render) {
-  Reply reply;
-  auto ctx = c.context();
-  const auto status = call(ctx.get(), &reply);
-  if (!status.ok()) return reportRpcError(status, c);
-  std::cout << (json ? cli::toJson(reply) : render(reply));
-  return 0;
-}
 
 void printSyntaxError(const std::string& line, const grammar::MatchError& e) {
   std::cerr << line << "\n" << std::string(e.column > 0 ? e.column - 1 : 0, ' ') << "^\n";
@@ -85,218 +77,21 @@ void printSyntaxError(const std::string& line, const grammar::MatchError& e) {
 }
 
 int run(const Client& c, const grammar::Match& m, bool json) {
-  using namespace vpc::cli;
-  auto* stub = c.stub.get();
-  switch (m.command) {
-    case kShowVpc:
-    case kShowVpcBrief:
-      return show<v1::ShowVpcReply>(
-          c, json, [&](grpc::ClientContext* ctx, v1::ShowVpcReply* r) { return stub->ShowVpc(ctx, {}, r); },
-          renderShowVpc);
-    case kShowVpcRole:
-      return show<v1::ShowVpcRoleReply>(
-          c, json, [&](grpc::ClientContext* ctx, v1::ShowVpcRoleReply* r) { return stub->ShowVpcRole(ctx, {}, r); },
-          renderShowVpcRole);
-    case kShowVpcPeerKeepalive:
-      return show<v1::ShowVpcPeerKeepaliveReply>(
-          c, json,
-          [&](grpc::ClientContext* ctx, v1::ShowVpcPeerKeepaliveReply* r) {
-            return stub->ShowVpcPeerKeepalive(ctx, {}, r);
-          },
-          renderShowVpcPeerKeepalive);
-    case kShowVpcSync:
-      return show<v1::ShowVpcSyncReply>(
-          c, json, [&](grpc::ClientContext* ctx, v1::ShowVpcSyncReply* r) { return stub->ShowVpcSync(ctx, {}, r); },
-          renderShowVpcSync);
-    case kShowVersion:
-      return show<v1::InfoReply>(
-          c, json, [&](grpc::ClientContext* ctx, v1::InfoReply* r) { return stub->GetInfo(ctx, {}, r); },
-          renderShowVersion);
-    case kShowMac: {
-      v1::ShowMacRequest req;
-      if (m.has("vlan")) req.set_vlan(static_cast<std::uint32_t>(m.number("vlan")));
-      if (m.has("address")) req.set_address(m.text("address"));
-      if (m.has("interface")) req.set_interface(m.text("interface"));
-      if (m.has("dynamic")) req.set_type("dynamic");
-      if (m.has("static")) req.set_type("static");
-      const bool count = m.has("count");
-      req.set_count_only(count);
-      return show<v1::ShowMacReply>(
-          c, json,
-          [&](grpc::ClientContext* ctx, v1::ShowMacReply* r) { return stub->ShowMacAddressTable(ctx, req, r); },
-          [count](const v1::ShowMacReply& r) { return renderShowMac(r, count); });
-    }
-    case kShowIpArp: {
-      v1::ShowArpRequest req;
-      if (m.has("vlan")) req.set_vlan(static_cast<std::uint32_t>(m.number("vlan")));
-      return show<v1::ShowArpReply>(
-          c, json, [&](grpc::ClientContext* ctx, v1::ShowArpReply* r) { return stub->ShowIpArp(ctx, req, r); },
-          renderShowIpArp);
-    }
-    case kEvents: {
-      v1::EventsRequest req;
-      req.set_follow(m.has("--follow") || m.has("follow"));
-      if (m.has("last")) req.set_last(static_cast<std::uint32_t>(m.number("last")));
-      grpc::ClientContext ctx;  // no deadline: --follow runs until interrupted
-      auto reader = stub->Events(&ctx, req);
-      v1::Event ev;
-      while (reader->Read(&ev)) std::cout << toJson(ev, false) << std::endl;
-      const auto status = reader->Finish();
-      return status.ok() ? 0 : reportRpcError(status, c);
-    }
-    case kLearnMac: {
-      v1::LearnMacRequest req;
-      req.set_mac(m.text("mac"));
-      req.set_count(static_cast<std::uint32_t>(m.numberOr("count").value_or(1)));
-      req.set_vlan(static_cast<std::uint32_t>(m.number("vlan")));
-      req.set_interface(m.text("interface"));
-      req.set_is_static(m.has("static"));
-      return show<v1::LearnReply>(
-          c, json, [&](grpc::ClientContext* ctx, v1::LearnReply* r) { return stub->LearnMac(ctx, req, r); },
-          [](const v1::LearnReply& r) {
-            return "learned " + std::to_string(r.changed() + r.unchanged()) + " MAC(s): " + std::to_string(r.changed()) +
-                   " new or moved, " + std::to_string(r.unchanged()) + " refreshed\n";
-          });
-    }
-    case kLearnArp: {
-      v1::LearnArpRequest req;
-      req.set_ip(m.text("ip"));
-      req.set_count(static_cast<std::uint32_t>(m.numberOr("count").value_or(1)));
-      req.set_mac(m.text("mac"));
-      req.set_vlan(static_cast<std::uint32_t>(m.number("vlan")));
-      return show<v1::LearnReply>(
-          c, json, [&](grpc::ClientContext* ctx, v1::LearnReply* r) { return stub->LearnArp(ctx, req, r); },
-          [](const v1::LearnReply& r) {
-            return "learned " + std::to_string(r.changed() + r.unchanged()) + " ARP entr" +
-                   (r.changed() + r.unchanged() == 1 ? "y" : "ies") + ": " + std::to_string(r.changed()) +
-                   " new or changed, " + std::to_string(r.unchanged()) + " refreshed\n";
-          });
-    }
-    case kClearMac:
-      return show<v1::ClearReply>(
-          c, json,
-          [&](grpc::ClientContext* ctx, v1::ClearReply* r) { return stub->ClearMacAddressTable(ctx, {}, r); },
-          [](const v1::ClearReply&) { return std::string(); });
-    case kClearArp:
-      return show<v1::ClearReply>(
-          c, json, [&](grpc::ClientContext* ctx, v1::ClearReply* r) { return stub->ClearIpArp(ctx, {}, r); },
-          [](const v1::ClearReply&) { return std::string(); });
-    case kShowVpcConsistency: {
-      v1::ShowVpcConsistencyRequest req;
-      if (m.has("global")) req.set_scope("global");
-      if (m.has("vlans")) req.set_scope("vlans");
-      if (m.hasValue("vpc")) {  // `vpc` alone is the command's second word
-        req.set_scope("vpc");
-        req.set_vpc(static_cast<std::uint32_t>(m.number("vpc")));
-      }
-      if (m.has("interface")) {
-        // `interface port-channelN`: the vPC configured on that port-channel.
-        v1::ShowVpcReply vpcs;
-        auto ctx = c.context();
-        const auto st = stub->ShowVpc(ctx.get(), {}, &vpcs);
-        if (!st.ok()) return reportRpcError(st, c);
-        const auto want = InterfaceId::parse(m.text("interface"));
-        for (const auto& v : vpcs.vpcs())
-          if (want && InterfaceId::parse(v.port()) == want) req.set_vpc(v.id());
-        if (req.vpc() == 0) {
-          std::cerr << "% " << m.text("interface") << " is not a vPC port-channel\n";
-          return kExitRefused;
-        }
-        req.set_scope("vpc");
-      }
-      return show<v1::ShowVpcConsistencyReply>(
-          c, json,
-          [&](grpc::ClientContext* ctx, v1::ShowVpcConsistencyReply* r) { return stub->ShowVpcConsistency(ctx, req, r); },
-          renderShowVpcConsistency);
-    }
-    case kShowVpcStatisticsKeepalive:
-      return show<v1::ShowVpcPeerKeepaliveReply>(
-          c, json,
-          [&](grpc::ClientContext* ctx, v1::ShowVpcPeerKeepaliveReply* r) {
-            return stub->ShowVpcPeerKeepalive(ctx, {}, r);
-          },
-          renderShowVpcKeepaliveStatistics);
-    case kShowInterfaceStatus:
-      return show<v1::ShowInterfaceStatusReply>(
-          c, json,
-          [&](grpc::ClientContext* ctx, v1::ShowInterfaceStatusReply* r) { return stub->ShowInterfaceStatus(ctx, {}, r); },
-          renderShowInterfaceStatus);
-    case kShowVpcOrphanPorts:
-      return show<v1::ShowVpcOrphanPortsReply>(
-          c, json,
-          [&](grpc::ClientContext* ctx, v1::ShowVpcOrphanPortsReply* r) { return stub->ShowVpcOrphanPorts(ctx, {}, r); },
-          renderShowVpcOrphanPorts);
-    case kShowPortChannelSummary:
-      return show<v1::ShowPortChannelSummaryReply>(
-          c, json,
-          [&](grpc::ClientContext* ctx, v1::ShowPortChannelSummaryReply* r) {
-            return stub->ShowPortChannelSummary(ctx, {}, r);
-          },
-          renderShowPortChannelSummary);
-    case kShowRunningConfig: {
-      v1::ShowRunningConfigRequest req;
-      if (m.has("vpc")) req.set_section("vpc");
-      return show<v1::ShowRunningConfigReply>(
-          c, json,
-          [&](grpc::ClientContext* ctx, v1::ShowRunningConfigReply* r) { return stub->ShowRunningConfig(ctx, req, r); },
-          renderShowRunningConfig);
-    }
-    case kShowVpcHistory: {
-      v1::EventsRequest req;
-      req.set_last(static_cast<std::uint32_t>(m.numberOr("last").value_or(40)));
-      auto ctx = c.context();
-      auto reader = stub->Events(ctx.get(), req);
-      std::vector<v1::Event> events;
-      v1::Event ev;
-      while (reader->Read(&ev)) events.push_back(ev);
-      const auto status = reader->Finish();
-      if (!status.ok()) return reportRpcError(status, c);
-      if (json) {
-        v1::EventList list;
-        for (const auto& e : events) *list.add_events() = e;
-        std::cout << toJson(list);
-      } else {
-        std::cout << renderShowVpcHistory(events);
-      }
-      return 0;
-    }
-    case kShowPeerLinkMessages: {
-      v1::ShowPeerLinkMessagesRequest req;
-      req.set_last(static_cast<std::uint32_t>(m.numberOr("last").value_or(0)));
-      return show<v1::ShowPeerLinkMessagesReply>(
-          c, json,
-          [&](grpc::ClientContext* ctx, v1::ShowPeerLinkMessagesReply* r) {
-            return stub->ShowPeerLinkMessages(ctx, req, r);
-          },
-          renderShowPeerLinkMessages);
-    }
-    case kExplain: {
-      v1::ExplainRequest req;
-      if (m.hasValue("vpc")) {
-        req.set_subject("vpc");
-        req.set_vpc(static_cast<std::uint32_t>(m.number("vpc")));
-      } else if (m.hasValue("interface")) {
-        req.set_subject("interface");
-        req.set_interface(m.text("interface"));
-      } else if (m.hasValue("vlan")) {
-        req.set_subject("vlan");
-        req.set_vlan(static_cast<std::uint32_t>(m.number("vlan")));
-      } else if (m.has("peer-link")) {
-        req.set_subject("peer-link");
-      } else {
-        req.set_subject("role");
-      }
-      return show<v1::ExplainReply>(
-          c, json, [&](grpc::ClientContext* ctx, v1::ExplainReply* r) { return stub->Explain(ctx, req, r); },
-          renderExplain);
-    }
-    case kVpcRolePreempt:
-      return show<v1::RolePreemptReply>(
-          c, json, [&](grpc::ClientContext* ctx, v1::RolePreemptReply* r) { return stub->RolePreempt(ctx, {}, r); },
-          [](const v1::RolePreemptReply& r) { return r.message() + "\n"; });
+  if (m.command == cli::kEvents) {
+    v1::EventsRequest req;
+    req.set_follow(m.has("--follow") || m.has("follow"));
+    if (m.hasValue("last")) req.set_last(static_cast<std::uint32_t>(m.number("last")));
+    grpc::ClientContext ctx;  // no deadline: --follow runs until interrupted
+    auto reader = c.stub->Events(&ctx, req);
+    v1::Event ev;
+    while (reader->Read(&ev)) std::cout << cli::toJson(ev, false) << std::endl;
+    const auto status = reader->Finish();
+    return status.ok() ? 0 : reportRpcError(status, c);
   }
-  std::cerr << "vpcctl: command not implemented\n";
-  return kExitUsage;
+  const auto r = cli::call(*c.stub, m, std::chrono::seconds(c.timeout_s));
+  if (!r.status.ok()) return reportRpcError(r.status, c);
+  std::cout << (json ? cli::toJson(*r.reply) : cli::render(m, *r.reply));
+  return 0;
 }
 
 // `configure [terminal] [LINE...]`: each argument is one line as typed in configure terminal; with no

@@ -209,6 +209,7 @@ void toProto(const Event& e, const std::string& hostname, const WallClock& clock
   out->set_seq(e.seq);
   out->set_time(clock.iso(e.at));
   out->set_mono_ms(clock.monoMs(e.at));
+  out->set_unix_us(std::chrono::duration_cast<std::chrono::microseconds>(clock.wall(e.at).time_since_epoch()).count());
   out->set_switch_(hostname);
   out->set_subject(e.subject);
   out->set_from(e.from);
