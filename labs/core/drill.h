@@ -1,0 +1,112 @@
+// Drills: steps, expectations, faults and measurements, as a drill file writes them (the YAML file
+// is read by the shell into these structs; the one-line texts are parsed here). Pure.
+//
+//   expectation   "leaf2: show vpc: vpcs[id=10].status == down within 2s"
+//                 <node>: <show command>: <path> <op> <value> [within D | for D]
+//                 op: == != < <= > >= contains; no `within`: must hold now; `for D`: must hold all along D
+//   fault         "cut peer-link" | "shut keepalive" | "restore peer-link" | "clear keepalive"
+//                 "delay peer-link 20ms [jitter 5ms]" | "loss keepalive 30% [seed 7]"
+//                 "flap peer-link down 2s up 3s [count 3] [shut]"
+//                 "kill leaf1" | "stop leaf1" | "cont leaf1" | "restart leaf1" | "start leaf1"
+//   anchor        a step's name ("cut"), or an event: "<node> <subject> -> <state>" ("leaf2 vPC 10 -> down")
+//   duration      "2s", "500ms", "1.5s", "2m"
+//
+// Durations in a drill are NX-OS time: the runner multiplies them by the drill's time scale.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace vpc::lab {
+
+// A duration in ms; nullopt and a message when malformed.
+std::optional<double> parseDuration(const std::string& text, std::string* error = nullptr);
+std::string formatDuration(double ms);  // "2s", "150ms", "1.5s"
+
+struct Expectation {
+  std::string text;     // as written
+  std::string node;
+  std::string command;  // vpcctl words, e.g. "show vpc role"
+  std::string path;     // "vpcs[id=10].status"
+  std::string op;       // == != < <= > >= contains
+  std::string value;
+  double within_ms = 0;  // poll until it holds, at most this long (0: now)
+  double for_ms = 0;     // it must keep holding this long
+};
+std::variant<Expectation, std::string> parseExpectation(const std::string& text);
+
+// Compares an observed value's text with the expected one: numerically when both are numbers.
+bool compare(const std::string& observed, const std::string& op, const std::string& expected);
+
+struct Fault {
+  enum class Kind { Cut, Shut, Restore, Clear, Delay, Loss, Flap, Kill, Stop, Cont, Restart, Start };
+  Kind kind = Kind::Cut;
+  std::string target;  // a path ("peer-link", "keepalive") or a node name
+  double delay_ms = 0, jitter_ms = 0;
+  double loss_percent = 0;
+  std::uint64_t seed = 0;
+  double down_ms = 0, up_ms = 0;
+  std::uint32_t count = 0;
+  bool shut = false;  // flap: close instead of cut
+  bool onPath() const { return kind <= Kind::Flap; }
+  std::string text() const;  // canonical text ("cut peer-link")
+};
+// `words` as typed ("cut peer-link" split on blanks).
+std::variant<Fault, std::string> parseFault(const std::vector<std::string>& words);
+std::vector<std::string> splitWords(const std::string& text);
+
+struct Anchor {
+  std::string step;  // a step name, or empty for an event
+  std::string node, subject, state;
+  std::string text;
+};
+std::variant<Anchor, std::string> parseAnchor(const std::string& text);
+
+struct SourceLoc {
+  std::string file;
+  int line = 0, column = 0;
+  std::string str() const { return file + ":" + std::to_string(line) + ":" + std::to_string(column); }
+};
+
+struct Step {
+  enum class Kind { Deploy, Expect, Fault, Run, Configure, Sleep, WaitConverged };
+  Kind kind = Kind::Expect;
+  SourceLoc at;
+  std::string name;                 // for measurements; defaults to the step's text
+  std::string text;                 // as written (for the timeline and the report)
+  Expectation expect;               // Expect
+  Fault fault;                      // Fault
+  std::string node;                 // Run, Configure
+  std::vector<std::string> nodes;   // Deploy (empty: all)
+  std::string command;              // Run: vpcctl words ("learn mac ...", "vpc role preempt")
+  std::vector<std::string> lines;   // Configure
+  double ms = 0;                    // Sleep; WaitConverged: the deadline
+};
+
+struct MeasureSpec {
+  SourceLoc at;
+  std::string name;
+  Anchor from, to;
+  double at_most_ms = 0;  // 0: report only
+};
+
+struct Drill {
+  std::string file;
+  std::string name;
+  std::string title;
+  std::string note;
+  std::string topology;  // path as written (relative to the drill file)
+  std::optional<double> time_scale;
+  std::vector<Step> steps;
+  std::vector<MeasureSpec> measures;
+};
+
+// Checks what a drill refers to: nodes and paths exist, step names are unique, anchors name steps.
+// Returns the problems, each prefixed with its file:line:col.
+std::vector<std::string> checkDrill(const Drill& d, const std::vector<std::string>& nodes,
+                                    const std::vector<std::string>& paths);
+
+}  // namespace vpc::lab
