@@ -1,8 +1,13 @@
 #include "labs/relay/relay.h"
 
+#include <algorithm>
+#include <chrono>
+#include <deque>
 #include <utility>
+#include <vector>
 
 #include <boost/asio/buffer.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
 
 namespace vpc::labs {
@@ -37,6 +42,15 @@ Result<Endpoint> parseEndpoint(const std::string& text) {
   if (port < 0 || port > 65535) return invalidArgument("'" + text + "' has no valid port");
   return Endpoint(addr, static_cast<unsigned short>(port));
 }
+double draw(std::mt19937_64& rng, const Impairment& i) {
+  if (i.jitter_ms <= 0) return i.delay_ms;
+  std::uniform_real_distribution<double> u(-i.jitter_ms, i.jitter_ms);
+  return std::max(0.0, i.delay_ms + u(rng));
+}
+
+using SteadyClock = std::chrono::steady_clock;
+constexpr std::size_t kMaxQueued = 4 << 20;  // bytes held for a delay before reading pauses
+
 }  // namespace
 
 // ---------------------------------------------------------------------------------------------------
@@ -44,7 +58,8 @@ Result<Endpoint> parseEndpoint(const std::string& text) {
 // so its sender's data waits in the kernel.
 class TcpRelay::Connection : public std::enable_shared_from_this<Connection> {
  public:
-  Connection(TcpRelay& r, tcp::socket client) : r_(r), client_(std::move(client)), server_(r.io_) {}
+  Connection(TcpRelay& r, tcp::socket client)
+      : r_(r), client_(std::move(client)), server_(r.io_), up_(r.io_), down_(r.io_) {}
 
   void begin() {
     if (r_.mode_ == PathMode::Pass) connectUpstream();
@@ -59,8 +74,10 @@ class TcpRelay::Connection : public std::enable_shared_from_this<Connection> {
     if (r_.mode_ == PathMode::Pass) {
       if (!connected_ && !connecting_) connectUpstream();
       else if (connected_) {
-        pump(up_);
-        pump(down_);
+        for (Pump* p : {&up_, &down_}) {
+          drain(*p);
+          pump(*p);
+        }
       }
     }
   }
@@ -73,17 +90,33 @@ class TcpRelay::Connection : public std::enable_shared_from_this<Connection> {
     client_.close(ec);
     server_.shutdown(tcp::socket::shutdown_both, ec);
     server_.close(ec);
+    up_.timer.cancel();
+    down_.timer.cancel();
   }
   bool closed() const { return closed_; }
 
  private:
+  struct Chunk {
+    SteadyClock::time_point due;
+    std::vector<char> data;
+  };
+  // One direction. Without an impairment a chunk goes straight from `buf` to the other socket, one at a
+  // time; with one (or while delayed chunks remain) chunks are copied into `queue` with a due time, in
+  // order, and reading goes on until kMaxQueued bytes wait.
   struct Pump {
+    explicit Pump(asio::io_context& io) : timer(io) {}
     tcp::socket* from = nullptr;
     tcp::socket* to = nullptr;
     std::array<char, 16384> buf{};
     std::size_t pending = 0;  // bytes read just before a cut, held until Pass
     bool reading = false;
-    bool writing = false;
+    bool direct_writing = false;  // `buf` is being written
+    std::deque<Chunk> queue;
+    std::size_t queued = 0;
+    bool queue_writing = false;
+    bool timer_armed = false;
+    SteadyClock::time_point last_due{};
+    asio::steady_timer timer;
   };
 
   void connectUpstream() {
@@ -95,8 +128,10 @@ class TcpRelay::Connection : public std::enable_shared_from_this<Connection> {
         return;
       }
       self->connected_ = true;
-      self->up_ = Pump{&self->client_, &self->server_, {}, false, false};
-      self->down_ = Pump{&self->server_, &self->client_, {}, false, false};
+      self->up_.from = &self->client_;
+      self->up_.to = &self->server_;
+      self->down_.from = &self->server_;
+      self->down_.to = &self->client_;
       if (self->r_.mode_ == PathMode::Pass) {
         self->pump(self->up_);
         self->pump(self->down_);
@@ -105,11 +140,12 @@ class TcpRelay::Connection : public std::enable_shared_from_this<Connection> {
   }
 
   void pump(Pump& p) {
-    if (closed_ || p.reading || p.writing || r_.mode_ != PathMode::Pass) return;
+    if (closed_ || !p.from || p.reading || p.direct_writing || r_.mode_ != PathMode::Pass) return;
     if (p.pending) {
-      write(p, std::exchange(p.pending, 0));
+      deliver(p, std::exchange(p.pending, 0));
       return;
     }
+    if (p.queued >= kMaxQueued) return;  // resumes as the queue drains
     p.reading = true;
     p.from->async_read_some(asio::buffer(p.buf), [self = shared_from_this(), &p](const boost::system::error_code& ec,
                                                                                  std::size_t n) {
@@ -122,20 +158,60 @@ class TcpRelay::Connection : public std::enable_shared_from_this<Connection> {
         p.pending = n;
         return;
       }
-      self->write(p, n);
+      self->deliver(p, n);
     });
   }
 
-  void write(Pump& p, std::size_t n) {
-    p.writing = true;
-    asio::async_write(*p.to, asio::buffer(p.buf.data(), n),
+  void deliver(Pump& p, std::size_t n) {
+    if (!r_.impairment_.any() && p.queue.empty() && !p.queue_writing) {
+      p.direct_writing = true;
+      asio::async_write(*p.to, asio::buffer(p.buf.data(), n),
+                        [self = shared_from_this(), &p](const boost::system::error_code& ec, std::size_t written) {
+                          p.direct_writing = false;
+                          if (ec) {
+                            self->close();
+                            return;
+                          }
+                          self->r_.stats_.bytes += written;
+                          self->pump(p);
+                        });
+      return;
+    }
+    const auto due = std::max(p.last_due, SteadyClock::now() + std::chrono::microseconds(static_cast<std::int64_t>(
+                                                                   r_.drawDelayMs() * 1000.0)));
+    p.last_due = due;
+    p.queue.push_back({due, std::vector<char>(p.buf.begin(), p.buf.begin() + static_cast<std::ptrdiff_t>(n))});
+    p.queued += n;
+    ++r_.stats_.delayed;
+    drain(p);
+    pump(p);
+  }
+
+  void drain(Pump& p) {
+    if (closed_ || p.queue_writing || p.queue.empty() || r_.mode_ != PathMode::Pass) return;
+    const auto due = p.queue.front().due;
+    if (due > SteadyClock::now()) {
+      if (p.timer_armed) return;
+      p.timer_armed = true;
+      p.timer.expires_at(due);
+      p.timer.async_wait([self = shared_from_this(), &p](const boost::system::error_code&) {
+        p.timer_armed = false;
+        self->drain(p);
+      });
+      return;
+    }
+    p.queue_writing = true;
+    asio::async_write(*p.to, asio::buffer(p.queue.front().data),
                       [self = shared_from_this(), &p](const boost::system::error_code& ec, std::size_t written) {
-                        p.writing = false;
+                        p.queue_writing = false;
                         if (ec) {
                           self->close();
                           return;
                         }
+                        p.queued -= p.queue.front().data.size();
+                        p.queue.pop_front();
                         self->r_.stats_.bytes += written;
+                        self->drain(p);
                         self->pump(p);
                       });
   }
@@ -196,6 +272,13 @@ void TcpRelay::acceptNext() {
   });
 }
 
+double TcpRelay::drawDelayMs() { return draw(rng_, impairment_); }
+
+void TcpRelay::setImpairment(const Impairment& i) {
+  impairment_ = i;
+  rng_.seed(i.seed ? i.seed : 1);
+}
+
 void TcpRelay::setMode(PathMode mode) {
   mode_ = mode;
   for (auto& c : connections_) {
@@ -208,7 +291,31 @@ void TcpRelay::setMode(PathMode mode) {
 // ---------------------------------------------------------------------------------------------------
 UdpRelay::UdpRelay(asio::io_context& io, std::string a_listen, std::string a_peer, std::string b_listen,
                    std::string b_peer)
-    : texts_{std::move(a_listen), std::move(a_peer), std::move(b_listen), std::move(b_peer)}, a_(io), b_(io) {}
+    : io_(io), texts_{std::move(a_listen), std::move(a_peer), std::move(b_listen), std::move(b_peer)}, a_(io), b_(io) {}
+
+void UdpRelay::setImpairment(const Impairment& i) {
+  impairment_ = i;
+  rng_.seed(i.seed ? i.seed : 1);
+}
+
+// A delayed datagram: its own copy and timer; it leaves when due (jitter may reorder, as on a network).
+void UdpRelay::sendLater(Side& out, const char* data, std::size_t n, double delay_ms) {
+  struct Held {
+    std::vector<char> data;
+    asio::steady_timer timer;
+  };
+  auto held = std::make_shared<Held>(Held{std::vector<char>(data, data + n), asio::steady_timer(io_)});
+  held->timer.expires_after(std::chrono::microseconds(static_cast<std::int64_t>(delay_ms * 1000.0)));
+  held->timer.async_wait([this, held, &out](const boost::system::error_code& ec) {
+    if (ec || mode_ != PathMode::Pass) {
+      ++stats_.dropped;
+      return;
+    }
+    boost::system::error_code sec;
+    out.socket.send_to(asio::buffer(held->data), out.peer, 0, sec);
+    if (!sec) ++stats_.datagrams;
+  });
+}
 
 Status UdpRelay::start() {
   VPC_ASSIGN_OR_RETURN(a_.listen, parseEndpoint<udp::endpoint>(texts_[0]));
@@ -244,9 +351,17 @@ void UdpRelay::receive(Side& in, Side& out) {
                                  if (ec == asio::error::operation_aborted) return;
                                  if (!ec && in.from.address() == in.peer.address()) {
                                    if (mode_ == PathMode::Pass) {
-                                     boost::system::error_code sec;
-                                     out.socket.send_to(asio::buffer(in.buf.data(), n), out.peer, 0, sec);
-                                     if (!sec) ++stats_.datagrams;
+                                     if (impairment_.loss_percent > 0 &&
+                                         std::uniform_real_distribution<double>(0, 100)(rng_) < impairment_.loss_percent) {
+                                       ++stats_.dropped;
+                                     } else if (impairment_.delay_ms > 0 || impairment_.jitter_ms > 0) {
+                                       ++stats_.delayed;
+                                       sendLater(out, in.buf.data(), n, draw(rng_, impairment_));
+                                     } else {
+                                       boost::system::error_code sec;
+                                       out.socket.send_to(asio::buffer(in.buf.data(), n), out.peer, 0, sec);
+                                       if (!sec) ++stats_.datagrams;
+                                     }
                                    } else {
                                      ++stats_.dropped;
                                    }

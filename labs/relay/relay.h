@@ -7,6 +7,9 @@
 //          connections are accepted but held until Pass. Datagrams are dropped.
 //   Shut - clean: every TCP connection is closed now (FIN both ways) and new ones are closed at once;
 //          datagrams are dropped.
+// An impairment adds to Pass: a delay (with jitter) on every datagram or TCP chunk - TCP keeps its
+// byte order, so a chunk never overtakes the one before - and, on UDP, a loss rate. Draws come from a
+// seeded generator, so a drill repeats.
 // A relay owns its sockets and runs on the io_context it is given; call its methods on that thread.
 #pragma once
 
@@ -14,6 +17,7 @@
 #include <cstdint>
 #include <list>
 #include <memory>
+#include <random>
 #include <string>
 
 #include <boost/asio/io_context.hpp>
@@ -27,12 +31,22 @@ namespace vpc::labs {
 enum class PathMode { Pass, Cut, Shut };
 std::string_view toString(PathMode m);
 
+struct Impairment {
+  double delay_ms = 0;
+  double jitter_ms = 0;      // uniform in [-jitter, +jitter] around the delay (never below 0)
+  double loss_percent = 0;   // UDP only
+  std::uint64_t seed = 0;    // 0 = 1
+  bool any() const { return delay_ms > 0 || jitter_ms > 0 || loss_percent > 0; }
+  bool operator==(const Impairment&) const = default;
+};
+
 struct RelayStats {
   std::uint64_t connections = 0;  // TCP connections accepted
   std::uint64_t bytes = 0;        // forwarded
   std::uint64_t datagrams = 0;    // forwarded
   std::uint64_t dropped = 0;      // datagrams dropped (cut/shut)
   std::uint64_t closed = 0;       // TCP connections closed by a shut
+  std::uint64_t delayed = 0;      // datagrams / chunks held for an impairment
 };
 
 class TcpRelay {
@@ -43,6 +57,8 @@ class TcpRelay {
   Status start();
   void setMode(PathMode mode);
   PathMode mode() const { return mode_; }
+  void setImpairment(const Impairment& i);
+  const Impairment& impairment() const { return impairment_; }
   std::string address() const;  // the bound listen address
   const RelayStats& stats() const { return stats_; }
 
@@ -50,12 +66,15 @@ class TcpRelay {
 
  private:
   void acceptNext();
+  double drawDelayMs();
 
   boost::asio::io_context& io_;
   std::string listen_text_, target_text_;
   boost::asio::ip::tcp::acceptor acceptor_;
   boost::asio::ip::tcp::endpoint target_;
   PathMode mode_ = PathMode::Pass;
+  Impairment impairment_;
+  std::mt19937_64 rng_{1};
   std::list<std::shared_ptr<Connection>> connections_;
   RelayStats stats_;
   friend class Connection;
@@ -70,6 +89,8 @@ class UdpRelay {
   Status start();
   void setMode(PathMode mode) { mode_ = mode; }
   PathMode mode() const { return mode_; }
+  void setImpairment(const Impairment& i);
+  const Impairment& impairment() const { return impairment_; }
   const RelayStats& stats() const { return stats_; }
   std::uint16_t aPort() const;  // bound ports (useful with port 0)
   std::uint16_t bPort() const;
@@ -82,10 +103,14 @@ class UdpRelay {
     explicit Side(boost::asio::io_context& io) : socket(io) {}
   };
   void receive(Side& in, Side& out);
+  void sendLater(Side& out, const char* data, std::size_t n, double delay_ms);
 
+  boost::asio::io_context& io_;
   std::string texts_[4];
   Side a_, b_;
   PathMode mode_ = PathMode::Pass;
+  Impairment impairment_;
+  std::mt19937_64 rng_{1};
   RelayStats stats_;
 };
 
