@@ -262,7 +262,7 @@ std::vector<std::string> checkDrill(const Drill& d, const std::vector<std::strin
   };
   std::set<std::string> names;
   for (const auto& s : d.steps) {
-    auto bad = [&](const std::string& what) { out.push_back(s.at.str() + ": " + what); };
+    auto bad = [&](const std::string& what) { out.push_back(s.at.str() + ": error: " + what); };
     if (!s.name.empty() && !names.insert(s.name).second) bad("step name '" + s.name + "' is used twice");
     switch (s.kind) {
       case Step::Kind::Expect:
@@ -287,9 +287,9 @@ std::vector<std::string> checkDrill(const Drill& d, const std::vector<std::strin
   for (const auto& m : d.measures) {
     for (const Anchor* a : {&m.from, &m.to}) {
       if (!a->step.empty() && !names.count(a->step))
-        out.push_back(m.at.str() + ": measurement '" + m.name + "': no step named '" + a->step + "'");
+        out.push_back(m.at.str() + ": error: measurement '" + m.name + "': no step named '" + a->step + "'");
       if (a->step.empty() && !known(nodes, a->node))
-        out.push_back(m.at.str() + ": measurement '" + m.name + "': no node '" + a->node + "'");
+        out.push_back(m.at.str() + ": error: measurement '" + m.name + "': no node '" + a->node + "'");
     }
   }
   return out;

@@ -66,6 +66,8 @@ struct Segment {
 
 bool labelWorthy(const TimelineEvent& e) {
   if (e.subject.rfind("interface", 0) == 0) return false;
+  if (e.from == e.to) return false;  // only the reason changed: a tick, no label
+  if (e.from.empty()) return false;    // a first state at start-up: the bands show it
   if (e.subject == "peer-link")
     return e.to == "established" || e.to.find("down") != std::string::npos || e.to.find("waiting") != std::string::npos;
   if (e.subject == "sync") return e.to == "snapshot applied";
@@ -177,13 +179,17 @@ std::string renderSvg(const Timeline& t) {
             "</text>");
   };
   // Labels in rows without overlap; returns false when every row is taken.
-  auto placer = [](int rows) { return std::vector<double>(static_cast<std::size_t>(rows), -1e9); };
-  auto place = [](std::vector<double>& rows, double x, double w) -> int {
-    for (std::size_t r = 0; r < rows.size(); ++r)
-      if (x >= rows[r] + 6) {
-        rows[r] = x + w;
+  using Rows = std::vector<std::vector<std::pair<double, double>>>;  // per row, the spans taken
+  auto placer = [](int rows) { return Rows(static_cast<std::size_t>(rows)); };
+  auto place = [](Rows& rows, double x, double w) -> int {
+    for (std::size_t r = 0; r < rows.size(); ++r) {
+      bool free = true;
+      for (const auto& [a, b] : rows[r]) free = free && (x + w + 6 <= a || x >= b + 6);
+      if (free) {
+        rows[r].emplace_back(x, x + w);
         return static_cast<int>(r);
       }
+    }
     return -1;
   };
   auto drawBand = [&](const std::vector<Segment>& segs, double by, double bh, const std::string& name) {
@@ -203,18 +209,25 @@ std::string renderSvg(const Timeline& t) {
   // Drill lane: steps and expectations.
   laneBox("drill", lane_drill, "#f4f4f4");
   {
+    // Steps as triangles with labels - faults first, so they always get a row; expectations are the
+    // dots below (their text is in the tooltip and the report).
     auto rows = placer(3);
-    for (const auto& e : events) {
-      if (e.lane != "drill") continue;
-      const double x = X(e.us);
-      const std::string colour = e.from == "fault" ? "#d62728" : "#333";
-      svg.add("<path d=\"M" + attr(x - 5) + "," + attr(y + 6) + " L" + attr(x + 5) + "," + attr(y + 6) + " L" + attr(x) +
-              "," + attr(y + 14) + " Z\" fill=\"" + colour + "\"><title>" + xmlEscape(e.to) + "</title></path>");
-      const std::string label = e.to.size() > 48 ? e.to.substr(0, 47) + "…" : e.to;
-      const int r = place(rows, x, textWidth(label, 10));
-      if (r >= 0)
-        svg.add("<text x=\"" + attr(x + 2) + "\" y=\"" + attr(y + 27 + 12 * r) + "\" font-size=\"10\" fill=\"" + colour +
-                "\">" + xmlEscape(label) + "</text>");
+    for (const bool faults : {true, false}) {
+      for (const auto& e : events) {
+        if (e.lane != "drill" || e.from == "expect" || (e.from == "fault") != faults) continue;
+        const double x = X(e.us);
+        const std::string colour = e.from == "fault" ? "#d62728" : "#333";
+        svg.add("<path d=\"M" + attr(x - 5) + "," + attr(y + 6) + " L" + attr(x + 5) + "," + attr(y + 6) + " L" + attr(x) +
+                "," + attr(y + 14) + " Z\" fill=\"" + colour + "\"><title>" + xmlEscape(e.to) + "</title></path>");
+        const std::string label = e.to.size() > 48 ? e.to.substr(0, 47) + "…" : e.to;
+        const double w = textWidth(label, 10);
+        const double lx = std::min(x + 2, W - 8 - w);
+        const int r = place(rows, lx, w);
+        if (r >= 0)
+          svg.add("<text x=\"" + attr(lx) + "\" y=\"" + attr(y + 27 + 12 * r) + "\" font-size=\"10\" fill=\"" + colour +
+                  "\"" + (faults ? " font-weight=\"bold\"" : "") + "><title>" + xmlEscape(e.to) + "</title>" +
+                  xmlEscape(label) + "</text>");
+      }
     }
     for (const auto& m : t.marks) {
       const double x = X(m.us);
@@ -293,19 +306,35 @@ std::string renderSvg(const Timeline& t) {
     drawBand(role, y + 6, 12, "role");
     drawBand(peer, y + 20, 12, "peer");
     drawBand(vpcs, y + 34, 12, "vPCs");
+    // Ticks for every event; labels by importance (vPCs and the role first), where there is room.
     auto rows = placer(4);
+    auto rank = [](const TimelineEvent& e) {
+      if (e.subject.rfind("vPC", 0) == 0 || e.subject == "role") return 0;
+      if (e.subject == "peer status" || e.subject == "failover" || e.subject == "delay restore") return 1;
+      return 2;
+    };
     for (const auto& e : events) {
       if (e.lane != sw) continue;
       const double x = X(e.us);
       const std::string tip = offset(e.us, t.t0_us) + " ms  " + stateText(e) + (e.reason.empty() ? "" : "  <- " + e.reason);
       svg.add("<line x1=\"" + attr(x) + "\" y1=\"" + attr(y + 50) + "\" x2=\"" + attr(x) + "\" y2=\"" + attr(y + 56) +
               "\" stroke=\"#555\"><title>" + xmlEscape(tip) + "</title></line>");
-      if (!labelWorthy(e)) continue;
-      const std::string label = shortLabel(e);
-      const int r = place(rows, x, textWidth(label, 9.5));
-      if (r >= 0)
-        svg.add("<text x=\"" + attr(x + 1) + "\" y=\"" + attr(y + 67 + 12 * r) + "\" font-size=\"9.5\" fill=\"#222\"><title>" +
-                xmlEscape(tip) + "</title>" + xmlEscape(label) + "</text>");
+    }
+    for (int level = 0; level < 3; ++level) {
+      for (const auto& e : events) {
+        if (e.lane != sw || !labelWorthy(e) || rank(e) != level) continue;
+        const double x = X(e.us);
+        const std::string tip =
+            offset(e.us, t.t0_us) + " ms  " + stateText(e) + (e.reason.empty() ? "" : "  <- " + e.reason);
+        const std::string label = shortLabel(e);
+        const double w = textWidth(label, 9.5);
+        const double lx = std::min(x + 1, W - 8 - w);  // keep it on the page at the right edge
+        const int r = place(rows, lx, w);
+        if (r >= 0)
+          svg.add("<text x=\"" + attr(lx) + "\" y=\"" + attr(y + 67 + 12 * r) + "\" font-size=\"9.5\" fill=\"" +
+                  (level == 0 ? "#000" : "#444") + "\"" + (level == 0 ? " font-weight=\"bold\"" : "") + "><title>" +
+                  xmlEscape(tip) + "</title>" + xmlEscape(label) + "</text>");
+      }
     }
     y += lane_switch;
   }

@@ -14,6 +14,7 @@
 #include <CLI/CLI.hpp>
 #include <grpcpp/grpcpp.h>
 
+#include "labs/lab/registry.h"
 #include "peerlink/core/interface_id.h"
 #include "peerlink/core/values.h"
 #include "peerlink/transport/grpc_status.h"
@@ -32,7 +33,8 @@ constexpr int kExitRefused = 1;
 constexpr int kExitUsage = 2;
 constexpr int kExitUnreachable = 3;
 
-// ADDRESS[:PORT] with the default management port 9000. Lab node names come with `vpclab deploy`.
+// ADDRESS[:PORT] with the default management port 9000, or the name of a switch of a lab that `vpclab
+// deploy` started.
 std::optional<std::string> resolve(const std::string& target, std::string& error) {
   const auto colon = target.rfind(':');
   const std::string host = colon == std::string::npos ? target : target.substr(0, colon);
@@ -40,7 +42,10 @@ std::optional<std::string> resolve(const std::string& target, std::string& error
   if (Ipv4::parse(host) && parseUint(port) && *parseUint(port) > 0 && *parseUint(port) <= 65535)
     return host + ":" + port;
   if (host == "localhost") return "127.0.0.1:" + port;
-  error = "unknown switch '" + target + "': give ADDRESS[:PORT] (e.g. 127.0.1.1 or 127.0.1.1:9000)";
+  // A switch of a deployed lab, by name ("leaf1") or with its lab ("pair/leaf1").
+  auto node = lab::resolveNode(target);
+  if (node) return *node;
+  error = node.error().message;
   return std::nullopt;
 }
 
@@ -202,7 +207,9 @@ int main(int argc, char** argv) {
   bool json = false;
   int timeout_s = 30;
   std::vector<std::string> words;
-  app.add_option("-s,--switch", target, "switch management address ADDRESS[:PORT] (default port 9000)")->required();
+  app.add_option("-s,--switch", target,
+                 "the switch: ADDRESS[:PORT] (default port 9000), or a deployed lab's NODE or LAB/NODE")
+      ->required();
   app.add_flag("--json", json, "print the JSON twin of the reply");
   app.add_option("--timeout", timeout_s, "seconds to wait for the switch")->check(CLI::Range(1, 3600));
   app.add_option("command", words, "command words")->expected(0, -1);

@@ -218,9 +218,9 @@ TEST_CASE("Lab: drill checks name the line of what they refer to", "[lab][unit]"
   d.measures.push_back(m);
   const auto problems = checkDrill(d, {"leaf1", "leaf2"}, {"peer-link", "keepalive"});
   REQUIRE(problems.size() == 3);
-  CHECK(problems[0] == "d.yml:7:5: no path 'uplink' (paths: peer-link, keepalive, all)");
-  CHECK(problems[1] == "d.yml:8:5: no node 'leaf3' in the topology");
-  CHECK(problems[2] == "d.yml:12:5: measurement 'm': no step named 'nope'");
+  CHECK(problems[0] == "d.yml:7:5: error: no path 'uplink' (paths: peer-link, keepalive, all)");
+  CHECK(problems[1] == "d.yml:8:5: error: no node 'leaf3' in the topology");
+  CHECK(problems[2] == "d.yml:12:5: error: measurement 'm': no step named 'nope'");
 }
 
 TEST_CASE("Lab: timelines render as text, SVG and HTML", "[lab][unit]") {

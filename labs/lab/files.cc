@@ -1,0 +1,350 @@
+#include "labs/lab/files.h"
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include <yaml-cpp/yaml.h>
+
+#include "labs/core/value.h"
+#include "switch/cli/commands.h"
+#include "switch/core/config_parser.h"
+
+namespace vpc::lab {
+
+std::string readWholeFile(const std::string& path, bool* ok) {
+  std::ifstream in(path, std::ios::binary);
+  if (ok) *ok = static_cast<bool>(in);
+  if (!in) return "";
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::string dirOf(const std::string& path) {
+  const auto slash = path.rfind('/');
+  return slash == std::string::npos ? "." : (slash == 0 ? "/" : path.substr(0, slash));
+}
+
+std::string joinPath(const std::string& dir, const std::string& rel) {
+  if (rel.empty() || rel.front() == '/' || dir.empty() || dir == ".") return rel;
+  return dir + "/" + rel;
+}
+
+namespace {
+
+// Errors thrown inside a load and turned into one Error at its end.
+struct LoadFailure {
+  std::string message;
+};
+
+class Reader {
+ public:
+  explicit Reader(std::string file) : file_(std::move(file)) {}
+
+  [[noreturn]] void fail(const YAML::Node& at, const std::string& what) const {
+    const auto m = at.Mark();
+    throw LoadFailure{file_ + ":" + std::to_string(m.line + 1) + ":" + std::to_string(m.column + 1) + ": error: " + what};
+  }
+  [[noreturn]] void failAtStart(const std::string& what) const { throw LoadFailure{file_ + ":1:1: error: " + what}; }
+
+  // The mapping's keys must be among `allowed`.
+  void keys(const YAML::Node& map, const std::set<std::string>& allowed, const std::string& where) const {
+    if (!map.IsMap()) fail(map, where + " must be a mapping");
+    for (const auto& kv : map) {
+      const auto key = kv.first.as<std::string>();
+      if (!allowed.count(key)) {
+        std::string list;
+        for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
+        fail(kv.first, "unknown key '" + key + "' in " + where + " (known: " + list + ")");
+      }
+    }
+  }
+  std::string scalar(const YAML::Node& n, const std::string& what) const {
+    if (!n.IsScalar()) fail(n, what + " must be a single value");
+    return n.as<std::string>();
+  }
+  double number(const YAML::Node& n, const std::string& what) const {
+    const auto text = scalar(n, what);
+    char* end = nullptr;
+    const double v = std::strtod(text.c_str(), &end);
+    if (text.empty() || end != text.c_str() + text.size() || !std::isfinite(v)) fail(n, what + " must be a number");
+    return v;
+  }
+  double timeScale(const YAML::Node& n) const {
+    const double v = number(n, "time-scale");
+    if (v < 0.001 || v > 1) fail(n, "time-scale must be between 0.001 and 1");
+    return v;
+  }
+  YAML::Node parse(const std::string& text) const {
+    try {
+      return YAML::Load(text);
+    } catch (const YAML::ParserException& e) {
+      throw LoadFailure{file_ + ":" + std::to_string(e.mark.line + 1) + ":" + std::to_string(e.mark.column + 1) +
+                        ": error: " + e.msg};
+    }
+  }
+  const std::string& file() const { return file_; }
+
+ private:
+  std::string file_;
+};
+
+bool validName(const std::string& s) {
+  if (s.empty() || s.size() > 40 || !(std::isalnum(static_cast<unsigned char>(s[0])))) return false;
+  for (char c : s)
+    if (!(std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) || c == '-' ||
+          c == '_'))
+      return false;
+  return true;
+}
+
+Topology readTopology(const std::string& path) {
+  Reader r(path);
+  bool ok = false;
+  const std::string text = readWholeFile(path, &ok);
+  if (!ok) throw LoadFailure{path + ": error: cannot read the topology file"};
+  const YAML::Node root = r.parse(text);
+  if (!root.IsMap()) r.failAtStart("a topology is a mapping with 'name' and 'nodes'");
+  r.keys(root, {"name", "time-scale", "nodes", "links"}, "the topology");
+  Topology t;
+  t.file = path;
+  if (!root["name"]) r.failAtStart("the topology has no 'name'");
+  t.name = r.scalar(root["name"], "name");
+  if (!validName(t.name)) r.fail(root["name"], "name '" + t.name + "' must be lowercase letters, digits and '-'");
+  if (root["time-scale"]) t.time_scale = r.timeScale(root["time-scale"]);
+  const YAML::Node nodes = root["nodes"];
+  if (!nodes || !nodes.IsMap()) r.failAtStart("the topology needs 'nodes:' with one entry per switch");
+  for (const auto& kv : nodes) {
+    TopologyNode n;
+    n.name = kv.first.as<std::string>();
+    if (!validName(n.name)) r.fail(kv.first, "node name '" + n.name + "' must be lowercase letters, digits and '-'");
+    r.keys(kv.second, {"config", "kind"}, "node '" + n.name + "'");
+    if (kv.second["kind"] && r.scalar(kv.second["kind"], "kind") != "nxos-vpc")
+      r.fail(kv.second["kind"], "the only node kind is 'nxos-vpc'");
+    if (!kv.second["config"]) r.fail(kv.second, "node '" + n.name + "' needs 'config' (a file, or the config text)");
+    const std::string config = r.scalar(kv.second["config"], "config");
+    if (config.find('\n') != std::string::npos) {
+      n.config_text = config;
+    } else {
+      n.config_file = joinPath(dirOf(path), config);
+      bool read = false;
+      n.config_text = readWholeFile(n.config_file, &read);
+      if (!read) r.fail(kv.second["config"], "cannot read the config file '" + n.config_file + "'");
+    }
+    const auto parsed = parseConfig(n.config_text, n.config_file.empty() ? path + " (" + n.name + ")" : n.config_file);
+    if (!parsed.config) throw LoadFailure{parsed.error->format()};
+    n.config = *parsed.config;
+    t.nodes.push_back(std::move(n));
+  }
+  if (t.nodes.size() != 2) r.fail(nodes, "a vPC lab has exactly two switches (this one has " + std::to_string(t.nodes.size()) + ")");
+  t.paths = {"peer-link", "keepalive"};
+  if (const YAML::Node links = root["links"]) {
+    if (!links.IsSequence()) r.fail(links, "links is a list");
+    std::set<std::string> seen;
+    for (const auto& l : links) {
+      r.keys(l, {"name", "endpoints"}, "a link");
+      if (!l["name"]) r.fail(l, "a link needs a 'name' (peer-link or keepalive)");
+      const auto name = r.scalar(l["name"], "name");
+      if (name != "peer-link" && name != "keepalive") r.fail(l["name"], "links are 'peer-link' and 'keepalive'");
+      if (!seen.insert(name).second) r.fail(l["name"], "link '" + name + "' appears twice");
+      const YAML::Node ends = l["endpoints"];
+      if (!ends || !ends.IsSequence() || ends.size() != 2) r.fail(l, "a link has two endpoints");
+      std::set<std::string> names;
+      for (const auto& e : ends) {
+        const auto n = r.scalar(e, "an endpoint");
+        if (n != t.nodes[0].name && n != t.nodes[1].name) r.fail(e, "no node '" + n + "'");
+        names.insert(n);
+      }
+      if (names.size() != 2) r.fail(ends, "a link joins two different switches");
+    }
+  }
+  return t;
+}
+
+// "<node>: <words>" -> node and words.
+std::pair<std::string, std::string> nodeAndRest(const Reader& r, const YAML::Node& n, const std::string& text,
+                                                const std::string& form) {
+  const auto colon = text.find(':');
+  if (colon == std::string::npos) r.fail(n, "expected '" + form + "'");
+  auto trim = [](std::string s) {
+    const auto b = s.find_first_not_of(" \t");
+    const auto e = s.find_last_not_of(" \t");
+    return b == std::string::npos ? std::string() : s.substr(b, e - b + 1);
+  };
+  return {trim(text.substr(0, colon)), trim(text.substr(colon + 1))};
+}
+
+void checkExec(const Reader& r, const YAML::Node& at, const std::string& words, bool show_only) {
+  const auto m = cli::execGrammar().match(words);
+  if (auto* e = std::get_if<grammar::MatchError>(&m)) {
+    std::string why = e->kind == grammar::MatchError::Kind::BadValue ? e->message : "not a vpcctl command";
+    r.fail(at, "'" + words + "': " + why + " at column " + std::to_string(e->column));
+  }
+  const int c = std::get<grammar::Match>(m).command;
+  const bool is_show = c != cli::kLearnMac && c != cli::kLearnArp && c != cli::kClearMac && c != cli::kClearArp &&
+                       c != cli::kVpcRolePreempt && c != cli::kEvents;
+  if (show_only && !is_show) r.fail(at, "'" + words + "' is not a show command");
+  if (!show_only && (is_show || c == cli::kEvents))
+    r.fail(at, "'" + words + "' changes nothing; use it in an expectation");
+}
+
+Drill readDrill(const std::string& path) {
+  Reader r(path);
+  bool ok = false;
+  const std::string text = readWholeFile(path, &ok);
+  if (!ok) throw LoadFailure{path + ": error: cannot read the drill file"};
+  const YAML::Node root = r.parse(text);
+  if (!root.IsMap()) r.failAtStart("a drill is a mapping with 'drill', 'topology' and 'steps'");
+  r.keys(root, {"drill", "title", "note", "topology", "time-scale", "steps", "measure"}, "the drill");
+  Drill d;
+  d.file = path;
+  if (!root["drill"]) r.failAtStart("the drill has no name ('drill: <name>')");
+  d.name = r.scalar(root["drill"], "drill");
+  if (!validName(d.name)) r.fail(root["drill"], "drill name '" + d.name + "' must be lowercase letters, digits and '-'");
+  if (root["title"]) d.title = r.scalar(root["title"], "title");
+  if (root["note"]) d.note = r.scalar(root["note"], "note");
+  if (!root["topology"]) r.failAtStart("the drill names no topology ('topology: <file>')");
+  d.topology = r.scalar(root["topology"], "topology");
+  if (root["time-scale"]) d.time_scale = r.timeScale(root["time-scale"]);
+  const YAML::Node steps = root["steps"];
+  if (!steps || !steps.IsSequence() || steps.size() == 0) r.failAtStart("the drill has no 'steps:' list");
+  for (const auto& s : steps) {
+    Step step;
+    const auto mark = s.Mark();
+    step.at = {path, mark.line + 1, mark.column + 1};
+    r.keys(s, {"name", "expect", "fault", "run", "configure", "sleep", "deploy", "wait"}, "a step");
+    int actions = 0;
+    std::string action;
+    for (const auto& kv : s)
+      if (kv.first.as<std::string>() != "name") {
+        ++actions;
+        action = kv.first.as<std::string>();
+      }
+    if (actions != 1) r.fail(s, "a step has exactly one of expect, fault, run, configure, sleep, deploy, wait");
+    if (s["name"]) step.name = r.scalar(s["name"], "name");
+    const YAML::Node n = s[action];
+    if (action == "expect") {
+      step.kind = Step::Kind::Expect;
+      step.text = r.scalar(n, "expect");
+      const auto e = parseExpectation(step.text);
+      if (auto* err = std::get_if<std::string>(&e)) r.fail(n, *err);
+      step.expect = std::get<Expectation>(e);
+      checkExec(r, n, step.expect.command, true);
+      const auto p = parsePath(step.expect.path);
+      if (auto* err = std::get_if<std::string>(&p)) r.fail(n, *err);
+    } else if (action == "fault") {
+      step.kind = Step::Kind::Fault;
+      step.text = r.scalar(n, "fault");
+      const auto f = parseFault(splitWords(step.text));
+      if (auto* err = std::get_if<std::string>(&f)) r.fail(n, *err);
+      step.fault = std::get<Fault>(f);
+    } else if (action == "run") {
+      step.kind = Step::Kind::Run;
+      step.text = r.scalar(n, "run");
+      std::tie(step.node, step.command) = nodeAndRest(r, n, step.text, "<node>: <vpcctl command>");
+      checkExec(r, n, step.command, false);
+    } else if (action == "configure") {
+      step.kind = Step::Kind::Configure;
+      r.keys(n, {"node", "lines"}, "configure");
+      if (!n["node"] || !n["lines"] || !n["lines"].IsSequence())
+        r.fail(n, "configure has 'node:' and 'lines:' (a list of configure terminal lines)");
+      step.node = r.scalar(n["node"], "node");
+      for (const auto& l : n["lines"]) step.lines.push_back(r.scalar(l, "a line"));
+      step.text = "configure " + step.node + ":";
+      for (const auto& l : step.lines) step.text += " " + l + ";";
+      step.text.pop_back();
+    } else if (action == "sleep") {
+      step.kind = Step::Kind::Sleep;
+      step.text = "sleep " + r.scalar(n, "sleep");
+      std::string err;
+      const auto ms = parseDuration(r.scalar(n, "sleep"), &err);
+      if (!ms) r.fail(n, err);
+      step.ms = *ms;
+    } else if (action == "deploy") {
+      step.kind = Step::Kind::Deploy;
+      if (n.IsSequence()) {
+        for (const auto& x : n) step.nodes.push_back(r.scalar(x, "a node"));
+      } else if (r.scalar(n, "deploy") != "all") {
+        step.nodes.push_back(r.scalar(n, "deploy"));
+      }
+      step.text = "deploy";
+      for (const auto& x : step.nodes) step.text += " " + x;
+      if (step.nodes.empty()) step.text += " all";
+    } else if (action == "wait") {
+      step.kind = Step::Kind::WaitConverged;
+      step.text = "wait " + r.scalar(n, "wait");
+      const auto w = splitWords(r.scalar(n, "wait"));
+      if (w.size() != 3 || w[0] != "converged" || w[1] != "within")
+        r.fail(n, "wait reads 'converged within D' (both switches synchronised, equal views)");
+      std::string err;
+      const auto ms = parseDuration(w[2], &err);
+      if (!ms) r.fail(n, err);
+      step.ms = *ms;
+    }
+    d.steps.push_back(std::move(step));
+  }
+  if (const YAML::Node ms = root["measure"]) {
+    if (!ms.IsSequence()) r.fail(ms, "measure is a list");
+    for (const auto& m : ms) {
+      r.keys(m, {"name", "from", "to", "at-most"}, "a measurement");
+      MeasureSpec spec;
+      const auto mark = m.Mark();
+      spec.at = {path, mark.line + 1, mark.column + 1};
+      if (!m["name"] || !m["from"] || !m["to"]) r.fail(m, "a measurement has 'name', 'from' and 'to'");
+      spec.name = r.scalar(m["name"], "name");
+      for (auto [key, anchor] : {std::pair<const char*, Anchor*>{"from", &spec.from}, {"to", &spec.to}}) {
+        const auto a = parseAnchor(r.scalar(m[key], key));
+        if (auto* err = std::get_if<std::string>(&a)) r.fail(m[key], *err);
+        *anchor = std::get<Anchor>(a);
+      }
+      if (m["at-most"]) {
+        std::string err;
+        const auto ms_bound = parseDuration(r.scalar(m["at-most"], "at-most"), &err);
+        if (!ms_bound) r.fail(m["at-most"], err);
+        spec.at_most_ms = *ms_bound;
+      }
+      d.measures.push_back(std::move(spec));
+    }
+  }
+  return d;
+}
+
+}  // namespace
+
+Result<Topology> loadTopology(const std::string& path) {
+  try {
+    return readTopology(path);
+  } catch (const LoadFailure& f) {
+    return invalidArgument(f.message);
+  } catch (const YAML::Exception& e) {
+    return invalidArgument(path + ": error: " + e.what());
+  }
+}
+
+Result<LoadedDrill> loadDrill(const std::string& path) {
+  LoadedDrill out;
+  try {
+    out.drill = readDrill(path);
+  } catch (const LoadFailure& f) {
+    return invalidArgument(f.message);
+  } catch (const YAML::Exception& e) {
+    return invalidArgument(path + ": error: " + e.what());
+  }
+  auto topo = loadTopology(std::filesystem::path(joinPath(dirOf(path), out.drill.topology)).lexically_normal().string());
+  if (!topo) return topo.error();
+  out.topology = std::move(*topo);
+  std::vector<std::string> nodes;
+  for (const auto& n : out.topology.nodes) nodes.push_back(n.name);
+  const auto problems = checkDrill(out.drill, nodes, out.topology.paths);
+  if (!problems.empty()) {
+    std::string msg;
+    for (const auto& p : problems) msg += (msg.empty() ? "" : "\n") + p;
+    return invalidArgument(msg);
+  }
+  return out;
+}
+
+}  // namespace vpc::lab

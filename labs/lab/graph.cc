@@ -1,0 +1,171 @@
+#include "labs/lab/graph.h"
+
+#include <map>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "labs/core/timeline.h"
+#include "switch/core/config_parser.h"
+
+namespace vpc::lab {
+
+namespace {
+
+struct Box {
+  std::string name, address, role, peer;
+  const SwitchConfig* config = nullptr;
+};
+
+struct PathView {
+  std::string name, kind, mode, relays;
+};
+
+std::string colourOf(const std::string& mode) {
+  if (mode.rfind("cut", 0) == 0) return "#d62728";
+  if (mode.rfind("shut", 0) == 0) return "#ff7f0e";
+  if (mode.find("delay") != std::string::npos || mode.find("loss") != std::string::npos) return "#bcbd22";
+  return "#2ca02c";
+}
+
+std::string roleColour(const std::string& role) {
+  if (role.find("operational primary") != std::string::npos || role.rfind("primary", 0) == 0) return "#1f77b4";
+  if (role.find("operational secondary") != std::string::npos || role.rfind("secondary", 0) == 0) return "#9467bd";
+  return "#777";
+}
+
+std::string render(const std::string& title, const Box (&sw)[2], const std::vector<PathView>& paths) {
+  const double W = 820, H = 470;
+  std::string s = fmt::format(
+      "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{0}\" height=\"{1}\" viewBox=\"0 0 {0} {1}\" "
+      "font-family=\"DejaVu Sans, Verdana, sans-serif\">\n<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n",
+      W, H);
+  s += fmt::format("<text x=\"20\" y=\"30\" font-size=\"18\" font-weight=\"bold\">{}</text>\n", xmlEscape(title));
+  const double bx[2] = {40, W - 40 - 220}, by = 70, bw = 220, bh = 120;
+  for (int i = 0; i < 2; ++i) {
+    const auto& b = sw[i];
+    s += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"8\" fill=\"#f7f9fc\" stroke=\"{}\" "
+                     "stroke-width=\"2\"/>\n",
+                     bx[i], by, bw, bh, roleColour(b.role));
+    s += fmt::format("<text x=\"{}\" y=\"{}\" font-size=\"16\" font-weight=\"bold\">{}</text>\n", bx[i] + 12, by + 24,
+                     xmlEscape(b.name));
+    s += fmt::format("<text x=\"{}\" y=\"{}\" font-size=\"11\" fill=\"#444\">{}</text>\n", bx[i] + 12, by + 42,
+                     xmlEscape(b.address));
+    if (!b.role.empty())
+      s += fmt::format("<text x=\"{}\" y=\"{}\" font-size=\"12\" fill=\"{}\" font-weight=\"bold\">{}</text>\n",
+                       bx[i] + 12, by + 62, roleColour(b.role), xmlEscape(b.role));
+    if (!b.peer.empty())
+      s += fmt::format("<text x=\"{}\" y=\"{}\" font-size=\"11\" fill=\"#444\">{}</text>\n", bx[i] + 12, by + 80,
+                       xmlEscape(b.peer));
+    if (b.config && b.config->vpc_domain)
+      s += fmt::format("<text x=\"{}\" y=\"{}\" font-size=\"11\" fill=\"#444\">vPC domain {}, role priority {}</text>\n",
+                       bx[i] + 12, by + 98, b.config->vpc_domain->id, b.config->vpc_domain->role_priority);
+  }
+  // The two paths between the boxes, each through its relay.
+  const double x1 = bx[0] + bw, x2 = bx[1], mid = (x1 + x2) / 2;
+  double y = by + 38;
+  for (const auto& p : paths) {
+    const std::string c = colourOf(p.mode);
+    const bool broken = p.mode.rfind("cut", 0) == 0 || p.mode.rfind("shut", 0) == 0;
+    s += fmt::format("<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"{}\" stroke-width=\"{}\"{}/>\n", x1, y,
+                     x2, y, c, p.kind == "tcp" ? 5 : 2, broken ? " stroke-dasharray=\"8,6\"" : "");
+    s += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"70\" height=\"22\" rx=\"4\" fill=\"white\" stroke=\"{}\"/>\n",
+                     mid - 35, y - 11, c);
+    s += fmt::format("<text x=\"{}\" y=\"{}\" font-size=\"10\" text-anchor=\"middle\" fill=\"{}\">relay</text>\n", mid,
+                     y + 4, c);
+    const std::string label = p.name == "peer-link" ? "peer-link (gRPC stream, TCP)" : "peer-keepalive (UDP)";
+    s += fmt::format("<text x=\"{}\" y=\"{}\" font-size=\"11\" text-anchor=\"middle\">{}</text>\n", mid, y - 16,
+                     xmlEscape(label));
+    s += fmt::format("<text x=\"{}\" y=\"{}\" font-size=\"10\" text-anchor=\"middle\" fill=\"{}\">{}</text>\n", mid,
+                     y + 26, c, xmlEscape(p.mode + (p.relays.empty() ? "" : "  " + p.relays)));
+    y += 62;
+  }
+  // vPCs below: one box per vPC number, joined to both switches; orphan ports under their switch.
+  std::map<std::uint32_t, std::string> vpcs;
+  for (const auto& b : sw)
+    if (b.config)
+      for (const auto& [id, ic] : b.config->interfaces)
+        if (ic.vpc_id)
+          vpcs[*ic.vpc_id] = fmt::format("vPC {} ({}){}", *ic.vpc_id, ic.id.shortName(),
+                                         ic.description.empty() ? "" : " " + ic.description);
+  const double vy = 330;
+  const double n = static_cast<double>(vpcs.size());
+  double i = 0;
+  for (const auto& [id, label] : vpcs) {
+    const double cx = W / 2 + (i - (n - 1) / 2) * 200;  // side by side under the middle
+    for (int k = 0; k < 2; ++k)
+      s += fmt::format("<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"#555\" stroke-width=\"2\"/>\n",
+                       bx[k] + bw / 2, by + bh, cx, vy);
+    s += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"180\" height=\"30\" rx=\"6\" fill=\"#eef5ee\" stroke=\"#555\"/>\n",
+                     cx - 90, vy);
+    s += fmt::format("<text x=\"{}\" y=\"{}\" font-size=\"11\" text-anchor=\"middle\">{}</text>\n", cx, vy + 19,
+                     xmlEscape(label));
+    i += 1;
+  }
+  for (int k = 0; k < 2; ++k) {
+    if (!sw[k].config) continue;
+    double oy = vy + 60;
+    for (const auto& [id, ic] : sw[k].config->interfaces) {
+      if (!ic.orphan_port_suspend && !(id.kind() == IfKind::Ethernet && !ic.channel_group && ic.switchport &&
+                                       !ic.description.empty()))
+        continue;
+      s += fmt::format("<text x=\"{}\" y=\"{}\" font-size=\"10\" fill=\"#555\"{}>orphan {}{}{}</text>\n",
+                       k == 0 ? bx[k] : bx[k] + bw, oy, k == 0 ? "" : " text-anchor=\"end\"",
+                       id.shortName(), ic.description.empty() ? "" : " " + ic.description,
+                       ic.orphan_port_suspend ? " (suspended with the vPCs)" : "");
+      oy += 14;
+    }
+  }
+  s += "</svg>\n";
+  return s;
+}
+
+}  // namespace
+
+std::string graphSvg(const Topology& t) {
+  Box sw[2];
+  for (int i = 0; i < 2 && i < static_cast<int>(t.nodes.size()); ++i) {
+    sw[i].name = t.nodes[static_cast<std::size_t>(i)].name;
+    sw[i].config = &t.nodes[static_cast<std::size_t>(i)].config;
+    sw[i].address = "(not deployed)";
+  }
+  return render("Topology " + t.name, sw, {{"peer-link", "tcp", "pass", ""}, {"keepalive", "udp", "pass", ""}});
+}
+
+std::string graphSvg(const v1::LabState& lab, const v1::InspectReply* live) {
+  Box sw[2];
+  std::vector<SwitchConfig> configs(2);
+  for (int i = 0; i < 2 && i < lab.nodes_size(); ++i) {
+    const auto& n = lab.nodes(i);
+    sw[i].name = n.name();
+    sw[i].address = n.management();
+    bool ok = false;
+    const auto text = readWholeFile(n.config_file(), &ok);
+    if (ok)
+      if (auto c = parseConfig(text, n.config_file()); c.config) {
+        configs[static_cast<std::size_t>(i)] = *c.config;
+        sw[i].config = &configs[static_cast<std::size_t>(i)];
+      }
+    if (live)
+      for (const auto& r : live->nodes())
+        if (r.name() == n.name()) {
+          sw[i].role = r.state() == "running" ? r.role() : r.state();
+          sw[i].peer = r.peer_status();
+        }
+  }
+  std::vector<PathView> paths;
+  for (const auto& p : lab.paths()) {
+    PathView v{p.name(), p.kind(), "?", ""};
+    if (live)
+      for (const auto& lp : live->paths())
+        if (lp.name() == p.name()) {
+          v.mode = lp.mode() + (lp.flapping() ? " (flapping)" : "");
+          if (lp.impairment().delay_ms()) v.mode += fmt::format(", delay {}ms", lp.impairment().delay_ms());
+          if (lp.impairment().loss_percent() > 0) v.mode += fmt::format(", loss {}%", lp.impairment().loss_percent());
+        }
+    paths.push_back(v);
+  }
+  return render("Lab " + lab.name(), sw, paths);
+}
+
+}  // namespace vpc::lab

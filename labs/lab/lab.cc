@@ -1,0 +1,393 @@
+#include "labs/lab/lab.h"
+
+#include <signal.h>
+
+#include <cstdio>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "labs/core/lab_plan.h"
+#include "labs/lab/process.h"
+#include "labs/lab/registry.h"
+
+namespace vpc::lab {
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+namespace {
+
+std::string isoNow() {
+  const auto t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+std::string tail(const std::string& path, std::size_t lines) {
+  bool ok = false;
+  const std::string text = readWholeFile(path, &ok);
+  if (!ok) return "";
+  std::size_t at = text.size();
+  for (std::size_t n = 0; n <= lines && at > 0; ++n) {
+    const auto nl = text.rfind('\n', at - 1);
+    if (nl == std::string::npos) {
+      at = 0;
+      break;
+    }
+    at = nl;
+  }
+  return text.substr(at == 0 ? 0 : at + 1);
+}
+
+// Waits until `ready` exists or the process exits; an error with the end of its output otherwise.
+Status waitReady(pid_t pid, const std::string& ready, const std::string& output, const std::string& what,
+                 std::chrono::milliseconds limit) {
+  const auto end = std::chrono::steady_clock::now() + limit;
+  while (!fs::exists(ready)) {
+    if (!processAlive(pid))
+      return Error{ErrorCode::Unavailable, what + " exited at start; the end of " + output + ":\n" + tail(output, 12)};
+    if (std::chrono::steady_clock::now() > end) {
+      terminate(pid, 1s);
+      return Error{ErrorCode::Unavailable, what + " did not become ready in " +
+                                               std::to_string(limit.count() / 1000) + " s; see " + output};
+    }
+    std::this_thread::sleep_for(5ms);
+  }
+  return Status::ok();
+}
+
+v1::LabNode* mutableNode(v1::LabState& lab, const std::string& name) {
+  for (auto& n : *lab.mutable_nodes())
+    if (n.name() == name) return &n;
+  return nullptr;
+}
+
+std::string vpcdPath() {
+  if (const char* p = std::getenv("VPCLAB_VPCD"); p && *p) return p;
+  return selfDir() + "/vpcd";
+}
+
+}  // namespace
+
+const v1::LabNode* findNode(const v1::LabState& lab, const std::string& name) {
+  for (const auto& n : lab.nodes())
+    if (n.name() == name) return &n;
+  return nullptr;
+}
+
+std::unique_ptr<v1::PathControl::Stub> pathControl(const v1::LabState& lab) {
+  return v1::PathControl::NewStub(grpc::CreateChannel(lab.control_socket(), grpc::InsecureChannelCredentials()));
+}
+
+std::unique_ptr<v1::Management::Stub> management(const v1::LabNode& node) {
+  grpc::ChannelArguments args;
+  args.SetMaxReceiveMessageSize(-1);
+  return v1::Management::NewStub(
+      grpc::CreateCustomChannel(node.management(), grpc::InsecureChannelCredentials(), args));
+}
+
+Result<v1::LabState> deploy(const Topology& t, const DeployOptions& o) {
+  const std::string name = o.name.empty() ? t.name : o.name;
+  if (auto old = readLab(name)) {
+    bool running = processAlive(old->relayd_pid());
+    for (const auto& n : old->nodes()) running = running || processAlive(n.pid());
+    if (running)
+      return Error{ErrorCode::AlreadyExists,
+                   "lab '" + name + "' is deployed (" + old->dir() + "); destroy it first: vpclab destroy " + name};
+    std::error_code ec;
+    fs::remove_all(old->dir(), ec);  // a stale record: nothing of it runs any more
+  }
+  std::uint32_t slot = 0;
+  if (o.slot) {
+    slot = *o.slot;
+    for (const auto& l : listLabs())
+      if (l.slot() == slot) return Error{ErrorCode::AlreadyExists, fmt::format("slot {} is used by lab '{}'", slot, l.name())};
+  } else {
+    auto s = freeSlot();
+    if (!s) return s.error();
+    slot = *s;
+  }
+  std::vector<std::string> names;
+  std::vector<SwitchConfig> configs;
+  for (const auto& n : t.nodes) {
+    names.push_back(n.name);
+    configs.push_back(n.config);
+  }
+  auto plan = planPair(slot, names, configs);
+  if (!plan) return plan.error();
+
+  const std::string dir = labDir(name);
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) return Error{ErrorCode::Internal, "cannot create " + dir + ": " + ec.message()};
+  v1::LabState lab;
+  lab.set_name(name);
+  lab.set_topology_file(fs::absolute(t.file, ec).string());
+  lab.set_dir(dir);
+  lab.set_created(isoNow());
+  lab.set_time_scale(o.time_scale.value_or(t.time_scale.value_or(1.0)));
+  lab.set_slot(slot);
+  lab.set_control_socket("unix:" + dir + "/control.sock");
+  for (std::size_t i = 0; i < plan->nodes.size(); ++i) {
+    const auto& np = plan->nodes[i];
+    auto* n = lab.add_nodes();
+    n->set_name(np.name);
+    n->set_address(np.address);
+    n->set_management(np.management);
+    n->set_config_file(dir + "/" + np.name + ".cfg");
+    n->set_source_config(t.nodes[i].config_file);
+    n->set_log_file(dir + "/" + np.name + ".log");
+    std::ofstream(n->config_file()) << np.config_text;
+  }
+  for (const auto& pp : plan->paths) {
+    auto* p = lab.add_paths();
+    p->set_name(pp.name);
+    p->set_kind(pp.kind);
+    p->set_a(pp.a);
+    p->set_b(pp.b);
+    for (const auto& r : pp.relays) p->add_relay_addresses(r.listen + ">" + r.target);
+  }
+  if (auto st = writeLab(lab); !st) return st.error();
+
+  std::string err;
+  const std::string out = dir + "/relayd.log";
+  const pid_t relayd = spawnDetached({selfDir() + "/vpclab", "relayd", dir}, out, &err);
+  if (relayd < 0) return Error{ErrorCode::Internal, err};
+  lab.set_relayd_pid(relayd);
+  if (auto st = writeLab(lab); !st) return st.error();
+  if (auto st = waitReady(relayd, dir + "/relayd.ready", out, "the relay process", o.ready_timeout); !st) {
+    std::string ignored;
+    (void)destroy(name, &ignored);
+    return st.error();
+  }
+  if (o.start_switches) {
+    for (const auto& n : names) {
+      if (auto st = startNode(lab, n, o.ready_timeout); !st) {
+        std::string ignored;
+        (void)destroy(name, &ignored);
+        return st.error();
+      }
+    }
+  }
+  return lab;
+}
+
+Status startNode(v1::LabState& lab, const std::string& name, std::chrono::milliseconds ready_timeout) {
+  auto* n = mutableNode(lab, name);
+  if (!n) return notFound("no switch '" + name + "' in lab '" + lab.name() + "'");
+  if (processAlive(n->pid())) return failedPrecondition(name + " is already running (pid " + std::to_string(n->pid()) + ")");
+  const std::string ready = lab.dir() + "/" + name + ".ready";
+  const std::string out = lab.dir() + "/" + name + ".out";
+  std::error_code ec;
+  fs::remove(ready, ec);
+  std::vector<std::string> argv = {vpcdPath(), "--config", n->config_file(), "--ready-file", ready,
+                                   "--log-file", n->log_file()};
+  if (lab.time_scale() != 1.0) {
+    argv.push_back("--time-scale");
+    argv.push_back(fmt::format("{}", lab.time_scale()));
+  }
+  std::string err;
+  const pid_t pid = spawnDetached(argv, out, &err);
+  if (pid < 0) return Error{ErrorCode::Internal, err};
+  n->set_pid(pid);
+  if (auto st = writeLab(lab); !st) return st;
+  return waitReady(pid, ready, out, "vpcd " + name, ready_timeout);
+}
+
+Status stopNode(v1::LabState& lab, const std::string& name, bool graceful) {
+  auto* n = mutableNode(lab, name);
+  if (!n) return notFound("no switch '" + name + "' in lab '" + lab.name() + "'");
+  if (processAlive(n->pid())) {
+    if (graceful) {
+      if (!terminate(n->pid(), 5s)) return Error{ErrorCode::Internal, "cannot stop " + name};
+    } else {
+      ::kill(n->pid(), SIGKILL);
+      if (!waitGone(n->pid(), 5s)) return Error{ErrorCode::Internal, "cannot kill " + name};
+    }
+  }
+  return writeLab(lab);
+}
+
+Status applyFault(v1::LabState& lab, const Fault& f, double scale, const std::string& reason) {
+  if (!f.onPath()) {
+    const auto* n = findNode(lab, f.target);
+    if (!n) return notFound("no switch '" + f.target + "' in lab '" + lab.name() + "'");
+    const pid_t pid = n->pid();
+    switch (f.kind) {
+      case Fault::Kind::Kill: return stopNode(lab, f.target, false);
+      case Fault::Kind::Stop:
+        if (!processAlive(pid)) return failedPrecondition(f.target + " is not running");
+        ::kill(pid, SIGSTOP);
+        return Status::ok();
+      case Fault::Kind::Cont:
+        if (!processAlive(pid)) return failedPrecondition(f.target + " is not running");
+        ::kill(pid, SIGCONT);
+        return Status::ok();
+      case Fault::Kind::Restart:
+        if (auto st = stopNode(lab, f.target, true); !st) return st;
+        return startNode(lab, f.target, 10s);
+      case Fault::Kind::Start: return startNode(lab, f.target, 10s);
+      default: return invalidArgument("not a switch fault");
+    }
+  }
+  auto stub = pathControl(lab);
+  std::vector<std::string> targets;
+  if (f.target == "all")
+    for (const auto& p : lab.paths()) targets.push_back(p.name());
+  else
+    targets.push_back(f.target);
+  for (const auto& target : targets) {
+    v1::SetPathRequest req;
+    req.set_path(target);
+    req.set_reason(reason);
+    v1::PathState current;
+    if (f.kind == Fault::Kind::Delay || f.kind == Fault::Kind::Loss) {
+      v1::ListPathsReply all;
+      grpc::ClientContext ctx;
+      ctx.set_deadline(std::chrono::system_clock::now() + 5s);
+      const auto st = stub->ListPaths(&ctx, {}, &all);
+      if (!st.ok()) return Error{ErrorCode::Unavailable, "the lab's relays do not answer: " + st.error_message()};
+      for (const auto& p : all.paths())
+        if (p.name() == target) current = p;
+    }
+    auto ms = [scale](double v) { return static_cast<std::uint32_t>(v * scale + 0.5); };
+    switch (f.kind) {
+      case Fault::Kind::Cut: req.set_mode("cut"); break;
+      case Fault::Kind::Shut: req.set_mode("shut"); break;
+      case Fault::Kind::Restore: req.set_mode("pass"); break;
+      case Fault::Kind::Clear: req.mutable_impairment(); break;
+      case Fault::Kind::Delay: {
+        auto* i = req.mutable_impairment();
+        *i = current.impairment();
+        i->set_delay_ms(ms(f.delay_ms));
+        i->set_jitter_ms(ms(f.jitter_ms));
+        if (f.seed) i->set_seed(f.seed);
+        break;
+      }
+      case Fault::Kind::Loss: {
+        auto* i = req.mutable_impairment();
+        *i = current.impairment();
+        i->set_loss_percent(f.loss_percent);
+        if (f.seed) i->set_seed(f.seed);
+        break;
+      }
+      case Fault::Kind::Flap: {
+        auto* fl = req.mutable_flap();
+        fl->set_down_ms(std::max<std::uint32_t>(1, ms(f.down_ms)));
+        fl->set_up_ms(std::max<std::uint32_t>(1, ms(f.up_ms)));
+        fl->set_count(f.count);
+        fl->set_down_mode(f.shut ? "shut" : "cut");
+        break;
+      }
+      default: break;
+    }
+    v1::PathState reply;
+    grpc::ClientContext ctx;
+    ctx.set_deadline(std::chrono::system_clock::now() + 5s);
+    const auto st = stub->SetPath(&ctx, req, &reply);
+    if (!st.ok()) {
+      if (st.error_code() == grpc::StatusCode::UNAVAILABLE)
+        return Error{ErrorCode::Unavailable, "the lab's relays do not answer (" + lab.control_socket() + ")"};
+      return Error{st.error_code() == grpc::StatusCode::NOT_FOUND ? ErrorCode::NotFound : ErrorCode::InvalidArgument,
+                   st.error_message()};
+    }
+  }
+  return Status::ok();
+}
+
+Status destroy(const std::string& name, std::string* report) {
+  auto lab = readLab(name);
+  if (!lab) return lab.error();
+  std::string out;
+  bool ok = true;
+  for (const auto& n : lab->nodes()) {
+    if (!processAlive(n.pid())) continue;
+    const bool gone = terminate(n.pid(), 5s);
+    ok = ok && gone;
+    out += fmt::format("stopped {} (pid {}){}\n", n.name(), n.pid(), gone ? "" : " - FAILED");
+  }
+  if (processAlive(lab->relayd_pid())) {
+    const bool gone = terminate(lab->relayd_pid(), 5s);
+    ok = ok && gone;
+    out += fmt::format("stopped the relays (pid {}){}\n", lab->relayd_pid(), gone ? "" : " - FAILED");
+  }
+  if (!ok) {
+    if (report) *report = out;
+    return Error{ErrorCode::Internal, "some processes of lab '" + name + "' did not stop; its record stays in " +
+                                          lab->dir()};
+  }
+  std::error_code ec;
+  fs::remove_all(lab->dir(), ec);
+  out += "removed " + lab->dir() + "\n";
+  if (report) *report = out;
+  return Status::ok();
+}
+
+Result<v1::InspectReply> inspect(const v1::LabState& lab) {
+  v1::InspectReply r;
+  r.set_lab(lab.name());
+  r.set_time_scale(lab.time_scale());
+  for (const auto& n : lab.nodes()) {
+    auto* row = r.add_nodes();
+    row->set_name(n.name());
+    row->set_pid(n.pid());
+    row->set_address(n.address());
+    row->set_management(n.management());
+    row->set_state(processState(n.pid()));
+    if (row->state() == "running") {
+      auto stub = management(n);
+      v1::ShowVpcReply v;
+      grpc::ClientContext ctx;
+      ctx.set_deadline(std::chrono::system_clock::now() + 2s);
+      if (stub->ShowVpc(&ctx, {}, &v).ok()) {
+        row->set_role(v.role());
+        row->set_peer_status(v.peer_status());
+        row->set_keepalive_status(v.keepalive_status());
+      } else {
+        row->set_role("?");
+      }
+    }
+  }
+  if (processAlive(lab.relayd_pid())) {
+    v1::ListPathsReply paths;
+    grpc::ClientContext ctx;
+    ctx.set_deadline(std::chrono::system_clock::now() + 2s);
+    if (pathControl(lab)->ListPaths(&ctx, {}, &paths).ok())
+      for (const auto& p : paths.paths()) *r.add_paths() = p;
+  }
+  return r;
+}
+
+std::string renderInspect(const v1::InspectReply& r) {
+  std::string out = fmt::format("Lab {} (time scale {})\n\n", r.lab(), r.time_scale());
+  out += fmt::format("{:<10} {:<8} {:<8} {:<16} {:<32} {}\n", "Node", "PID", "State", "Address", "Role", "Peer status");
+  out += fmt::format("{:<10} {:<8} {:<8} {:<16} {:<32} {}\n", "----", "---", "-----", "-------", "----", "-----------");
+  for (const auto& n : r.nodes())
+    out += fmt::format("{:<10} {:<8} {:<8} {:<16} {:<32} {}\n", n.name(), n.pid() ? std::to_string(n.pid()) : "-",
+                       n.state(), n.address(), n.role().empty() ? "-" : n.role(),
+                       n.peer_status().empty() ? "-" : n.peer_status());
+  out += fmt::format("\n{:<10} {:<5} {:<26} {:<16} {}\n", "Path", "Kind", "Mode", "Between", "Relays");
+  out += fmt::format("{:<10} {:<5} {:<26} {:<16} {}\n", "----", "----", "----", "-------", "------");
+  for (const auto& p : r.paths()) {
+    std::string mode = p.mode();
+    if (p.flapping()) mode += " (flapping)";
+    if (p.impairment().delay_ms() || p.impairment().jitter_ms())
+      mode += fmt::format(", delay {}ms", p.impairment().delay_ms()) +
+              (p.impairment().jitter_ms() ? fmt::format(" jitter {}ms", p.impairment().jitter_ms()) : "");
+    if (p.impairment().loss_percent() > 0) mode += fmt::format(", loss {}%", p.impairment().loss_percent());
+    std::string relays;
+    for (const auto& a : p.relay_addresses()) relays += (relays.empty() ? "" : "  ") + a;
+    out += fmt::format("{:<10} {:<5} {:<26} {:<16} {}\n", p.name(), p.kind(), mode, p.between(), relays);
+  }
+  if (r.paths_size() == 0) out += "(the relay process is not running)\n";
+  return out;
+}
+
+}  // namespace vpc::lab

@@ -1,0 +1,28 @@
+// Where deployed labs are recorded: <home>/labs/<name>/lab.json (a v1::LabState in protobuf's JSON),
+// next to the lab's deployed configs, logs and control socket. <home> is $VPCLAB_HOME, else
+// /tmp/vpclab-<uid>. `vpcctl -s NAME` resolves a node name through it.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "peerlink/core/result.h"
+#include "vpc/v1/lab.pb.h"
+
+namespace vpc::lab {
+
+std::string labsHome();
+std::string labDir(const std::string& name);
+
+Result<v1::LabState> readLab(const std::string& name);
+Status writeLab(const v1::LabState& state);  // atomic (write, then rename)
+std::vector<v1::LabState> listLabs();
+
+// The lowest slot from `first` that no lab of this home uses and whose switch addresses are free.
+Result<std::uint32_t> freeSlot(std::uint32_t first = 1);
+
+// "leaf1" (one node of that name among the deployed labs) or "lab/leaf1": its management address.
+Result<std::string> resolveNode(const std::string& target);
+
+}  // namespace vpc::lab

@@ -1,0 +1,598 @@
+#include "labs/lab/runner.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <mutex>
+#include <thread>
+
+#include <fmt/format.h>
+#include <google/protobuf/descriptor.h>
+#include <google/protobuf/util/json_util.h>
+
+#include "labs/core/timeline.h"
+#include "labs/core/value.h"
+#include "labs/lab/events.h"
+#include "labs/lab/lab.h"
+#include "labs/lab/process.h"
+#include "labs/lab/registry.h"
+#include "switch/cli/client.h"
+#include "switch/cli/commands.h"
+
+namespace vpc::lab {
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+using google::protobuf::FieldDescriptor;
+using google::protobuf::Message;
+
+namespace {
+
+std::atomic<bool> g_interrupted{false};
+
+std::int64_t nowUs() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::string toJson(const Message& m, bool pretty) {
+  std::string out;
+  google::protobuf::util::JsonPrintOptions o;
+  o.add_whitespace = pretty;
+  o.preserve_proto_field_names = true;
+  o.always_print_primitive_fields = true;
+  (void)google::protobuf::util::MessageToJsonString(m, &out, o);
+  return out;
+}
+
+// A reply as a Value tree, every field present (defaults included), proto field names.
+Value scalarValue(const Message& m, const FieldDescriptor* f, int index) {
+  const auto* r = m.GetReflection();
+  const bool rep = f->is_repeated();
+  switch (f->cpp_type()) {
+    case FieldDescriptor::CPPTYPE_BOOL: return Value::boolean(rep ? r->GetRepeatedBool(m, f, index) : r->GetBool(m, f));
+    case FieldDescriptor::CPPTYPE_INT32:
+      return Value::number(rep ? r->GetRepeatedInt32(m, f, index) : r->GetInt32(m, f));
+    case FieldDescriptor::CPPTYPE_INT64:
+      return Value::number(static_cast<double>(rep ? r->GetRepeatedInt64(m, f, index) : r->GetInt64(m, f)));
+    case FieldDescriptor::CPPTYPE_UINT32:
+      return Value::number(rep ? r->GetRepeatedUInt32(m, f, index) : r->GetUInt32(m, f));
+    case FieldDescriptor::CPPTYPE_UINT64:
+      return Value::number(static_cast<double>(rep ? r->GetRepeatedUInt64(m, f, index) : r->GetUInt64(m, f)));
+    case FieldDescriptor::CPPTYPE_DOUBLE:
+      return Value::number(rep ? r->GetRepeatedDouble(m, f, index) : r->GetDouble(m, f));
+    case FieldDescriptor::CPPTYPE_FLOAT: return Value::number(rep ? r->GetRepeatedFloat(m, f, index) : r->GetFloat(m, f));
+    case FieldDescriptor::CPPTYPE_STRING:
+      return Value::string(rep ? r->GetRepeatedString(m, f, index) : r->GetString(m, f));
+    case FieldDescriptor::CPPTYPE_ENUM:
+      return Value::string(rep ? r->GetRepeatedEnum(m, f, index)->name() : r->GetEnum(m, f)->name());
+    default: return Value::null();
+  }
+}
+
+Value toValue(const Message& m) {
+  Value v;
+  v.kind = Value::Kind::Object;
+  const auto* d = m.GetDescriptor();
+  const auto* r = m.GetReflection();
+  for (int i = 0; i < d->field_count(); ++i) {
+    const auto* f = d->field(i);
+    Value fv;
+    if (f->is_repeated()) {
+      fv.kind = Value::Kind::List;
+      for (int k = 0; k < r->FieldSize(m, f); ++k)
+        fv.list.push_back(f->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE ? toValue(r->GetRepeatedMessage(m, f, k))
+                                                                            : scalarValue(m, f, k));
+    } else if (f->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE) {
+      fv = toValue(r->GetMessage(m, f));
+    } else {
+      fv = scalarValue(m, f, 0);
+    }
+    v.object.emplace_back(f->name(), std::move(fv));
+  }
+  return v;
+}
+
+const char* kindName(Step::Kind k) {
+  switch (k) {
+    case Step::Kind::Deploy: return "deploy";
+    case Step::Kind::Expect: return "expect";
+    case Step::Kind::Fault: return "fault";
+    case Step::Kind::Run: return "run";
+    case Step::Kind::Configure: return "configure";
+    case Step::Kind::Sleep: return "sleep";
+    case Step::Kind::WaitConverged: return "wait";
+  }
+  return "step";
+}
+
+// A line that rewrites itself on a terminal and prints one line per step otherwise.
+class Progress {
+ public:
+  Progress(bool quiet, std::size_t total) : tty_(isatty(STDERR_FILENO) != 0), quiet_(quiet), total_(total) {}
+  void step(std::size_t i, double t_ms, const std::string& text) {
+    if (quiet_) return;
+    const std::string line = fmt::format("[{}/{} +{:.1f}s] {}", i, total_, t_ms / 1000.0, text);
+    if (tty_) std::cerr << "\r\033[K" << line.substr(0, 150) << std::flush;
+    else std::cerr << line << "\n";
+  }
+  void done() {
+    if (tty_ && !quiet_) std::cerr << "\r\033[K" << std::flush;
+  }
+
+ private:
+  bool tty_, quiet_;
+  std::size_t total_;
+};
+
+class Run {
+ public:
+  Run(const LoadedDrill& d, const RunOptions& o) : d_(d.drill), topo_(d.topology), o_(o) {
+    scale_ = o.time_scale > 0 ? o.time_scale : d.drill.time_scale.value_or(d.topology.time_scale.value_or(1.0));
+  }
+
+  v1::DrillReport run(std::string* text) {
+    report_.set_drill(d_.name);
+    report_.set_file(d_.file);
+    report_.set_time_scale(scale_);
+    t0_ = nowUs();
+    const bool deploys_itself =
+        std::any_of(d_.steps.begin(), d_.steps.end(), [](const Step& s) { return s.kind == Step::Kind::Deploy; });
+    DeployOptions dopt;
+    dopt.name = "drill-" + d_.name;
+    dopt.time_scale = scale_;
+    dopt.start_switches = false;
+    collector_ = std::make_unique<EventCollector>([this](const v1::Event& e) { onEvent(e); });
+    auto lab = deploy(topo_, dopt);
+    if (!lab) {
+      report_.set_error(lab.error().message);
+      return finish(text);
+    }
+    lab_ = *lab;
+    deployed_ = true;
+    collector_->followPaths(lab_);
+    if (!deploys_itself) {
+      mark("deploy", "deploy all");
+      for (const auto& n : topo_.nodes)
+        if (!startAndFollow(n.name)) return finish(text);
+    }
+    Progress progress(o_.quiet, d_.steps.size());
+    for (std::size_t i = 0; i < d_.steps.size() && !g_interrupted; ++i) {
+      const auto& s = d_.steps[i];
+      progress.step(i + 1, static_cast<double>(nowUs() - t0_) / 1000.0, s.text);
+      if (!step(s)) break;
+    }
+    progress.done();
+    if (g_interrupted) report_.set_error("interrupted");
+    // Let the last reactions arrive before the streams close.
+    std::this_thread::sleep_for(std::chrono::milliseconds(static_cast<int>(std::max(100.0, 200 * scale_))));
+    return finish(text);
+  }
+
+ private:
+  bool startAndFollow(const std::string& node) {
+    if (auto st = startNode(lab_, node, 10s); !st) {
+      report_.set_error("deploy " + node + ": " + st.error().message);
+      return false;
+    }
+    collector_->followNode(*findNode(lab_, node));
+    return true;
+  }
+
+  void onEvent(const v1::Event& e) {
+    TimelineEvent t{e.unix_us(), e.switch_(), e.subject(), e.from(), e.to(), e.reason()};
+    std::lock_guard lock(mu_);
+    events_.push_back(std::move(t));
+    ndjson_.push_back(e);
+  }
+
+  void mark(const std::string& kind, const std::string& text, const std::string& name = "") {
+    const auto us = nowUs();
+    std::lock_guard lock(mu_);
+    events_.push_back({us, "drill", "step", kind, text, name.empty() ? "" : "step '" + name + "'"});
+    v1::Event e;
+    e.set_unix_us(us);
+    e.set_switch_("drill");
+    e.set_subject("step");
+    e.set_from(kind);
+    e.set_to(text);
+    ndjson_.push_back(e);
+    if (!name.empty()) step_times_[name] = us;
+  }
+
+  bool fail(const Step& s, const std::string& why) {
+    report_.set_error(s.at.str() + ": " + s.text + ": " + why);
+    return false;
+  }
+
+  v1::Management::Stub& stub(const std::string& node) {
+    auto& p = stubs_[node];
+    if (!p) p = management(*findNode(lab_, node));
+    return *p;
+  }
+
+  bool step(const Step& s) {
+    mark(kindName(s.kind), s.text, s.name);
+    switch (s.kind) {
+      case Step::Kind::Deploy: {
+        std::vector<std::string> nodes = s.nodes;
+        if (nodes.empty())
+          for (const auto& n : topo_.nodes) nodes.push_back(n.name);
+        for (const auto& n : nodes)
+          if (!startAndFollow(n)) return false;
+        return true;
+      }
+      case Step::Kind::Fault: {
+        if (auto st = applyFault(lab_, s.fault, scale_, "drill step: " + s.text); !st) return fail(s, st.error().message);
+        if (s.fault.kind == Fault::Kind::Restart || s.fault.kind == Fault::Kind::Start) {
+          stubs_.erase(s.fault.target);
+          collector_->followNode(*findNode(lab_, s.fault.target));
+        }
+        return true;
+      }
+      case Step::Kind::Expect: return expect(s);
+      case Step::Kind::Run: {
+        const auto m = cli::execGrammar().match(s.command);
+        const auto r = cli::call(stub(s.node), std::get<grammar::Match>(m), 30s);
+        if (!r.status.ok()) return fail(s, r.status.error_message());
+        return true;
+      }
+      case Step::Kind::Configure: {
+        v1::ConfigureRequest req;
+        for (const auto& l : s.lines) req.add_lines(l);
+        v1::ConfigureReply reply;
+        grpc::ClientContext ctx;
+        ctx.set_deadline(std::chrono::system_clock::now() + 10s);
+        const auto st = stub(s.node).Configure(&ctx, req, &reply);
+        if (!st.ok()) return fail(s, st.error_message());
+        return true;
+      }
+      case Step::Kind::Sleep: sleepScaled(s.ms); return true;
+      case Step::Kind::WaitConverged: return waitConverged(s);
+    }
+    return true;
+  }
+
+  void sleepScaled(double nxos_ms) {
+    const auto end = std::chrono::steady_clock::now() + std::chrono::microseconds(static_cast<std::int64_t>(nxos_ms * scale_ * 1000));
+    while (std::chrono::steady_clock::now() < end && !g_interrupted) std::this_thread::sleep_for(2ms);
+  }
+
+  // Fetches the expectation's value now: {holds, observed text}.
+  std::pair<bool, std::string> check(const Expectation& e) {
+    const auto m = cli::execGrammar().match(e.command);
+    const auto r = cli::call(stub(e.node), std::get<grammar::Match>(m), 2s);
+    if (!r.status.ok()) return {false, "(no answer: " + r.status.error_message() + ")"};
+    const auto path = std::get<std::vector<PathSegment>>(parsePath(e.path));
+    std::string why;
+    const auto v = follow(toValue(*r.reply), path, &why);
+    if (!v) return {false, "(" + why + ")"};
+    const std::string observed = v->text();
+    return {compare(observed, e.op, e.value), observed};
+  }
+
+  bool expect(const Step& s) {
+    const auto& e = s.expect;
+    auto* res = report_.add_expectations();
+    res->set_text(e.text);
+    const auto start = std::chrono::steady_clock::now();
+    const auto deadline =
+        start + std::chrono::microseconds(static_cast<std::int64_t>((e.within_ms > 0 ? e.within_ms * scale_ + kSlackMs : 0) * 1000));
+    auto [ok, observed] = check(e);
+    while (!ok && std::chrono::steady_clock::now() < deadline && !g_interrupted) {
+      std::this_thread::sleep_for(10ms);
+      std::tie(ok, observed) = check(e);
+    }
+    std::int64_t at = nowUs();
+    if (ok && e.for_ms > 0) {  // it must keep holding
+      const auto hold_end =
+          std::chrono::steady_clock::now() + std::chrono::microseconds(static_cast<std::int64_t>(e.for_ms * scale_ * 1000));
+      while (ok && std::chrono::steady_clock::now() < hold_end && !g_interrupted) {
+        std::this_thread::sleep_for(10ms);
+        std::tie(ok, observed) = check(e);
+      }
+      if (!ok) {
+        at = nowUs();
+        res->set_detail("stopped holding after " +
+                        fmt::format("{:.1f} ms", std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count()));
+      }
+    }
+    res->set_passed(ok);
+    res->set_at_ms(static_cast<double>(at - t0_) / 1000.0);
+    res->set_observed(observed);
+    if (!ok && res->detail().empty())
+      res->set_detail(e.within_ms > 0 ? fmt::format("did not hold within {} (x{} + {} ms slack)", formatDuration(e.within_ms), scale_, kSlackMs)
+                                      : "did not hold");
+    {
+      std::lock_guard lock(mu_);
+      marks_.push_back({at, e.text, ok});
+    }
+    return true;  // a failed expectation is reported; the drill goes on
+  }
+
+  bool waitConverged(const Step& s) {
+    const auto deadline =
+        std::chrono::steady_clock::now() + std::chrono::microseconds(static_cast<std::int64_t>((s.ms * scale_ + kSlackMs) * 1000));
+    auto* res = report_.add_expectations();
+    res->set_text(s.text);
+    std::string observed;
+    bool ok = false;
+    while (!ok && !g_interrupted) {
+      std::vector<v1::ShowVpcSyncReply> views;
+      for (const auto& n : topo_.nodes) {
+        v1::ShowVpcSyncReply r;
+        grpc::ClientContext ctx;
+        ctx.set_deadline(std::chrono::system_clock::now() + 2s);
+        if (stub(n.name).ShowVpcSync(&ctx, {}, &r).ok()) views.push_back(r);
+      }
+      auto settled = [](const v1::ShowVpcSyncReply& v) {
+        return v.session_state() == "established" && v.tx().pending_records() == 0 && v.tx().queued_records() == 0;
+      };
+      ok = views.size() == 2 && settled(views[0]) && settled(views[1]) &&
+           views[0].logical_mac_digest() == views[1].logical_mac_digest() &&
+           views[0].logical_macs() == views[1].logical_macs() &&
+           views[0].logical_arp_digest() == views[1].logical_arp_digest() &&
+           views[0].logical_arps() == views[1].logical_arps();
+      if (views.size() == 2)
+        observed = fmt::format("{} / {}, {} / {} MACs, {} / {} ARPs", views[0].session_state(), views[1].session_state(),
+                               views[0].logical_macs(), views[1].logical_macs(), views[0].logical_arps(),
+                               views[1].logical_arps());
+      if (ok || std::chrono::steady_clock::now() > deadline) break;
+      std::this_thread::sleep_for(10ms);
+    }
+    const auto at = nowUs();
+    res->set_passed(ok);
+    res->set_at_ms(static_cast<double>(at - t0_) / 1000.0);
+    res->set_observed(observed);
+    if (!ok) res->set_detail("the switches did not converge in time");
+    std::lock_guard lock(mu_);
+    marks_.push_back({at, s.text, ok});
+    return true;
+  }
+
+  std::optional<std::int64_t> anchorTime(const Anchor& a, std::int64_t after) {
+    if (!a.step.empty()) {
+      auto it = step_times_.find(a.step);
+      if (it == step_times_.end()) return std::nullopt;
+      return it->second;
+    }
+    for (const auto& e : sortedEvents())
+      if (e.us >= after && e.lane == a.node && e.subject == a.subject && e.to.rfind(a.state, 0) == 0) return e.us;
+    return std::nullopt;
+  }
+
+  std::vector<TimelineEvent> sortedEvents() {
+    std::lock_guard lock(mu_);
+    auto ev = events_;
+    std::stable_sort(ev.begin(), ev.end(), [](const auto& a, const auto& b) { return a.us < b.us; });
+    return ev;
+  }
+
+  v1::DrillReport finish(std::string* text) {
+    if (collector_) collector_->stop();
+    if (deployed_ && !o_.keep) {
+      std::string ignored;
+      if (auto st = destroy(lab_.name(), &ignored); !st && report_.error().empty()) report_.set_error(st.error().message);
+    }
+    // Measurements.
+    std::vector<TimelineSpan> spans;
+    for (const auto& m : d_.measures) {
+      auto* r = report_.add_measurements();
+      r->set_name(m.name);
+      r->set_from(m.from.text);
+      r->set_to(m.to.text);
+      r->set_ms(-1);
+      const auto from = anchorTime(m.from, t0_);
+      const auto to = from ? anchorTime(m.to, *from) : std::nullopt;
+      if (m.at_most_ms > 0) r->set_at_most_ms(m.at_most_ms);
+      if (!from || !to) {
+        r->set_passed(false);
+        r->set_detail(!from ? "no '" + m.from.text + "'" : "no '" + m.to.text + "' after '" + m.from.text + "'");
+        continue;
+      }
+      const double ms = static_cast<double>(*to - *from) / 1000.0;
+      r->set_ms(ms);
+      const bool ok = m.at_most_ms <= 0 || ms <= m.at_most_ms * scale_ + kSlackMs;
+      r->set_passed(ok);
+      spans.push_back({*from, *to, m.name, ok});
+    }
+    bool passed = report_.error().empty();
+    for (const auto& e : report_.expectations()) passed = passed && e.passed();
+    for (const auto& m : report_.measurements()) passed = passed && m.passed();
+    report_.set_passed(passed);
+    report_.set_duration_ms(static_cast<double>(nowUs() - t0_) / 1000.0);
+    report_.set_events(static_cast<std::uint32_t>(events_.size()));
+
+    // Timeline and files.
+    Timeline t;
+    t.title = "Drill " + d_.name + (d_.title.empty() ? "" : " - " + d_.title);
+    std::size_t held = 0;
+    for (const auto& e : report_.expectations()) held += e.passed();
+    t.subtitle = fmt::format("{} - time scale {} - {}/{} expectations held - {} events - {}", passed ? "PASSED" : "FAILED",
+                             scale_, held, report_.expectations_size(), events_.size(), topo_.file);
+    t.t0_us = t0_;
+    for (const auto& n : topo_.nodes) t.switches.push_back(n.name);
+    t.paths = topo_.paths;
+    t.events = sortedEvents();
+    t.marks = marks_;
+    t.spans = spans;
+    const std::string dir = o_.out_dir + "/" + d_.name;
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    report_.set_timeline_svg(dir + "/timeline.svg");
+    report_.set_timeline_html(dir + "/timeline.html");
+    report_.set_timeline_ndjson(dir + "/timeline.ndjson");
+    const std::string summary = summaryText();
+    std::ofstream(report_.timeline_svg()) << renderSvg(t);
+    std::ofstream(report_.timeline_html()) << renderHtml(t, summary);
+    {
+      std::ofstream nd(report_.timeline_ndjson());
+      std::stable_sort(ndjson_.begin(), ndjson_.end(), [](const auto& a, const auto& b) { return a.unix_us() < b.unix_us(); });
+      for (const auto& e : ndjson_) nd << toJson(e, false) << "\n";
+    }
+    std::ofstream(dir + "/report.json") << toJson(report_, true) << "\n";
+    if (text) {
+      std::string out;
+      if (!d_.note.empty()) out += noteText() + "\n";
+      out += renderText(t) + "\n" + summary;
+      *text = out;
+    }
+    return report_;
+  }
+
+  std::string noteText() const {
+    std::string out = "What to watch (" + d_.file + "):\n";
+    std::string line;
+    for (char c : d_.note) {
+      if (c == '\n') {
+        out += "  " + line + "\n";
+        line.clear();
+      } else {
+        line += c;
+      }
+    }
+    if (!line.empty()) out += "  " + line + "\n";
+    return out;
+  }
+
+  std::string summaryText() const {
+    std::string out = "Expectations\n";
+    for (const auto& e : report_.expectations())
+      out += fmt::format("  {}  {:>9.1f} ms  {}   [{}]{}\n", e.passed() ? "PASS" : "FAIL", e.at_ms(), e.text(),
+                         e.observed(), e.detail().empty() ? "" : "  " + e.detail());
+    if (report_.measurements_size() > 0) out += "Measurements (real time; NX-OS time = real / time scale)\n";
+    for (const auto& m : report_.measurements()) {
+      const std::string value =
+          m.ms() < 0 ? "not measured" : fmt::format("{:.1f} ms (NX-OS time {:.0f} ms)", m.ms(), m.ms() / scale_);
+      const std::string bound =
+          m.at_most_ms() > 0 ? fmt::format("   at most {} -> {} ms", formatDuration(m.at_most_ms()), m.at_most_ms() * scale_ + kSlackMs)
+                             : "";
+      out += fmt::format("  {}  {}: {}{}{}\n", m.passed() ? "PASS" : "FAIL", m.name(), value, bound,
+                         m.detail().empty() ? "" : "  (" + m.detail() + ")");
+    }
+    if (!report_.error().empty()) out += "Error: " + report_.error() + "\n";
+    std::size_t held = 0;
+    for (const auto& e : report_.expectations()) held += e.passed();
+    out += fmt::format("Result: {} ({}/{} expectations, {} measurements) in {:.1f} s at time scale {}\n",
+                       report_.passed() ? "PASSED" : "FAILED", held, report_.expectations_size(),
+                       report_.measurements_size(), report_.duration_ms() / 1000.0, scale_);
+    out += "Timeline: " + report_.timeline_svg() + " (also .html, .ndjson, report.json)\n";
+    return out;
+  }
+
+  const Drill& d_;
+  const Topology& topo_;
+  RunOptions o_;
+  double scale_ = 1;
+  std::int64_t t0_ = 0;
+  v1::LabState lab_;
+  bool deployed_ = false;
+  std::unique_ptr<EventCollector> collector_;
+  std::map<std::string, std::unique_ptr<v1::Management::Stub>> stubs_;
+  std::mutex mu_;
+  std::vector<TimelineEvent> events_;
+  std::vector<v1::Event> ndjson_;
+  std::vector<TimelineMark> marks_;
+  std::map<std::string, std::int64_t> step_times_;
+  v1::DrillReport report_;
+};
+
+std::vector<std::string> expand(const std::vector<std::string>& paths) {
+  std::vector<std::string> out;
+  for (const auto& p : paths) {
+    std::error_code ec;
+    if (fs::is_directory(p, ec)) {
+      std::vector<std::string> files;
+      for (const auto& e : fs::directory_iterator(p, ec))
+        if (e.path().extension() == ".yml" || e.path().extension() == ".yaml") files.push_back(e.path().string());
+      std::sort(files.begin(), files.end());
+      out.insert(out.end(), files.begin(), files.end());
+    } else {
+      out.push_back(p);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+v1::DrillReport runDrill(const LoadedDrill& drill, const RunOptions& options, std::string* text_report) {
+  Run r(drill, options);
+  return r.run(text_report);
+}
+
+int runDrills(const std::vector<std::string>& paths, const RunOptions& options) {
+  std::signal(SIGINT, [](int) { g_interrupted = true; });
+  std::signal(SIGTERM, [](int) { g_interrupted = true; });
+  const auto files = expand(paths);
+  if (files.empty()) {
+    std::cerr << "vpclab: no drill files in";
+    for (const auto& p : paths) std::cerr << " " << p;
+    std::cerr << "\n";
+    return 2;
+  }
+  // Load everything first: a bad file stops the run before anything is deployed.
+  std::vector<LoadedDrill> drills;
+  for (const auto& f : files) {
+    auto d = loadDrill(f);
+    if (!d) {
+      std::cerr << d.error().message << "\n";
+      return 2;
+    }
+    drills.push_back(std::move(*d));
+  }
+  const bool single = drills.size() == 1;
+  RunOptions o = options;
+  if (!single) o.keep = false;
+  std::vector<v1::DrillReport> reports;
+  for (std::size_t i = 0; i < drills.size() && !g_interrupted; ++i) {
+    if (!single && !o.json) std::cout << fmt::format("[{}/{}] {} ... ", i + 1, drills.size(), drills[i].drill.name) << std::flush;
+    std::string text;
+    RunOptions each = o;
+    each.quiet = o.quiet || !single;
+    auto report = runDrill(drills[i], each, &text);
+    if (single && !o.json && !o.quiet) std::cout << text;
+    if (single && !o.json && o.quiet)
+      std::cout << (report.passed() ? "PASSED" : "FAILED") << " " << report.drill() << "  " << report.timeline_svg() << "\n";
+    if (!single && !o.json) {
+      std::cout << (report.passed() ? "PASS" : "FAIL") << fmt::format(" ({:.1f} s)\n", report.duration_ms() / 1000.0);
+      if (!report.passed()) {
+        for (const auto& e : report.expectations())
+          if (!e.passed()) std::cout << "      expectation failed: " << e.text() << "   [" << e.observed() << "]\n";
+        for (const auto& m : report.measurements())
+          if (!m.passed()) std::cout << "      measurement failed: " << m.name() << " " << m.ms() << " ms " << m.detail() << "\n";
+        if (!report.error().empty()) std::cout << "      error: " << report.error() << "\n";
+      }
+    }
+    reports.push_back(std::move(report));
+  }
+  bool all = reports.size() == drills.size();
+  for (const auto& r : reports) all = all && r.passed();
+  if (o.json) {
+    for (const auto& r : reports) std::cout << toJson(r, !single || true) << "\n";
+  } else if (!single) {
+    std::cout << fmt::format("\n{:<36} {:<6} {:>7} {:>8} {:>9}\n", "Drill", "Result", "Expect", "Measure", "Duration");
+    std::cout << fmt::format("{:<36} {:<6} {:>7} {:>8} {:>9}\n", "-----", "------", "------", "-------", "--------");
+    for (const auto& r : reports) {
+      int e = 0, m = 0;
+      for (const auto& x : r.expectations()) e += x.passed();
+      for (const auto& x : r.measurements()) m += x.passed();
+      std::cout << fmt::format("{:<36} {:<6} {:>7} {:>8} {:>8.1f}s\n", r.drill(), r.passed() ? "PASS" : "FAIL",
+                               fmt::format("{}/{}", e, r.expectations_size()),
+                               fmt::format("{}/{}", m, r.measurements_size()), r.duration_ms() / 1000.0);
+    }
+    std::cout << fmt::format("\n{} of {} drills passed; timelines in {}/<drill>/timeline.svg\n",
+                             std::count_if(reports.begin(), reports.end(), [](const auto& r) { return r.passed(); }),
+                             drills.size(), o.out_dir);
+  }
+  if (g_interrupted) return 130;
+  return all ? 0 : 1;
+}
+
+}  // namespace vpc::lab

@@ -1,0 +1,247 @@
+// vpclab: deploy a vPC pair, break it for real, run failover drills, draw their timelines.
+//   vpclab deploy TOPOLOGY [--name N] [--time-scale F] [--slot S]
+//   vpclab inspect [LAB] [--json]          vpclab destroy LAB... | --all
+//   vpclab fault LAB <fault words>         vpclab events LAB [--follow]
+//   vpclab graph LAB|TOPOLOGY [-o FILE]    vpclab run DRILL.yml|DIR [--time-scale F] [--out DIR]
+// Exit codes: 0 ok, 1 failed (a drill's expectation, a fault refused), 2 bad input, 3 not reachable.
+#include <unistd.h>
+
+#include <csignal>
+#include <fstream>
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+#include <google/protobuf/util/json_util.h>
+
+#include "labs/core/drill.h"
+#include "labs/lab/events.h"
+#include "labs/lab/files.h"
+#include "labs/lab/graph.h"
+#include "labs/lab/lab.h"
+#include "labs/lab/process.h"
+#include "labs/lab/registry.h"
+#include "labs/lab/relayd.h"
+#include "labs/lab/runner.h"
+
+namespace {
+
+using namespace vpc;
+using namespace vpc::lab;
+
+constexpr int kExitFailed = 1;
+constexpr int kExitUsage = 2;
+constexpr int kExitUnreachable = 3;
+
+std::string json(const google::protobuf::Message& m, bool pretty = true) {
+  std::string out;
+  google::protobuf::util::JsonPrintOptions o;
+  o.add_whitespace = pretty;
+  o.preserve_proto_field_names = true;
+  o.always_print_primitive_fields = true;
+  (void)google::protobuf::util::MessageToJsonString(m, &out, o);
+  return out;
+}
+
+int fail(const Error& e) {
+  std::cerr << "vpclab: " << e.message << "\n";
+  switch (e.code) {
+    case ErrorCode::InvalidArgument: return kExitUsage;
+    case ErrorCode::Unavailable: return kExitUnreachable;
+    default: return kExitFailed;
+  }
+}
+
+int cmdDeploy(const std::string& file, const std::string& name, double scale, int slot, bool as_json) {
+  auto topo = loadTopology(file);
+  if (!topo) return fail(topo.error());
+  DeployOptions o;
+  o.name = name;
+  if (scale > 0) o.time_scale = scale;
+  if (slot > 0) o.slot = static_cast<std::uint32_t>(slot);
+  auto lab = deploy(*topo, o);
+  if (!lab) return fail(lab.error());
+  if (as_json) {
+    std::cout << json(*lab) << "\n";
+    return 0;
+  }
+  std::cout << "deployed lab '" << lab->name() << "' from " << file << " in " << lab->dir() << "\n";
+  // A moment for the peer-link to form, so the table shows the roles.
+  for (int i = 0; i < 100; ++i) {
+    auto r = inspect(*lab);
+    bool formed = r.has_value();
+    if (r)
+      for (const auto& n : r->nodes()) formed = formed && n.peer_status() == "peer adjacency formed ok";
+    if (formed || i == 99) {
+      if (r) std::cout << "\n" << renderInspect(*r);
+      break;
+    }
+    usleep(20000);
+  }
+  std::cout << "\nexplore:  vpcctl -s " << lab->nodes(0).name() << " show vpc\n"
+            << "break it: vpclab fault " << lab->name() << " cut peer-link\n"
+            << "clean up: vpclab destroy " << lab->name() << "\n";
+  return 0;
+}
+
+int cmdInspect(const std::string& name, bool as_json) {
+  if (name.empty()) {
+    const auto labs = listLabs();
+    if (labs.empty()) {
+      std::cout << "no labs deployed (" << labsHome() << ")\n";
+      return 0;
+    }
+    for (const auto& l : labs) {
+      auto r = inspect(l);
+      if (!r) continue;
+      std::cout << (as_json ? json(*r) + "\n" : renderInspect(*r) + "\n");
+    }
+    return 0;
+  }
+  auto lab = readLab(name);
+  if (!lab) return fail(lab.error());
+  auto r = inspect(*lab);
+  if (!r) return fail(r.error());
+  std::cout << (as_json ? json(*r) + "\n" : renderInspect(*r));
+  return 0;
+}
+
+int cmdDestroy(std::vector<std::string> names, bool all) {
+  if (all)
+    for (const auto& l : listLabs()) names.push_back(l.name());
+  if (names.empty()) {
+    std::cerr << "vpclab: name the labs to destroy, or --all\n";
+    return kExitUsage;
+  }
+  int rc = 0;
+  for (const auto& n : names) {
+    std::string report;
+    const auto st = destroy(n, &report);
+    std::cout << report;
+    if (!st) rc = fail(st.error());
+    else std::cout << "destroyed lab '" << n << "'\n";
+  }
+  return rc;
+}
+
+int cmdFault(const std::string& name, const std::vector<std::string>& words) {
+  const auto f = parseFault(words);
+  if (auto* e = std::get_if<std::string>(&f)) {
+    std::cerr << "vpclab: " << *e << "\n";
+    return kExitUsage;
+  }
+  auto lab = readLab(name);
+  if (!lab) return fail(lab.error());
+  const auto& fault = std::get<Fault>(f);
+  if (auto st = applyFault(*lab, fault, 1.0, "vpclab fault " + fault.text()); !st) return fail(st.error());
+  std::cout << "lab '" << name << "': " << fault.text() << "\n";
+  return 0;
+}
+
+volatile std::sig_atomic_t g_interrupted = 0;
+
+int cmdEvents(const std::string& name, bool follow) {
+  auto lab = readLab(name);
+  if (!lab) return fail(lab.error());
+  if (!follow) {
+    for (const auto& e : labHistory(*lab)) std::cout << json(e, false) << "\n";
+    return 0;
+  }
+  EventCollector c([](const v1::Event& e) { std::cout << json(e, false) << std::endl; });
+  for (const auto& n : lab->nodes())
+    if (processAlive(n.pid())) c.followNode(n);
+  c.followPaths(*lab);
+  std::signal(SIGINT, [](int) { g_interrupted = 1; });
+  std::signal(SIGTERM, [](int) { g_interrupted = 1; });
+  while (!g_interrupted) usleep(50000);
+  c.stop();
+  return 0;
+}
+
+int cmdGraph(const std::string& what, const std::string& out) {
+  std::string svg;
+  if (auto lab = readLab(what)) {
+    auto r = inspect(*lab);
+    if (!r) return fail(r.error());
+    svg = graphSvg(*lab, &*r);
+  } else {
+    auto topo = loadTopology(what);
+    if (!topo) return fail(topo.error());
+    svg = graphSvg(*topo);
+  }
+  const std::string path = out.empty() ? "vpclab-graph.svg" : out;
+  if (path == "-") {
+    std::cout << svg;
+    return 0;
+  }
+  std::ofstream(path) << svg;
+  std::cout << "wrote " << path << "\n";
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // The relay process of a deployed lab (started by deploy; not for users).
+  if (argc == 3 && std::string(argv[1]) == "relayd") return relaydMain(argv[2]);
+
+  CLI::App app{"vpclab - deploy a Cisco Nexus vPC pair, inject real faults, run failover drills"};
+  app.require_subcommand(1);
+  app.footer("Labs are recorded in $VPCLAB_HOME (default /tmp/vpclab-<uid>); vpcctl -s NODE finds their switches.");
+
+  std::string file, name, out;
+  double scale = 0;
+  int slot = 0;
+  bool as_json = false, all = false, follow = false;
+  std::vector<std::string> names, words, drills;
+
+  auto* d = app.add_subcommand("deploy", "start a topology's switches and relays, detached");
+  d->add_option("topology", file, "topology file (YAML)")->required();
+  d->add_option("--name", name, "lab name (default: the topology's)");
+  d->add_option("--time-scale", scale, "multiply every protocol timer (e.g. 0.05)")->check(CLI::Range(0.001, 1.0));
+  d->add_option("--slot", slot, "loopback block 127.2.SLOT.0/24 (default: the first free)")->check(CLI::Range(1, 250));
+  d->add_flag("--json", as_json, "print the lab record as JSON");
+
+  auto* ds = app.add_subcommand("destroy", "stop a lab's processes and remove its directory");
+  ds->add_option("labs", names, "lab names");
+  ds->add_flag("--all", all, "every deployed lab");
+
+  auto* in = app.add_subcommand("inspect", "a lab's switches (pid, address, role, peer status) and paths");
+  in->add_option("lab", name, "lab name (default: all labs)");
+  in->add_flag("--json", as_json, "JSON");
+
+  auto* f = app.add_subcommand("fault", "break or restore a path or a switch of a deployed lab");
+  f->add_option("lab", name, "lab name")->required();
+  f->add_option("fault", words,
+                "cut|shut|restore|clear PATH, delay PATH D [jitter D], loss PATH P%, flap PATH down D up D [count N] "
+                "[shut], kill|stop|cont|restart|start NODE (PATH: peer-link, keepalive, all)")
+      ->required()
+      ->expected(2, -1);
+
+  auto* ev = app.add_subcommand("events", "the lab's events (switches and paths) as NDJSON, by time");
+  ev->add_option("lab", name, "lab name")->required();
+  ev->add_flag("--follow,-f", follow, "keep printing new events until interrupted");
+
+  auto* g = app.add_subcommand("graph", "an SVG of a lab (live roles and path modes) or of a topology");
+  g->add_option("what", file, "lab name or topology file")->required();
+  g->add_option("-o,--output", out, "SVG file ('-' for stdout; default vpclab-graph.svg)");
+
+  RunOptions ro;
+  auto* r = app.add_subcommand("run", "run drills: deploy, faults, expectations, timeline");
+  r->add_option("drills", drills, "drill files or folders of drills")->required();
+  r->add_option("--time-scale", ro.time_scale, "override the drills' time scale (1 = real NX-OS timers)")
+      ->check(CLI::Range(0.001, 1.0));
+  r->add_option("--out", ro.out_dir, "where reports and timelines go (default vpclab-out)");
+  r->add_flag("--keep", ro.keep, "leave the lab deployed after a single drill");
+  r->add_flag("--json", ro.json, "print the report as JSON");
+  r->add_flag("--quiet,-q", ro.quiet, "no timeline on screen, only the result");
+
+  CLI11_PARSE(app, argc, argv);
+  if (d->parsed()) return cmdDeploy(file, name, scale, slot, as_json);
+  if (ds->parsed()) return cmdDestroy(names, all);
+  if (in->parsed()) return cmdInspect(name, as_json);
+  if (f->parsed()) return cmdFault(name, words);
+  if (ev->parsed()) return cmdEvents(name, follow);
+  if (g->parsed()) return cmdGraph(file, out);
+  if (r->parsed()) return runDrills(drills, ro);
+  return kExitUsage;
+}
