@@ -285,6 +285,8 @@ std::vector<std::string> checkDrill(const Drill& d, const std::vector<std::strin
     }
   }
   for (const auto& m : d.measures) {
+    if (!m.after.empty() && !names.count(m.after))
+      out.push_back(m.at.str() + ": error: measurement '" + m.name + "': no step named '" + m.after + "'");
     for (const Anchor* a : {&m.from, &m.to}) {
       if (!a->step.empty() && !names.count(a->step))
         out.push_back(m.at.str() + ": error: measurement '" + m.name + "': no step named '" + a->step + "'");

@@ -90,6 +90,7 @@ struct MeasureSpec {
   SourceLoc at;
   std::string name;
   Anchor from, to;
+  std::string after;      // a step name: events are looked for after it (default: the drill's start)
   double at_most_ms = 0;  // 0: report only
 };
 

@@ -125,14 +125,27 @@ Topology readTopology(const std::string& path) {
     if (kv.second["kind"] && r.scalar(kv.second["kind"], "kind") != "nxos-vpc")
       r.fail(kv.second["kind"], "the only node kind is 'nxos-vpc'");
     if (!kv.second["config"]) r.fail(kv.second, "node '" + n.name + "' needs 'config' (a file, or the config text)");
-    const std::string config = r.scalar(kv.second["config"], "config");
-    if (config.find('\n') != std::string::npos) {
-      n.config_text = config;
-    } else {
-      n.config_file = joinPath(dirOf(path), config);
-      bool read = false;
-      n.config_text = readWholeFile(n.config_file, &read);
-      if (!read) r.fail(kv.second["config"], "cannot read the config file '" + n.config_file + "'");
+    // One config, or a list of them read one after the other (a base config and additions to it).
+    const YAML::Node cfg = kv.second["config"];
+    std::vector<YAML::Node> parts;
+    if (cfg.IsSequence())
+      for (const auto& c : cfg) parts.push_back(c);
+    else
+      parts.push_back(cfg);
+    if (parts.empty()) r.fail(cfg, "config is a file, the config text, or a list of them");
+    for (const auto& part : parts) {
+      const std::string config = r.scalar(part, "config");
+      if (config.find('\n') != std::string::npos) {
+        n.config_text += config;
+      } else {
+        const std::string file = joinPath(dirOf(path), config);
+        bool read = false;
+        const std::string body = readWholeFile(file, &read);
+        if (!read) r.fail(part, "cannot read the config file '" + file + "'");
+        n.config_file += (n.config_file.empty() ? "" : " + ") + file;
+        n.config_text += body;
+      }
+      if (!n.config_text.empty() && n.config_text.back() != '\n') n.config_text += '\n';
     }
     const auto parsed = parseConfig(n.config_text, n.config_file.empty() ? path + " (" + n.name + ")" : n.config_file);
     if (!parsed.config) throw LoadFailure{parsed.error->format()};
@@ -289,7 +302,7 @@ Drill readDrill(const std::string& path) {
   if (const YAML::Node ms = root["measure"]) {
     if (!ms.IsSequence()) r.fail(ms, "measure is a list");
     for (const auto& m : ms) {
-      r.keys(m, {"name", "from", "to", "at-most"}, "a measurement");
+      r.keys(m, {"name", "from", "to", "after", "at-most"}, "a measurement");
       MeasureSpec spec;
       const auto mark = m.Mark();
       spec.at = {path, mark.line + 1, mark.column + 1};
@@ -300,6 +313,7 @@ Drill readDrill(const std::string& path) {
         if (auto* err = std::get_if<std::string>(&a)) r.fail(m[key], *err);
         *anchor = std::get<Anchor>(a);
       }
+      if (m["after"]) spec.after = r.scalar(m["after"], "after");
       if (m["at-most"]) {
         std::string err;
         const auto ms_bound = parseDuration(r.scalar(m["at-most"], "at-most"), &err);

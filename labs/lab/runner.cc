@@ -388,7 +388,10 @@ class Run {
       r->set_from(m.from.text);
       r->set_to(m.to.text);
       r->set_ms(-1);
-      const auto from = anchorTime(m.from, t0_);
+      std::int64_t lower = t0_;
+      if (!m.after.empty())
+        if (auto it = step_times_.find(m.after); it != step_times_.end()) lower = it->second;
+      const auto from = anchorTime(m.from, lower);
       const auto to = from ? anchorTime(m.to, *from) : std::nullopt;
       if (m.at_most_ms > 0) r->set_at_most_ms(m.at_most_ms);
       if (!from || !to) {
