@@ -91,7 +91,7 @@ std::variant<Expectation, std::string> parseExpectation(const std::string& text)
     (words[words.size() - 2] == "within" ? e.within_ms : e.for_ms) = *d;
     rest = trim(rest.substr(0, rest.rfind(words[words.size() - 2])));
   }
-  static const char* kOps[] = {"==", "!=", "<=", ">=", "<", ">", " contains "};
+  static const char* kOps[] = {"==", "!=", "<=", ">=", "<", ">", " !contains ", " contains "};
   std::size_t at = std::string::npos, len = 0;
   for (const char* op : kOps) {
     const auto p = rest.find(op);
@@ -100,7 +100,7 @@ std::variant<Expectation, std::string> parseExpectation(const std::string& text)
       len = std::string(op).size();
     }
   }
-  if (at == std::string::npos) return std::string("no comparison (== != < <= > >= contains)");
+  if (at == std::string::npos) return std::string("no comparison (== != < <= > >= contains !contains)");
   e.path = trim(rest.substr(0, at));
   e.op = trim(rest.substr(at, len));
   e.value = trim(rest.substr(at + len));
@@ -111,6 +111,7 @@ std::variant<Expectation, std::string> parseExpectation(const std::string& text)
 
 bool compare(const std::string& observed, const std::string& op, const std::string& expected) {
   if (op == "contains") return observed.find(expected) != std::string::npos;
+  if (op == "!contains") return observed.find(expected) == std::string::npos;
   const auto a = number(observed), b = number(expected);
   if (a && b) {
     if (op == "==") return *a == *b;

@@ -3,7 +3,8 @@
 //
 //   expectation   "leaf2: show vpc: vpcs[id=10].status == down within 2s"
 //                 <node>: <show command>: <path> <op> <value> [within D | for D]
-//                 op: == != < <= > >= contains; no `within`: must hold now; `for D`: must hold all along D
+//                 op: == != < <= > >= contains !contains; no `within`: must hold now; `for D`: must hold
+//                 all along D
 //   fault         "cut peer-link" | "shut keepalive" | "restore peer-link" | "clear keepalive"
 //                 "delay peer-link 20ms [jitter 5ms]" | "loss keepalive 30% [seed 7]"
 //                 "flap peer-link down 2s up 3s [count 3] [shut]"
@@ -31,7 +32,7 @@ struct Expectation {
   std::string node;
   std::string command;  // vpcctl words, e.g. "show vpc role"
   std::string path;     // "vpcs[id=10].status"
-  std::string op;       // == != < <= > >= contains
+  std::string op;       // == != < <= > >= contains !contains
   std::string value;
   double within_ms = 0;  // poll until it holds, at most this long (0: now)
   double for_ms = 0;     // it must keep holding this long

@@ -87,6 +87,7 @@ TEST_CASE("Lab: expectations split into node, command, path, comparison and dead
   const auto count = ok(parseExpectation("leaf1: show mac address-table count: total >= 1000 within 5s"));
   CHECK(count.op == ">=");
   CHECK(ok(parseExpectation("leaf1: show vpc: role contains primary")).op == "contains");
+  CHECK(ok(parseExpectation("leaf2: show vpc: peer_status_reason !contains heartbeat")).op == "!contains");
 
   CHECK_THAT(err(parseExpectation("leaf2 show vpc role == primary")), Contains("<node>: <show command>:"));
   CHECK_THAT(err(parseExpectation("leaf2: show vpc: role is primary")), Contains("no comparison"));
@@ -100,6 +101,7 @@ TEST_CASE("Lab: comparisons are numeric when both sides are numbers", "[lab][uni
   CHECK(compare("down", "==", "down"));
   CHECK(compare("up", "!=", "down"));
   CHECK(compare("primary, operational secondary", "contains", "operational"));
+  CHECK(compare("peer-link connection lost", "!contains", "heartbeat"));
   CHECK_FALSE(compare("up", "==", "down"));
 }
 

@@ -1,0 +1,264 @@
+// vpclab end to end: the real program deploys real switches and relays (detached), breaks paths,
+// resolves node names for vpcctl, draws, and destroys without leaving a process behind.
+#include <signal.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <catch2/catch.hpp>
+#include <google/protobuf/util/json_util.h>
+
+#include "tests/integration/lab.h"
+#include "vpc/v1/lab.pb.h"
+
+using namespace vpc;
+using namespace vpc::itest;
+using namespace std::chrono_literals;
+using Catch::Matchers::Contains;
+
+namespace {
+
+// Each test has its own lab registry and its own loopback blocks (127.2.S.0/24, S from the pid).
+struct Home {
+  std::string dir;
+  int slot;
+  Home() {
+    char tmpl[] = "/tmp/vpclab-test-XXXXXX";
+    dir = mkdtemp(tmpl);
+    ::setenv("VPCLAB_HOME", dir.c_str(), 1);
+    slot = 100 + static_cast<int>(::getpid() % 70) * 2;
+  }
+  ~Home() {
+    run({binDir() + "/vpclab", "destroy", "--all"});
+    std::filesystem::remove_all(dir);
+  }
+};
+
+CommandResult vpclab(const std::vector<std::string>& args) {
+  std::vector<std::string> argv = {binDir() + "/vpclab"};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return run(argv, 60s);
+}
+
+std::string topology() { return std::string(VPC_SOURCE_DIR) + "/labs/topologies/pair/pair.yml"; }
+
+v1::InspectReply inspectLab(const std::string& lab) {
+  const auto r = vpclab({"inspect", lab, "--json"});
+  REQUIRE(r.exit_code == 0);
+  v1::InspectReply reply;
+  REQUIRE(google::protobuf::util::JsonStringToMessage(r.out, &reply).ok());
+  return reply;
+}
+
+bool formed(const std::string& lab) {
+  const auto r = inspectLab(lab);
+  for (const auto& n : r.nodes())
+    if (n.peer_status() != "peer adjacency formed ok") return false;
+  return r.nodes_size() == 2;
+}
+
+// Running (not gone, not a zombie waiting for its parent to reap it).
+bool running(int pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string line;
+  if (!std::getline(in, line)) return false;
+  const auto close = line.rfind(')');
+  return close != std::string::npos && close + 2 < line.size() && line[close + 2] != 'Z' && line[close + 2] != 'X';
+}
+
+std::vector<v1::Event> events(const std::string& lab) {
+  const auto r = vpclab({"events", lab});
+  REQUIRE(r.exit_code == 0);
+  std::vector<v1::Event> out;
+  std::istringstream in(r.out);
+  std::string line;
+  while (std::getline(in, line)) {
+    v1::Event e;
+    REQUIRE(google::protobuf::util::JsonStringToMessage(line, &e).ok());
+    out.push_back(e);
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("vpclab: deploy, vpcctl by node name, real faults, events, graph, destroy leaves nothing running",
+          "[integration][vpclab]") {
+  Home home;
+  const auto d = vpclab({"deploy", topology(), "--name", "t1", "--time-scale", "0.1", "--slot", std::to_string(home.slot)});
+  INFO(d.out << d.err);
+  REQUIRE(d.exit_code == 0);
+  CHECK_THAT(d.out, Contains("deployed lab 't1'"));
+  REQUIRE(eventually([&] { return formed("t1"); }, 10s));
+
+  // vpcctl finds the switches by name, alone or with the lab.
+  const auto byName = run({binDir() + "/vpcctl", "-s", "leaf1", "show", "vpc", "role"});
+  CHECK(byName.exit_code == 0);
+  CHECK_THAT(byName.out, Contains("vPC role                        : primary"));
+  CHECK(run({binDir() + "/vpcctl", "-s", "t1/leaf2", "show", "vpc"}).exit_code == 0);
+  CHECK(run({binDir() + "/vpcctl", "-s", "t1/leaf9", "show", "vpc"}).exit_code == 2);
+
+  // A silent cut: nothing reaches the switches, only the heartbeat timeout notices.
+  REQUIRE(vpclab({"fault", "t1", "cut", "peer-link"}).exit_code == 0);
+  REQUIRE(eventually([&] { return !formed("t1"); }, 10s));
+  auto all = events("t1");
+  std::int64_t cut_at = 0, down_at = 0;
+  std::string down_reason;
+  for (const auto& e : all) {
+    if (e.switch_() == "peer-link" && e.subject() == "path" && e.to() == "cut") cut_at = e.unix_us();
+    if (cut_at && !down_at && e.switch_() == "leaf2" && e.subject() == "peer status" && e.to() == "peer link is down") {
+      down_at = e.unix_us();
+      down_reason = e.reason();
+    }
+  }
+  REQUIRE(cut_at > 0);
+  REQUIRE(down_at > 0);
+  CHECK_THAT(down_reason, Contains("no heartbeat"));
+  CHECK(down_reason.find("closed") == std::string::npos);
+  // The heartbeat timeout (50 ms at this scale) counts from the last heartbeat, which left up to one
+  // interval (10 ms) before the cut: the cut is noticed no sooner than 40 ms after it.
+  CHECK(down_at - cut_at >= 35'000);
+
+  // A clean shut is seen at once, as a close.
+  REQUIRE(vpclab({"fault", "t1", "restore", "peer-link"}).exit_code == 0);
+  REQUIRE(eventually([&] { return formed("t1"); }, 10s));
+  REQUIRE(vpclab({"fault", "t1", "shut", "peer-link"}).exit_code == 0);
+  REQUIRE(eventually([&] { return !formed("t1"); }, 10s));
+  all = events("t1");
+  CHECK_THAT(all.back().reason() + all[all.size() - 2].reason() + all[all.size() - 3].reason(),
+             Contains("closed"));
+  const auto paths = inspectLab("t1").paths();
+  REQUIRE(paths.size() == 2);
+  CHECK(paths[0].mode() == "shut");
+  CHECK(paths[0].counters().closed() >= 1);
+  REQUIRE(vpclab({"fault", "t1", "restore", "peer-link"}).exit_code == 0);
+
+  // Impairments and bad faults.
+  CHECK(vpclab({"fault", "t1", "delay", "keepalive", "20ms", "jitter", "5ms"}).exit_code == 0);
+  CHECK(inspectLab("t1").paths(1).impairment().delay_ms() == 20);
+  const auto tcpLoss = vpclab({"fault", "t1", "loss", "peer-link", "10%"});
+  CHECK(tcpLoss.exit_code == 2);
+  CHECK_THAT(tcpLoss.err, Contains("a TCP path cannot lose bytes"));
+  CHECK(vpclab({"fault", "t1", "melt", "peer-link"}).exit_code == 2);
+  CHECK(vpclab({"fault", "t1", "cut", "uplink"}).exit_code == 1);
+
+  // Switch faults: kill -9, then start again.
+  REQUIRE(vpclab({"fault", "t1", "kill", "leaf1"}).exit_code == 0);
+  CHECK(inspectLab("t1").nodes(0).state() == "exited");
+  REQUIRE(eventually([&] { return inspectLab("t1").nodes(1).role() == "secondary, operational primary"; }, 10s));
+  REQUIRE(vpclab({"fault", "t1", "start", "leaf1"}).exit_code == 0);
+  REQUIRE(eventually([&] { return formed("t1"); }, 10s));
+  CHECK(inspectLab("t1").nodes(0).role() == "primary, operational secondary");  // leaf2 took over: sticky
+
+  const std::string svg = home.dir + "/t1.svg";
+  REQUIRE(vpclab({"graph", "t1", "-o", svg}).exit_code == 0);
+  const std::string picture = readFile(svg);
+  CHECK_THAT(picture, Contains("<svg"));
+  CHECK_THAT(picture, Contains("Lab t1"));
+  CHECK_THAT(picture, Contains("secondary, operational primary"));
+
+  // destroy: every process of the lab stops, and its directory goes.
+  std::vector<int> pids;
+  const auto before = inspectLab("t1");
+  for (const auto& n : before.nodes()) pids.push_back(n.pid());
+  {
+    v1::LabState state;
+    REQUIRE(google::protobuf::util::JsonStringToMessage(readFile(home.dir + "/labs/t1/lab.json"), &state).ok());
+    pids.push_back(state.relayd_pid());
+  }
+  for (int pid : pids) CHECK(running(pid));
+  const auto gone = vpclab({"destroy", "t1"});
+  CHECK(gone.exit_code == 0);
+  CHECK_THAT(gone.out, Contains("destroyed lab 't1'"));
+  for (int pid : pids) CHECK_FALSE(running(pid));
+  CHECK_FALSE(std::filesystem::exists(home.dir + "/labs/t1"));
+  CHECK(vpclab({"inspect", "t1"}).exit_code == 1);
+}
+
+TEST_CASE("vpclab: two labs side by side, each with its own addresses", "[integration][vpclab]") {
+  Home home;
+  REQUIRE(vpclab({"deploy", topology(), "--name", "east", "--time-scale", "0.1", "--slot", std::to_string(home.slot)})
+              .exit_code == 0);
+  REQUIRE(vpclab({"deploy", topology(), "--name", "west", "--time-scale", "0.1", "--slot", std::to_string(home.slot + 1)})
+              .exit_code == 0);
+  REQUIRE(eventually([&] { return formed("east") && formed("west"); }, 10s));
+  const auto east = inspectLab("east"), west = inspectLab("west");
+  CHECK(east.nodes(0).address() != west.nodes(0).address());
+  // A name in two labs must be qualified.
+  const auto ambiguous = run({binDir() + "/vpcctl", "-s", "leaf1", "show", "vpc"});
+  CHECK(ambiguous.exit_code == 2);
+  CHECK_THAT(ambiguous.err, Contains("east/leaf1"));
+  CHECK_THAT(ambiguous.err, Contains("west/leaf1"));
+  // A fault in one lab leaves the other alone.
+  REQUIRE(vpclab({"fault", "east", "cut", "peer-link"}).exit_code == 0);
+  REQUIRE(eventually([&] { return !formed("east"); }, 10s));
+  CHECK(formed("west"));
+  const auto again = vpclab({"deploy", topology(), "--name", "west"});
+  CHECK(again.exit_code == 1);
+  CHECK_THAT(again.err, Contains("lab 'west' is deployed"));
+  CHECK(vpclab({"destroy", "--all"}).exit_code == 0);
+  CHECK(vpclab({"inspect"}).out.find("no labs deployed") != std::string::npos);
+}
+
+TEST_CASE("vpclab: bad topology and drill files are refused with file:line:col, nothing deployed",
+          "[integration][vpclab]") {
+  Home home;
+  const std::string bad = home.dir + "/bad.yml";
+  std::ofstream(bad) << "name: bad\nnodez:\n  leaf1: {config: x.cfg}\n";
+  auto r = vpclab({"deploy", bad});
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.err, Contains("bad.yml:2:1: error: unknown key 'nodez' in the topology"));
+  std::ofstream(bad) << "name: bad\nnodes:\n  leaf1: {config: missing.cfg}\n  leaf2: {config: missing.cfg}\n";
+  r = vpclab({"deploy", bad});
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.err, Contains("bad.yml:3:19: error: cannot read the config file"));
+  std::ofstream(bad) << "name: [unclosed\n";
+  CHECK(vpclab({"deploy", bad}).exit_code == 2);
+
+  const std::string drill = home.dir + "/drill.yml";
+  std::ofstream(drill) << "drill: d\ntopology: " << topology() << "\nsteps:\n"
+                       << "  - expect: \"leaf2: show vpc: role == primary within soon\"\n";
+  r = vpclab({"run", drill});
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.err, Contains("drill.yml:4:13: error: 'soon' is not a duration"));
+  std::ofstream(drill) << "drill: d\ntopology: " << topology() << "\nsteps:\n"
+                       << "  - fault: cut peer-link\n    name: x\n  - run: \"leaf3: learn mac 0050.5600.0001 vlan 10 interface Po10\"\n";
+  r = vpclab({"run", drill});
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.err, Contains("drill.yml:6:5: error: no node 'leaf3' in the topology"));
+  std::ofstream(drill) << "drill: d\ntopology: " << topology() << "\nsteps:\n"
+                       << "  - run: \"leaf1: show vpc\"\n";
+  r = vpclab({"run", drill});
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.err, Contains("changes nothing; use it in an expectation"));
+  CHECK(vpclab({"inspect"}).out.find("no labs deployed") != std::string::npos);
+}
+
+TEST_CASE("vpclab: a drill reports what failed, exits 1 and still writes its timeline", "[integration][vpclab]") {
+  Home home;
+  const std::string drill = home.dir + "/failing.yml";
+  std::ofstream(drill) << "drill: failing\ntopology: " << topology() << "\ntime-scale: 0.05\nsteps:\n"
+                       << "  - expect: \"leaf1: show vpc: peer_status == peer adjacency formed ok within 30s\"\n"
+                       << "  - name: cut\n    fault: cut peer-link\n"
+                       << "  - expect: \"leaf1: show vpc: role == secondary within 1s\"\n"
+                       << "measure:\n  - name: never\n    from: cut\n    to: leaf1 role -> secondary\n";
+  const std::string out = home.dir + "/out";
+  const auto r = vpclab({"run", drill, "--out", out});
+  INFO(r.out << r.err);
+  CHECK(r.exit_code == 1);
+  CHECK_THAT(r.out, Contains("FAIL"));
+  CHECK_THAT(r.out, Contains("leaf1: show vpc: role == secondary within 1s   [primary]"));
+  CHECK_THAT(r.out, Contains("Result: FAILED (1/2 expectations"));
+  CHECK_THAT(r.out, Contains("never: not measured"));
+  v1::DrillReport report;
+  REQUIRE(google::protobuf::util::JsonStringToMessage(readFile(out + "/failing/report.json"), &report).ok());
+  CHECK_FALSE(report.passed());
+  CHECK(report.expectations_size() == 2);
+  CHECK(readFile(out + "/failing/timeline.svg").find("FAILED") != std::string::npos);
+  CHECK(readFile(out + "/failing/timeline.html").rfind("<!DOCTYPE html>", 0) == 0);
+  CHECK(readFile(out + "/failing/timeline.ndjson").find("\"switch\":\"peer-link\"") != std::string::npos);
+  CHECK(vpclab({"inspect"}).out.find("no labs deployed") != std::string::npos);  // the lab was destroyed
+}
