@@ -425,8 +425,8 @@ class Run {
     t.events = sortedEvents();
     t.marks = marks_;
     t.spans = spans;
-    const std::string dir = o_.out_dir + "/" + d_.name;
     std::error_code ec;
+    const std::string dir = fs::absolute(fs::path(o_.out_dir) / d_.name, ec).lexically_normal().string();
     fs::create_directories(dir, ec);
     report_.set_timeline_svg(dir + "/timeline.svg");
     report_.set_timeline_html(dir + "/timeline.html");
