@@ -23,6 +23,7 @@ void EventCollector::followNode(const v1::LabNode& node) {
     auto reader = stub->Events(ctx, req);
     v1::Event e;
     while (reader->Read(&e)) {
+      e.set_switch_(node.name());  // the lab's node name (the config's hostname may differ)
       std::lock_guard lock(mu_);
       sink_(e);
     }
@@ -69,7 +70,9 @@ std::vector<v1::Event> labHistory(const v1::LabState& lab) {
     grpc::ClientContext ctx;
     ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
     auto reader = stub->Events(&ctx, {});
+    const std::size_t from = out.size();
     read(reader);
+    for (std::size_t i = from; i < out.size(); ++i) out[i].set_switch_(n.name());
   }
   if (processAlive(lab.relayd_pid())) {
     auto stub = pathControl(lab);

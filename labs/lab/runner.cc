@@ -561,6 +561,9 @@ int runDrills(const std::vector<std::string>& paths, const RunOptions& options) 
     each.quiet = o.quiet || !single;
     auto report = runDrill(drills[i], each, &text);
     if (single && !o.json && !o.quiet) std::cout << text;
+    if (single && o.keep)
+      std::cerr << "the lab stays deployed: vpclab inspect drill-" << report.drill() << "; vpclab destroy drill-"
+                << report.drill() << "\n";
     if (single && !o.json && o.quiet)
       std::cout << (report.passed() ? "PASSED" : "FAILED") << " " << report.drill() << "  " << report.timeline_svg() << "\n";
     if (!single && !o.json) {
@@ -578,7 +581,7 @@ int runDrills(const std::vector<std::string>& paths, const RunOptions& options) 
   bool all = reports.size() == drills.size();
   for (const auto& r : reports) all = all && r.passed();
   if (o.json) {
-    for (const auto& r : reports) std::cout << toJson(r, !single || true) << "\n";
+    for (const auto& r : reports) std::cout << toJson(r, true) << "\n";
   } else if (!single) {
     std::cout << fmt::format("\n{:<36} {:<6} {:>7} {:>8} {:>9}\n", "Drill", "Result", "Expect", "Measure", "Duration");
     std::cout << fmt::format("{:<36} {:<6} {:>7} {:>8} {:>9}\n", "-----", "------", "------", "-------", "--------");
