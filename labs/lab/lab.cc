@@ -168,37 +168,49 @@ Result<v1::LabState> deploy(const Topology& t, const DeployOptions& o) {
     return st.error();
   }
   if (o.start_switches) {
-    for (const auto& n : names) {
-      if (auto st = startNode(lab, n, o.ready_timeout); !st) {
-        std::string ignored;
-        (void)destroy(name, &ignored);
-        return st.error();
-      }
+    if (auto st = startNodes(lab, names, o.ready_timeout); !st) {
+      std::string ignored;
+      (void)destroy(name, &ignored);
+      return st.error();
     }
   }
   return lab;
 }
 
 Status startNode(v1::LabState& lab, const std::string& name, std::chrono::milliseconds ready_timeout) {
-  auto* n = mutableNode(lab, name);
-  if (!n) return notFound("no switch '" + name + "' in lab '" + lab.name() + "'");
-  if (processAlive(n->pid())) return failedPrecondition(name + " is already running (pid " + std::to_string(n->pid()) + ")");
-  const std::string ready = lab.dir() + "/" + name + ".ready";
-  const std::string out = lab.dir() + "/" + name + ".out";
-  std::error_code ec;
-  fs::remove(ready, ec);
-  std::vector<std::string> argv = {vpcdPath(), "--config", n->config_file(), "--ready-file", ready,
-                                   "--log-file", n->log_file()};
-  if (lab.time_scale() != 1.0) {
-    argv.push_back("--time-scale");
-    argv.push_back(fmt::format("{}", lab.time_scale()));
+  return startNodes(lab, {name}, ready_timeout);
+}
+
+Status startNodes(v1::LabState& lab, const std::vector<std::string>& names, std::chrono::milliseconds ready_timeout) {
+  // Spawn them all, then wait for each: the switches boot side by side, as a pair powered on does.
+  std::vector<std::pair<std::string, pid_t>> started;
+  for (const auto& name : names) {
+    auto* n = mutableNode(lab, name);
+    if (!n) return notFound("no switch '" + name + "' in lab '" + lab.name() + "'");
+    if (processAlive(n->pid()))
+      return failedPrecondition(name + " is already running (pid " + std::to_string(n->pid()) + ")");
+    const std::string ready = lab.dir() + "/" + name + ".ready";
+    std::error_code ec;
+    fs::remove(ready, ec);
+    std::vector<std::string> argv = {vpcdPath(), "--config", n->config_file(), "--ready-file", ready,
+                                     "--log-file", n->log_file()};
+    if (lab.time_scale() != 1.0) {
+      argv.push_back("--time-scale");
+      argv.push_back(fmt::format("{}", lab.time_scale()));
+    }
+    std::string err;
+    const pid_t pid = spawnDetached(argv, lab.dir() + "/" + name + ".out", &err);
+    if (pid < 0) return Error{ErrorCode::Internal, err};
+    n->set_pid(pid);
+    started.emplace_back(name, pid);
   }
-  std::string err;
-  const pid_t pid = spawnDetached(argv, out, &err);
-  if (pid < 0) return Error{ErrorCode::Internal, err};
-  n->set_pid(pid);
   if (auto st = writeLab(lab); !st) return st;
-  return waitReady(pid, ready, out, "vpcd " + name, ready_timeout);
+  for (const auto& [name, pid] : started)
+    if (auto st = waitReady(pid, lab.dir() + "/" + name + ".ready", lab.dir() + "/" + name + ".out", "vpcd " + name,
+                            ready_timeout);
+        !st)
+      return st;
+  return Status::ok();
 }
 
 Status stopNode(v1::LabState& lab, const std::string& name, bool graceful) {

@@ -31,6 +31,8 @@ Result<v1::LabState> deploy(const Topology& topology, const DeployOptions& optio
 Status destroy(const std::string& name, std::string* report);
 
 Status startNode(v1::LabState& lab, const std::string& node, std::chrono::milliseconds ready_timeout);
+// Spawns every named switch, then waits until each serves.
+Status startNodes(v1::LabState& lab, const std::vector<std::string>& nodes, std::chrono::milliseconds ready_timeout);
 // graceful: SIGTERM (a Goodbye on the peer-link), else SIGKILL.
 Status stopNode(v1::LabState& lab, const std::string& node, bool graceful);
 

@@ -159,8 +159,9 @@ class Run {
     collector_->followPaths(lab_);
     if (!deploys_itself) {
       mark("deploy", "deploy all");
-      for (const auto& n : topo_.nodes)
-        if (!startAndFollow(n.name)) return finish(text);
+      std::vector<std::string> all;
+      for (const auto& n : topo_.nodes) all.push_back(n.name);
+      if (!startAndFollow(all)) return finish(text);
     }
     Progress progress(o_.quiet, d_.steps.size());
     for (std::size_t i = 0; i < d_.steps.size() && !g_interrupted; ++i) {
@@ -176,12 +177,12 @@ class Run {
   }
 
  private:
-  bool startAndFollow(const std::string& node) {
-    if (auto st = startNode(lab_, node, 10s); !st) {
-      report_.set_error("deploy " + node + ": " + st.error().message);
+  bool startAndFollow(const std::vector<std::string>& nodes) {
+    if (auto st = startNodes(lab_, nodes, 10s); !st) {
+      report_.set_error("deploy: " + st.error().message);
       return false;
     }
-    collector_->followNode(*findNode(lab_, node));
+    for (const auto& n : nodes) collector_->followNode(*findNode(lab_, n));
     return true;
   }
 
@@ -224,9 +225,7 @@ class Run {
         std::vector<std::string> nodes = s.nodes;
         if (nodes.empty())
           for (const auto& n : topo_.nodes) nodes.push_back(n.name);
-        for (const auto& n : nodes)
-          if (!startAndFollow(n)) return false;
-        return true;
+        return startAndFollow(nodes);
       }
       case Step::Kind::Fault: {
         if (auto st = applyFault(lab_, s.fault, scale_, "drill step: " + s.text); !st) return fail(s, st.error().message);

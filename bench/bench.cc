@@ -1,0 +1,160 @@
+#include "bench/bench.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include <fmt/format.h>
+
+namespace vpc::bench {
+
+Stats stats(std::vector<double> s) {
+  Stats st;
+  st.n = s.size();
+  if (s.empty()) return st;
+  std::sort(s.begin(), s.end());
+  st.min = s.front();
+  st.max = s.back();
+  st.median = s.size() % 2 ? s[s.size() / 2] : (s[s.size() / 2 - 1] + s[s.size() / 2]) / 2;
+  return st;
+}
+
+double percentile(std::vector<double> s, double p) {
+  if (s.empty()) return 0;
+  std::sort(s.begin(), s.end());
+  const double rank = p / 100.0 * static_cast<double>(s.size() - 1);
+  const auto lo = static_cast<std::size_t>(std::floor(rank));
+  const auto hi = std::min(lo + 1, s.size() - 1);
+  return s[lo] + (s[hi] - s[lo]) * (rank - static_cast<double>(lo));
+}
+
+std::string human(double v, const std::string& unit) {
+  if (unit == "entries/s" || unit == "msgs/s") {
+    if (v >= 1e6) return fmt::format("{:.2f} M {}", v / 1e6, unit);
+    if (v >= 1e3) return fmt::format("{:.1f} k {}", v / 1e3, unit);
+    return fmt::format("{:.0f} {}", v, unit);
+  }
+  if (unit == "us") {
+    if (v >= 1000) return fmt::format("{:.2f} ms", v / 1000);
+    return fmt::format("{:.0f} µs", v);
+  }
+  if (unit == "ms") return fmt::format("{:.1f} ms", v);
+  if (unit == "MB") return fmt::format("{:.1f} MB", v);
+  if (unit == "B") return fmt::format("{:.0f} B", v);
+  if (unit == "%") return fmt::format("{:.2f} %", v);
+  return fmt::format("{:.3g} {}", v, unit);
+}
+
+std::string Stats::spread() const { return n > 1 ? fmt::format("{:.4g}..{:.4g}", min, max) : "-"; }
+
+double Row::ratio() const { return ceiling > 0 ? figure.median / ceiling : 0; }
+
+bool Row::passed() const {
+  const bool target_ok = higher_is_better ? figure.median >= target_value : figure.median <= target_value;
+  const bool ratio_ok = ratio_target <= 0 || ratio() >= ratio_target;
+  return target_ok && ratio_ok;
+}
+
+Options parseOptions(int argc, char** argv, int default_reps) {
+  Options o;
+  o.reps = default_reps;
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (a == "--smoke") o.smoke = true;
+    else if (a == "--json") o.json = true;
+    else if (a == "--reps" && i + 1 < argc) o.reps = std::max(1, std::atoi(argv[++i]));
+    else {
+      std::cerr << argv[0] << ": unknown option " << a << " (--smoke, --json, --reps N)\n";
+      std::exit(2);
+    }
+  }
+  if (o.smoke) o.reps = 1;
+  return o;
+}
+
+namespace {
+std::string jsonString(const std::string& s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "\"";
+}
+}  // namespace
+
+int report(const std::vector<Row>& rows, const Options& o) {
+  bool all = true;
+  for (const auto& r : rows) {
+    all = all && r.passed();
+    if (o.json) {
+      std::cout << fmt::format(
+          "{{\"name\":{},\"figure_label\":{},\"figure\":{},\"min\":{},\"max\":{},\"n\":{},\"unit\":{},"
+          "\"ceiling_label\":{},\"ceiling\":{},\"ratio\":{},\"target\":{},\"passed\":{},\"smoke\":{},\"note\":{}}}\n",
+          jsonString(r.name), jsonString(r.figure_label), r.figure.median, r.figure.min, r.figure.max, r.figure.n,
+          jsonString(r.unit), jsonString(r.ceiling_label), r.ceiling, r.ratio(), jsonString(r.target),
+          r.passed() ? "true" : "false", o.smoke ? "true" : "false", jsonString(r.note));
+      continue;
+    }
+    std::cout << fmt::format("{:<34} {:>16}  (spread {}, n={})\n", r.name + ": " + r.figure_label,
+                             human(r.figure.median, r.unit), r.figure.spread(), r.figure.n);
+    if (r.ceiling > 0)
+      std::cout << fmt::format("{:<34} {:>16}  ratio {:.2f}\n", "  ceiling: " + r.ceiling_label,
+                               human(r.ceiling, r.unit), r.ratio());
+    std::cout << fmt::format("{:<34} {:>16}  {}\n", "  target", r.target,
+                             o.smoke ? "(smoke run: not judged)" : (r.passed() ? "PASS" : "FAIL"));
+    if (!r.note.empty()) std::cout << "  " << r.note << "\n";
+  }
+  return o.smoke || all ? 0 : 1;
+}
+
+double nowMs() {
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+std::int64_t unixUs() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::string binDir() {
+  char buf[4096];
+  const auto n = ::readlink("/proc/self/exe", buf, sizeof buf - 1);
+  if (n <= 0) return ".";
+  std::string p(buf, static_cast<std::size_t>(n));
+  return p.substr(0, p.rfind('/'));
+}
+
+std::string sourceDir() { return VPC_SOURCE_DIR; }
+
+double rssBytes(int pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+  std::string line;
+  while (std::getline(in, line))
+    if (line.rfind("VmRSS:", 0) == 0) return std::atof(line.c_str() + 6) * 1024.0;
+  return 0;
+}
+
+double cpuSeconds(int pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string line;
+  std::getline(in, line);
+  const auto close = line.rfind(')');
+  if (close == std::string::npos) return 0;
+  std::istringstream rest(line.substr(close + 2));
+  std::string field;
+  double utime = 0, stime = 0;
+  for (int i = 3; i <= 15 && rest >> field; ++i) {  // fields 14 and 15 are utime and stime
+    if (i == 14) utime = std::atof(field.c_str());
+    if (i == 15) stime = std::atof(field.c_str());
+  }
+  return (utime + stime) / static_cast<double>(::sysconf(_SC_CLK_TCK));
+}
+
+}  // namespace vpc::bench

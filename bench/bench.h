@@ -1,0 +1,65 @@
+// What every benchmark shares: repetitions with median and spread, a result row (figure beside a
+// ceiling measured in the same run, the ratio, the target, pass/fail), and the table/JSON output that
+// scripts/bench collects. Benchmarks are programs, never timed tests (STYLE.md, DESIGN.md §9).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace vpc::bench {
+
+struct Stats {
+  double median = 0, min = 0, max = 0;
+  std::size_t n = 0;
+  std::string spread() const;  // "min-max"
+};
+Stats stats(std::vector<double> samples);
+double percentile(std::vector<double> sorted_samples, double p);  // p in [0,100]
+
+struct Row {
+  std::string name;          // "bulk resync"
+  std::string figure_label;  // "entries/s end to end"
+  Stats figure;
+  std::string unit;          // "entries/s", "ms", "MB", "%"
+  std::string ceiling_label; // what the ceiling is
+  double ceiling = 0;        // 0: none (the ratio is to the target)
+  std::string target;        // "≥ 5 M entries/s"
+  bool higher_is_better = true;
+  double target_value = 0;   // the figure must be >= (or <=) this
+  double ratio_target = 0;   // optional: ratio must be >= this (0: none)
+  std::string note;
+
+  double ratio() const;
+  bool passed() const;
+};
+
+// Options every benchmark takes: --smoke (tiny sizes, one repetition: proves it runs), --json,
+// --reps N.
+struct Options {
+  bool smoke = false;
+  bool json = false;
+  int reps = 5;
+};
+Options parseOptions(int argc, char** argv, int default_reps);
+
+// Prints the rows as a table (or one JSON object per row) and returns the exit code: 0 when every
+// row passed its target, 1 otherwise (always 0 with --smoke).
+int report(const std::vector<Row>& rows, const Options& o);
+
+std::string human(double v, const std::string& unit);  // 5.2 M entries/s, 84 µs, 12.3 MB
+
+double nowMs();       // steady clock, ms
+std::int64_t unixUs();  // wall clock, µs since 1970 (the clock events carry)
+
+// The directory of the running program (vpcd, vpclab sit next to the benchmarks).
+std::string binDir();
+std::string sourceDir();
+
+// VmRSS of a process in bytes; CPU time (user + system) in seconds.
+double rssBytes(int pid);
+double cpuSeconds(int pid);
+
+}  // namespace vpc::bench
