@@ -1,6 +1,6 @@
 // Bulk resync: 1,000,000 MACs and 100,000 ARP entries on leaf1; leaf2 (re)joins; entries/s from the
 // peer-link session established (Hello exchanged) to the snapshot applied, on real vpcd processes.
-// Ceilings, in the same run: the same number of records in the same batches (512 records, protobuf
+// Ceilings, in the same run: the same number of records in the same batches (SyncLimits' batch size, protobuf
 // MacBatch) over a raw gRPC bidi stream between two processes with no table work, and the same bytes
 // copied over a loopback TCP socket.
 #include <arpa/inet.h>
@@ -19,6 +19,7 @@
 #include "bench/bench.h"
 #include "bench/pair.h"
 #include "labs/lab/lab.h"
+#include "peerlink/core/sync_engine.h"
 #include "vpc/v1/peer.grpc.pb.h"
 
 using namespace vpc;
@@ -26,7 +27,7 @@ using namespace vpc::bench;
 
 namespace {
 
-constexpr std::size_t kBatch = 512;  // the sync engine's batch size
+const std::size_t kBatch = SyncLimits{}.batch_records;  // the sync engine's batch size
 
 // --- raw gRPC stream: a PeerLink server that counts records and answers one Ack at the end ---------
 class CountingPeer final : public v1::PeerLink::Service {
@@ -183,13 +184,19 @@ int main(int argc, char** argv) {
       waitFor([&] { return !lab.formed(); }, 5000);
       if (auto st = lab::startNode(lab.state(), "leaf2", std::chrono::seconds(10)); !st)
         throw std::runtime_error(st.error().message);
-      if (!waitFor([&] { return lab.converged(); }, 120000)) throw std::runtime_error("the pair did not converge");
+      // Watch leaf2's events (cheap) while the snapshot flows; `show vpc sync` walks both tables for its
+      // digests and would stall the switches it asks, so it is only asked once the snapshot is in.
       std::int64_t t0 = 0, t1 = 0;
-      for (const auto& e : lab.events(1)) {
-        if (e.subject() == "peer-link" && e.to() == "hello exchanged") t0 = e.unix_us();
-        if (e.subject() == "sync" && e.to() == "snapshot applied") t1 = e.unix_us();
-      }
-      if (!t0 || t1 <= t0) throw std::runtime_error("no snapshot events on leaf2");
+      auto snapshotApplied = [&] {
+        t0 = t1 = 0;
+        for (const auto& e : lab.events(1)) {
+          if (e.subject() == "peer-link" && e.to() == "hello exchanged") t0 = e.unix_us();
+          if (e.subject() == "sync" && e.to() == "snapshot applied") t1 = e.unix_us();
+        }
+        return t0 && t1 > t0;
+      };
+      if (!waitFor(snapshotApplied, 120000)) throw std::runtime_error("leaf2 did not apply the snapshot");
+      if (!waitFor([&] { return lab.converged(); }, 120000)) throw std::runtime_error("the pair did not converge");
       figure.push_back(static_cast<double>(entries) / (static_cast<double>(t1 - t0) / 1e6));
       raw_rates.push_back(rawStreamRate(raw_port, msgs, entries));
       tcp_rates.push_back(tcpRate(tcp_port, bytes, entries));

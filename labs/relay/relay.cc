@@ -128,6 +128,12 @@ class TcpRelay::Connection : public std::enable_shared_from_this<Connection> {
         return;
       }
       self->connected_ = true;
+      // The switches' own sockets have Nagle off (gRPC sets TCP_NODELAY); so must the relay's, or a small
+      // write (an Ack, a Heartbeat) behind unacknowledged data waits for the peer's delayed ACK - up to
+      // 40 ms on Linux - which no real peer-link adds.
+      boost::system::error_code ignored;
+      self->client_.set_option(tcp::no_delay(true), ignored);
+      self->server_.set_option(tcp::no_delay(true), ignored);
       self->up_.from = &self->client_;
       self->up_.to = &self->server_;
       self->down_.from = &self->server_;

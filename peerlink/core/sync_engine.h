@@ -43,7 +43,7 @@ class SyncSource {
 };
 
 struct SyncLimits {
-  std::size_t batch_records = 512;
+  std::size_t batch_records = 4096;
   std::size_t max_inflight_batches = 64;
 };
 

@@ -1,6 +1,7 @@
 #include "peerlink/transport/grpc_peer_link.h"
 
 #include <climits>
+#include <mutex>
 
 #include <boost/asio/post.hpp>
 
@@ -22,20 +23,24 @@ class PeerLinkTransport::Stream : public std::enable_shared_from_this<Stream> {
 
   void enqueue(const peer::Message& msg) {
     if (closing_ || finished_) return;
-    out_.emplace_back();
-    codec::toProto(msg, &out_.back());
+    PeerMessage pm;
+    codec::toProto(msg, &pm);
     ++t_.stats_.tx_messages;
-    t_.note(true, std::string(peer::messageName(msg)), static_cast<std::uint32_t>(out_.back().ByteSizeLong()),
+    t_.note(true, std::string(peer::messageName(msg)), static_cast<std::uint32_t>(pm.ByteSizeLong()),
             peer::describe(msg));
+    std::lock_guard lock(mu_);
+    out_.push_back(std::move(pm));
     t_.stats_.max_queue = std::max<std::uint64_t>(t_.stats_.max_queue, out_.size());
-    if (!writing_) writeNext();
+    if (!writing_) writeNextLocked();
   }
 
   void close() {
     if (closing_) return;
     closing_ = true;
+    std::unique_lock lock(mu_);
     const bool goodbye_pending = !out_.empty() && out_.back().has_goodbye();
     if (!goodbye_pending) {
+      lock.unlock();
       finishNow();
       return;
     }
@@ -44,18 +49,7 @@ class PeerLinkTransport::Stream : public std::enable_shared_from_this<Stream> {
     close_timer_.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
       if (!ec) self->finishNow();
     });
-    if (!writing_) writeNext();
-  }
-
-  // Posted from gRPC threads.
-  void onWriteDone(bool ok) {
-    writing_ = false;
-    if (!out_.empty()) out_.pop_front();
-    if (!ok) {
-      out_.clear();
-      return;
-    }
-    writeNext();
+    if (!writing_) writeNextLocked();
   }
 
   // The stream ended from the peer's side (read failed, cancelled, finished).
@@ -80,7 +74,10 @@ class PeerLinkTransport::Stream : public std::enable_shared_from_this<Stream> {
     }
   }
 
-  std::size_t queued() const { return out_.size(); }
+  std::size_t queued() const {
+    std::lock_guard lock(mu_);
+    return out_.size();
+  }
   ConnId conn() const { return conn_; }
 
  protected:
@@ -88,27 +85,52 @@ class PeerLinkTransport::Stream : public std::enable_shared_from_this<Stream> {
   virtual void gracefulEnd() = 0;  // after the last write of a graceful close
   virtual void abortNow() = 0;     // cancel / finish at once
 
+  // io thread.
   void finishNow() {
     if (finished_) return;
+    std::lock_guard lock(mu_);  // no write starts once this holds
     finished_ = true;
     close_timer_.cancel();
     abortNow();
   }
 
-  void writeNext() {
+  // gRPC thread. The next write starts from here, without a trip through the io thread: a bulk snapshot
+  // is thousands of writes, and a thread hop per write costs more than the write.
+  void onWriteDone(bool ok) {
+    std::lock_guard lock(mu_);
+    writing_ = false;
+    if (!out_.empty()) out_.pop_front();
+    if (!ok) {
+      out_.clear();
+      return;
+    }
+    if (!out_.empty()) {
+      writeNextLocked();
+    } else if (closing_) {
+      post([](Stream& s) { s.drained(); });  // the Goodbye went out: half-close on the io thread
+    }
+  }
+
+  // mu_ held (io thread or gRPC thread).
+  void writeNextLocked() {
     if (finished_) return;
     if (out_.empty()) {
-      if (closing_) {
-        finished_ = true;
-        close_timer_.cancel();
-        gracefulEnd();
-      }
+      if (closing_) post([](Stream& s) { s.drained(); });
       return;
     }
     writing_ = true;
     grpc::WriteOptions options;
     if (out_.size() > 1) options.set_buffer_hint();  // more follow: let gRPC coalesce
-    startWrite(&out_.front(), options);
+    startWrite(&out_.front(), options);  // a deque's elements stay put while others are added
+  }
+
+  // io thread: a closing stream wrote everything it had.
+  void drained() {
+    std::lock_guard lock(mu_);
+    if (finished_ || writing_ || !out_.empty()) return;
+    finished_ = true;
+    close_timer_.cancel();
+    gracefulEnd();
   }
 
   // gRPC thread, from OnReadDone: decode (and validate) here, so the core thread does not.
@@ -117,10 +139,6 @@ class PeerLinkTransport::Stream : public std::enable_shared_from_this<Stream> {
     const auto bytes = static_cast<std::uint32_t>(in_.ByteSizeLong());
     post([msg = std::move(msg), bytes](Stream& s) mutable { s.deliver(std::move(msg), bytes); });
   }
-  void postWriteDone(bool ok) {
-    post([ok](Stream& s) { s.onWriteDone(ok); });
-  }
-
   template <class F>
   void post(F f) {
     boost::asio::post(t_.io_, [self = shared_from_this(), f = std::move(f)]() mutable { f(*self); });
@@ -128,11 +146,14 @@ class PeerLinkTransport::Stream : public std::enable_shared_from_this<Stream> {
 
   PeerLinkTransport& t_;
   ConnId conn_;
-  std::deque<PeerMessage> out_;
+  // The write side, shared by the io thread (enqueue, close) and gRPC's (write completions). Recursive:
+  // gRPC may complete a write inside StartWrite on the calling thread.
+  mutable std::recursive_mutex mu_;
+  std::deque<PeerMessage> out_;          // front: being written
   bool writing_ = false;
-  bool closing_ = false;
-  bool finished_ = false;
-  bool reported_ = false;
+  std::atomic<bool> closing_{false};     // set on the io thread
+  std::atomic<bool> finished_{false};    // no more writes
+  bool reported_ = false;                // io thread
   PeerMessage in_;  // read buffer: gRPC threads only, one read at a time
   boost::asio::steady_timer close_timer_;
 };
@@ -156,7 +177,7 @@ class PeerLinkTransport::ServerStream final : public Stream,
     decodeAndPost();
     StartRead(&in_);
   }
-  void OnWriteDone(bool ok) override { postWriteDone(ok); }
+  void OnWriteDone(bool ok) override { onWriteDone(ok); }
   void OnCancel() override {
     post([](Stream& s) { s.onEnded("peer-link connection lost"); });
   }
@@ -202,7 +223,7 @@ class PeerLinkTransport::ClientStream final : public Stream,
     decodeAndPost();
     StartRead(&in_);
   }
-  void OnWriteDone(bool ok) override { postWriteDone(ok); }
+  void OnWriteDone(bool ok) override { onWriteDone(ok); }
   void OnDone(const grpc::Status& status) override {
     std::string reason = status.ok() ? "peer-link stream closed by the peer"
                                      : "peer-link stream ended: " + describeStatus(status);
@@ -216,6 +237,7 @@ class PeerLinkTransport::ClientStream final : public Stream,
  private:
   void readEnded() {
     // The status comes with OnDone, which needs our hold released; report from there.
+    std::lock_guard lock(mu_);  // not while a gRPC thread starts a write
     releaseHold();
   }
   void releaseHold() {

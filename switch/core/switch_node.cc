@@ -49,6 +49,7 @@ SwitchNode::SwitchNode(SwitchConfig config, NodeOptions options)
   sc.retry_max = scaled(Millis(2000));
   session_ = SessionFsm(sc);
   applyTimersFromConfig();
+  indexPorts();
   op_role_priority_ = config_.vpc_domain ? config_.vpc_domain->role_priority : kDefaultRolePriority;
   local_consistency_ = localConsistency(config_);
 }
@@ -152,6 +153,7 @@ void SwitchNode::expireRestoreTimers(TimePoint now, Effects& out) {
 Effects SwitchNode::handle(const Input& input, TimePoint now) {
   Effects out;
   if (shut_down_) return out;
+  bool status_inputs = true;  // whether this input may change the derived status
   std::visit(
       Overloaded{
           [&](const in::KeepaliveReceived& k) {
@@ -169,9 +171,15 @@ Effects SwitchNode::handle(const Input& input, TimePoint now) {
             onSessionFacts(session_.transportDown(d.conn, d.reason, now, out), now, out);
           },
           [&](const in::PeerMessageReceived& m) {
+            const auto state_before = session_.state();
             const auto facts = session_.onMessage(m.conn, m.msg, now, out);
             onSessionFacts(facts, now, out);
             if (facts.route) route(m.msg, now, out);
+            // Sync data (batches, acks) changes tables, never what the switch's status is derived from.
+            const bool sync_data = std::holds_alternative<peer::MacBatch>(m.msg) ||
+                                   std::holds_alternative<peer::ArpBatch>(m.msg) ||
+                                   std::holds_alternative<peer::Ack>(m.msg);
+            if (sync_data && !facts.up && !facts.down && session_.state() == state_before) status_inputs = false;
           },
           [&](const in::PeerMessageMalformed& m) {
             if (m.conn != session_.conn() || !session_.adjacent()) return;
@@ -188,7 +196,7 @@ Effects SwitchNode::handle(const Input& input, TimePoint now) {
           },
       },
       input);
-  settle(now, out, 0);
+  settle(now, out, 0, status_inputs);
   return out;
 }
 
@@ -302,6 +310,10 @@ void SwitchNode::route(const peer::Message& msg, TimePoint now, Effects& out) {
           [&](const peer::SyncBegin& b) {
             receiver_.onBegin(b, now);
             ++rx_gen_;
+            // Room for the whole snapshot at once (the counts come from the peer: capped, a hint only).
+            constexpr std::uint64_t kReserveCap = 1ULL << 24;
+            macs_.reserve(macs_.localCount() + std::min<std::uint64_t>(b.mac_count, kReserveCap));
+            if (arpSyncActive()) arps_.reserve(arps_.localCount() + std::min<std::uint64_t>(b.arp_count, kReserveCap));
             recordEvent(out, now, "sync", "", "receiving snapshot",
                         {"peer sends a bulk snapshot: " + std::to_string(b.mac_count) + " MACs, " +
                          std::to_string(b.arp_count) + " ARP entries (epoch " + std::to_string(b.epoch) + ")"});
@@ -395,7 +407,24 @@ bool SwitchNode::arpSyncActive() const {
          (peer_hello_->capabilities & kCapabilityArpSync);
 }
 
-void SwitchNode::settle(TimePoint now, Effects& out, std::size_t first_effect) {
+void SwitchNode::settle(TimePoint now, Effects& out, std::size_t first_effect, bool status_inputs) {
+  // Deriving the status (and what the peer and the keepalive are told) walks every vPC and VLAN set:
+  // skipped for pure sync traffic, which is most of the messages during a bulk snapshot.
+  if (status_inputs) settleStatus(now, out);
+  if (session_.adjacent()) {
+    std::vector<peer::Message> msgs;
+    sender_.produce(*this, now, msgs);
+    for (auto& m : msgs) session_.send(std::move(m), out);
+    if (session_.state() == SessionState::Syncing && sender_.bulkAcked() && receiver_.bulkDone()) {
+      session_.markEstablished(now, out);
+      settleStatus(now, out);
+    }
+  }
+  for (std::size_t i = first_effect; i < out.size(); ++i)
+    if (auto* ev = std::get_if<fx::EventRecorded>(&out[i])) journal_.append(ev->event);
+}
+
+void SwitchNode::settleStatus(TimePoint now, Effects& out) {
   recordStatusChanges(deriveStatus(now), now, out);
   if (flush_needed_) {
     flush_needed_ = false;
@@ -411,32 +440,38 @@ void SwitchNode::settle(TimePoint now, Effects& out, std::size_t first_effect) {
       session_.send(local_consistency_, out);
       sent_consistency_ = local_consistency_;
     }
-    std::vector<peer::Message> msgs;
-    sender_.produce(*this, now, msgs);
-    for (auto& m : msgs) session_.send(std::move(m), out);
-    if (session_.state() == SessionState::Syncing && sender_.bulkAcked() && receiver_.bulkDone()) {
-      session_.markEstablished(now, out);
-    }
   }
   keepalive_.setLocal(localKeepalive());
   session_.setLocalHello(localHello());
-  for (std::size_t i = first_effect; i < out.size(); ++i)
-    if (auto* ev = std::get_if<fx::EventRecorded>(&out[i])) journal_.append(ev->event);
 }
 
 // Drops what leads nowhere: MACs learned on ports that no longer forward (the host is gone from there),
 // and - while the peer-link is down - every entry that points at it; ARP entries of SVIs that are down.
 void SwitchNode::flushDeadEntries(TimePoint now, Effects& out) {
   const bool adjacent = session_.adjacent();
+  // The verdict depends on the port alone (except for vPC ports while the peer-link is down): decided
+  // once per port, not once per entry - a table holds a million entries on a few dozen ports.
+  enum Verdict : std::uint8_t { Keep, Drop, ByInstalledPort };
+  absl::flat_hash_map<std::uint32_t, Verdict> verdicts;
+  auto verdictFor = [&](std::uint32_t code) {
+    const auto [it, fresh] = verdicts.try_emplace(code, Keep);
+    if (!fresh) return it->second;
+    const auto port = InterfaceId::fromTrustedCode(code);
+    const auto* ic = config_.interface(port);
+    if (!ic) return it->second = Drop;  // the interface was deleted
+    if (ic->vpc_id) return it->second = adjacent ? Keep : ByInstalledPort;
+    auto st = status_.ports.find(port);
+    return it->second = (st == status_.ports.end() || st->second.status != "connected") ? Drop : Keep;
+  };
   std::vector<std::uint64_t> gone;
   macs_.retractLocalIf(
       [&](std::uint64_t key, const MacTable::Entry& e) {
-        const auto port = InterfaceId::fromTrustedCode(e.local.port);
-        const auto* ic = config_.interface(port);
-        if (!ic) return true;  // the interface was deleted
-        if (ic->vpc_id) return !adjacent && installedPort(key, e).first == InterfaceId::peerLink();
-        auto it = status_.ports.find(port);
-        return it == status_.ports.end() || it->second.status != "connected";
+        switch (verdictFor(e.local.port)) {
+          case Keep: return false;
+          case Drop: return true;
+          case ByInstalledPort: return installedPort(key, e).first == InterfaceId::peerLink();
+        }
+        return false;
       },
       gone);
   for (auto key : gone) sender_.noteMac(key);
@@ -465,10 +500,14 @@ void SwitchNode::flushDeadEntries(TimePoint now, Effects& out) {
 // SyncSource
 
 std::uint32_t SwitchNode::wirePort(InterfaceId local) const {
-  if (local.kind() == IfKind::PortChannel) {
-    if (const auto* ic = config_.interface(local); ic && ic->vpc_id) return InterfaceId::vpc(*ic->vpc_id).code();
-  }
-  return local.code();
+  const auto it = vpc_wire_port_.find(local.code());
+  return it == vpc_wire_port_.end() ? local.code() : it->second;
+}
+
+void SwitchNode::indexPorts() {
+  vpc_wire_port_.clear();
+  for (const auto& [id, ic] : config_.interfaces)
+    if (id.kind() == IfKind::PortChannel && ic.vpc_id) vpc_wire_port_[id.code()] = InterfaceId::vpc(*ic.vpc_id).code();
 }
 
 void SwitchNode::localMacKeys(std::vector<std::uint64_t>& out) const {
@@ -621,6 +660,7 @@ Result<ConfigureResult> SwitchNode::configure(const std::vector<std::string>& li
   for (const auto& l : lines)
     if (l.find_first_not_of(" \t") != std::string::npos) ++res.applied;
   config_ = std::move(next);
+  indexPorts();
   const auto& od = *old.vpc_domain;
   const auto& nd = *config_.vpc_domain;
 

@@ -351,7 +351,10 @@ class SwitchNode : private SyncSource {
   void expireRestoreTimers(TimePoint now, Effects& out);
   bool peerLinkUsable() const;  // configured, admin up, a member up
   // After every call: send state, pump sync, derive status, journal events.
-  void settle(TimePoint now, Effects& out, std::size_t first_effect);
+  // After every input: status, what the peer must hear, sync output, the journal. `status_inputs` is
+  // false when the input cannot have changed the status (sync data).
+  void settle(TimePoint now, Effects& out, std::size_t first_effect, bool status_inputs = true);
+  void settleStatus(TimePoint now, Effects& out);
   void flushDeadEntries(TimePoint now, Effects& out);
 
   Status deriveStatus(TimePoint now) const;
@@ -369,9 +372,11 @@ class SwitchNode : private SyncSource {
   InterfaceId peerPort(std::uint64_t key, const MacTable::Entry& e) const;
   bool arpSyncActive() const;
   std::uint32_t wirePort(InterfaceId local) const;  // vPC port-channels go out as IfKind::Vpc
+  void indexPorts();                                 // after every config change: vpc_wire_port_
   std::string countdown(const std::optional<TimePoint>& at, std::uint32_t configured_s, TimePoint now) const;
 
   SwitchConfig config_;
+  absl::flat_hash_map<std::uint32_t, std::uint32_t> vpc_wire_port_;  // vPC port-channel code -> its vPC code
   NodeOptions options_;
   KeepaliveFsm keepalive_;
   SessionFsm session_;

@@ -173,15 +173,16 @@ TEST_CASE("Sync: the primary restarts, the secondary takes over, the old primary
 }
 
 TEST_CASE("Sync: a lost batch is caught as a sequence gap and healed by a resync (regression)", "[sim][sync]") {
-  // 1. Both switches converge. 2. leaf2 learns 5000 MACs: ten batches leave for leaf1.
-  // 3. The third batch vanishes without the stream breaking. 4. leaf1 sees batch 4 where it expected 3,
-  //    asks for a resync and drops the rest. 5. leaf2 resends a snapshot; the views converge.
+  // 1. Both switches converge. 2. leaf2 learns ten batches' worth of MACs. 3. The third batch
+  //    vanishes without the stream breaking. 4. leaf1 sees batch 4 where it expected 3, asks for a
+  //    resync and drops the rest. 5. leaf2 resends a snapshot; the views converge.
   auto p = sim::Pair::startConverged();
   int batches = 0;
   p.losePeerMessages(1, [&](const peer::Message& m) { return std::holds_alternative<peer::MacBatch>(m) && ++batches == 3; });
-  REQUIRE(p.learnMac(1, macs("0050.5600.0000", 5000, 10, "Po10")));
+  const auto count = static_cast<std::uint32_t>(10 * SyncLimits{}.batch_records);
+  REQUIRE(p.learnMac(1, macs("0050.5600.0000", count, 10, "Po10")));
   REQUIRE(settle(p));
-  CHECK(p.sw(0).macTable().size() == 5000);
+  CHECK(p.sw(0).macTable().size() == count);
   const auto sv = p.sw(0).syncView();
   CHECK(sv.rx.gaps == 1);
   CHECK(sv.rx.resyncs_requested == 1);
