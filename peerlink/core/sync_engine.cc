@@ -49,8 +49,8 @@ void SyncSender::beginBulk(const SyncSource& source, TimePoint now) {
   bulk_pos_ = 0;
   bulk_macs_.clear();
   bulk_arps_.clear();
-  source.localMacKeys(bulk_macs_);
-  if (arp_enabled_) source.localArpKeys(bulk_arps_);
+  source.localMacs(bulk_macs_);
+  if (arp_enabled_) source.localArps(bulk_arps_);
   // The snapshot covers every key changed so far.
   dirty_mac_order_.clear();
   dirty_macs_.clear();
@@ -107,12 +107,9 @@ void SyncSender::produce(const SyncSource& source, TimePoint now, std::vector<pe
         peer::MacBatch batch;
         batch.seq = ++seq_;
         const std::size_t n = std::min(limits_.batch_records, bulk_macs_.size() - bulk_pos_);
-        batch.records.reserve(n);
-        for (std::size_t i = 0; i < n; ++i) {
-          const auto key = bulk_macs_[bulk_pos_++];
-          auto rec = source.localMac(key);
-          batch.records.push_back(rec ? *rec : peer::MacRecord{key, 0, peer::kRecordDelete});
-        }
+        const auto first = bulk_macs_.begin() + static_cast<std::ptrdiff_t>(bulk_pos_);
+        batch.records.assign(first, first + static_cast<std::ptrdiff_t>(n));
+        bulk_pos_ += n;
         sent(n);
         out.push_back(std::move(batch));
         continue;
@@ -126,12 +123,9 @@ void SyncSender::produce(const SyncSource& source, TimePoint now, std::vector<pe
         peer::ArpBatch batch;
         batch.seq = ++seq_;
         const std::size_t n = std::min(limits_.batch_records, bulk_arps_.size() - bulk_pos_);
-        batch.records.reserve(n);
-        for (std::size_t i = 0; i < n; ++i) {
-          const auto ip = bulk_arps_[bulk_pos_++];
-          auto rec = source.localArp(ip);
-          batch.records.push_back(rec ? *rec : peer::ArpRecord{ip, 0, 0, peer::kRecordDelete});
-        }
+        const auto first = bulk_arps_.begin() + static_cast<std::ptrdiff_t>(bulk_pos_);
+        batch.records.assign(first, first + static_cast<std::ptrdiff_t>(n));
+        bulk_pos_ += n;
         sent(n);
         out.push_back(std::move(batch));
         continue;

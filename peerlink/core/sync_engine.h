@@ -2,9 +2,10 @@
 // assertions to the peer, the SyncReceiver checks what the peer streams to us.
 //
 // Sender (level-triggered, like swss's to-sync map, but pure):
-//   - start(): a bulk snapshot: SyncBegin{epoch, next_seq}, the keys of every local assertion in
-//     batches, SyncEnd{epoch}. Keys are captured when the bulk starts; each record is read from the
-//     table when its batch is built, so it carries the state of that moment (or a delete).
+//   - start(): a bulk snapshot: SyncBegin{epoch, next_seq}, every local assertion in batches,
+//     SyncEnd{epoch}. The records are copied when the bulk starts (one pass over the table, no lookup
+//     per record); a key that changes after that is noted as changed and goes again after SyncEnd
+//     with its latest state, so the peer ends with what the table holds.
 //   - noteMac()/noteArp(): a key changed locally. Keys are coalesced (a key changed 100 times before
 //     it is sent goes once, with its latest state) and sent in order of first change, after SyncEnd.
 //   - Window: at most `max_inflight_batches` batches sent and not yet acknowledged; acks are
@@ -35,10 +36,11 @@ namespace vpc {
 class SyncSource {
  public:
   virtual ~SyncSource() = default;
-  virtual void localMacKeys(std::vector<std::uint64_t>& out) const = 0;
+  // Every assertion of this switch, as records (appended to `out`).
+  virtual void localMacs(std::vector<peer::MacRecord>& out) const = 0;
   // The record for a key this switch asserts; nullopt when it asserts nothing (then a delete is sent).
   virtual std::optional<peer::MacRecord> localMac(std::uint64_t key) const = 0;
-  virtual void localArpKeys(std::vector<std::uint32_t>& out) const = 0;
+  virtual void localArps(std::vector<peer::ArpRecord>& out) const = 0;
   virtual std::optional<peer::ArpRecord> localArp(std::uint32_t ip) const = 0;
 };
 
@@ -102,8 +104,8 @@ class SyncSender {
   std::uint64_t seq_ = 0;
   std::uint64_t acked_seq_ = 0;
   std::uint64_t bulk_last_seq_ = 0;
-  std::vector<std::uint64_t> bulk_macs_;
-  std::vector<std::uint32_t> bulk_arps_;
+  std::vector<peer::MacRecord> bulk_macs_;
+  std::vector<peer::ArpRecord> bulk_arps_;
   std::size_t bulk_pos_ = 0;
   std::deque<std::uint64_t> dirty_mac_order_;
   std::unordered_set<std::uint64_t> dirty_macs_;

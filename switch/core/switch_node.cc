@@ -510,10 +510,12 @@ void SwitchNode::indexPorts() {
     if (id.kind() == IfKind::PortChannel && ic.vpc_id) vpc_wire_port_[id.code()] = InterfaceId::vpc(*ic.vpc_id).code();
 }
 
-void SwitchNode::localMacKeys(std::vector<std::uint64_t>& out) const {
-  out.reserve(macs_.localCount());
+void SwitchNode::localMacs(std::vector<peer::MacRecord>& out) const {
+  out.reserve(out.size() + macs_.localCount());
   for (const auto& [key, e] : macs_.entries())
-    if (e.has_local) out.push_back(key);
+    if (e.has_local)
+      out.push_back(peer::MacRecord{key, wirePort(InterfaceId::fromTrustedCode(e.local.port)),
+                                    static_cast<std::uint8_t>(e.local.is_static ? peer::kRecordStatic : 0)});
 }
 
 std::optional<peer::MacRecord> SwitchNode::localMac(std::uint64_t key) const {
@@ -523,10 +525,10 @@ std::optional<peer::MacRecord> SwitchNode::localMac(std::uint64_t key) const {
                          static_cast<std::uint8_t>(e->local.is_static ? peer::kRecordStatic : 0)};
 }
 
-void SwitchNode::localArpKeys(std::vector<std::uint32_t>& out) const {
-  out.reserve(arps_.localCount());
+void SwitchNode::localArps(std::vector<peer::ArpRecord>& out) const {
+  out.reserve(out.size() + arps_.localCount());
   for (const auto& [ip, e] : arps_.entries())
-    if (e.has_local) out.push_back(ip);
+    if (e.has_local) out.push_back(peer::ArpRecord{ip, e.local.mac, e.local.vlan, 0});
 }
 
 std::optional<peer::ArpRecord> SwitchNode::localArp(std::uint32_t ip) const {

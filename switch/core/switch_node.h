@@ -320,9 +320,9 @@ class SwitchNode : private SyncSource {
 
  private:
   // SyncSource
-  void localMacKeys(std::vector<std::uint64_t>& out) const override;
+  void localMacs(std::vector<peer::MacRecord>& out) const override;
   std::optional<peer::MacRecord> localMac(std::uint64_t key) const override;
-  void localArpKeys(std::vector<std::uint32_t>& out) const override;
+  void localArps(std::vector<peer::ArpRecord>& out) const override;
   std::optional<peer::ArpRecord> localArp(std::uint32_t ip) const override;
 
   // The operator-visible status, re-derived after every call and diffed to record events.

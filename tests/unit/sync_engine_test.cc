@@ -12,16 +12,16 @@ namespace {
 struct FakeSource : SyncSource {
   std::map<std::uint64_t, std::uint32_t> macs;  // key -> port
   std::map<std::uint32_t, std::uint64_t> arps;  // ip -> mac
-  void localMacKeys(std::vector<std::uint64_t>& out) const override {
-    for (const auto& [k, v] : macs) out.push_back(k);
+  void localMacs(std::vector<peer::MacRecord>& out) const override {
+    for (const auto& [k, v] : macs) out.push_back(peer::MacRecord{k, v, 0});
   }
   std::optional<peer::MacRecord> localMac(std::uint64_t key) const override {
     auto it = macs.find(key);
     if (it == macs.end()) return std::nullopt;
     return peer::MacRecord{key, it->second, 0};
   }
-  void localArpKeys(std::vector<std::uint32_t>& out) const override {
-    for (const auto& [k, v] : arps) out.push_back(k);
+  void localArps(std::vector<peer::ArpRecord>& out) const override {
+    for (const auto& [k, v] : arps) out.push_back(peer::ArpRecord{k, v, 10, 0});
   }
   std::optional<peer::ArpRecord> localArp(std::uint32_t ip) const override {
     auto it = arps.find(ip);
@@ -130,6 +130,42 @@ TEST_CASE("SyncSender: changes coalesce by key and carry the state at send time"
   CHECK(recs[0].flags == peer::kRecordDelete);  // its latest state: gone
   CHECK(recs[1].key == other);
   CHECK(recs[1].port == 9);
+}
+
+TEST_CASE("SyncSender: a key removed while the snapshot is on its way is deleted after SyncEnd", "[sync][unit]") {
+  // The snapshot is a copy taken at its start, so it still carries the key; the change notice sends
+  // the delete once SyncEnd is out, and the peer ends without the key.
+  test::FakeClock clock;
+  FakeSource src;
+  for (std::uint64_t i = 0; i < 30; ++i) src.macs[macKey(10, i + 1)] = 7;
+  SyncSender tx(SyncLimits{10, 1});
+  tx.start(false, src, clock.now());
+  std::vector<peer::Message> out;
+  tx.produce(src, clock.now(), out);  // Begin + the first batch
+  const auto gone = macKey(10, 30);   // in the last bulk batch, not sent yet
+  src.macs.erase(gone);
+  tx.noteMac(gone);
+  while (!tx.idle()) {
+    tx.onAck(tx.status().last_seq, clock.now());
+    tx.produce(src, clock.now(), out);
+  }
+  std::map<std::uint64_t, bool> peer;  // what a receiver applying the messages in order ends with
+  bool after_end = false, deleted_after_end = false;
+  for (const auto& m : out) {
+    if (std::holds_alternative<peer::SyncEnd>(m)) after_end = true;
+    if (const auto* b = std::get_if<peer::MacBatch>(&m))
+      for (const auto& r : b->records) {
+        if (r.flags & peer::kRecordDelete) {
+          peer.erase(r.key);
+          if (r.key == gone && after_end) deleted_after_end = true;
+        } else {
+          peer[r.key] = true;
+        }
+      }
+  }
+  CHECK(deleted_after_end);
+  CHECK(peer.size() == 29);
+  CHECK_FALSE(peer.contains(gone));
 }
 
 TEST_CASE("SyncSender: changes during a bulk go after SyncEnd, a resync restarts with a new epoch",
