@@ -57,7 +57,9 @@ double Row::ratio() const { return ceiling > 0 ? figure.median / ceiling : 0; }
 
 bool Row::passed() const {
   const bool target_ok = higher_is_better ? figure.median >= target_value : figure.median <= target_value;
-  const bool ratio_ok = ratio_target <= 0 || ratio() >= ratio_target;
+  // Higher is better: the figure must reach ratio_target x the ceiling; lower is better (latencies,
+  // times): it must stay within ratio_target x the ceiling.
+  const bool ratio_ok = ratio_target <= 0 || (higher_is_better ? ratio() >= ratio_target : ratio() <= ratio_target);
   return target_ok && ratio_ok;
 }
 

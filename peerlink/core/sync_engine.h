@@ -8,8 +8,8 @@
 //     with its latest state, so the peer ends with what the table holds.
 //   - noteMac()/noteArp(): a key changed locally. Keys are coalesced (a key changed 100 times before
 //     it is sent goes once, with its latest state) and sent in order of first change, after SyncEnd.
-//   - Window: at most `max_inflight_batches` batches sent and not yet acknowledged; acks are
-//     cumulative. A ResyncRequest from the receiver restarts the bulk with a new epoch.
+//   - Window: at most `max_inflight_batches` batches sent and not yet acknowledged during a bulk,
+//     `max_inflight_incremental` after it; acks are cumulative. A ResyncRequest from the receiver restarts the bulk with a new epoch.
 //   - The transport is a reliable ordered stream, so nothing is retransmitted within a session: a
 //     broken stream ends the session, and the next session starts with a bulk snapshot.
 // Receiver:
@@ -46,7 +46,11 @@ class SyncSource {
 
 struct SyncLimits {
   std::size_t batch_records = 4096;
-  std::size_t max_inflight_batches = 64;
+  std::size_t max_inflight_batches = 64;  // during a bulk snapshot
+  // After it: changes go out at once while few batches are unacknowledged; when the peer lags, they
+  // gather into bigger batches (ack-clocked, like Nagle without a timer): one learn travels alone,
+  // 100,000 a second ride a few hundred per batch instead of one message each.
+  std::size_t max_inflight_incremental = 4;
 };
 
 struct SyncTxStatus {
@@ -93,7 +97,10 @@ class SyncSender {
  private:
   enum class Phase { Begin, BulkMac, BulkArp, End, Incremental };
   void beginBulk(const SyncSource& source, TimePoint now);
-  bool windowOpen() const { return seq_ - acked_seq_ < limits_.max_inflight_batches; }
+  bool windowOpen() const {
+    return seq_ - acked_seq_ <
+           (phase_ == Phase::Incremental ? limits_.max_inflight_incremental : limits_.max_inflight_batches);
+  }
   void sent(std::size_t records);
 
   SyncLimits limits_;

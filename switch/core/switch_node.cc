@@ -597,7 +597,7 @@ Result<LearnResult> SwitchNode::learnMac(const LearnMacCmd& cmd, TimePoint now, 
       ++r.unchanged;
     }
   }
-  settle(now, out, first);
+  settle(now, out, first, /*status_inputs=*/false);  // tables only: the status is what it was
   return r;
 }
 
@@ -628,7 +628,7 @@ Result<LearnResult> SwitchNode::learnArp(const LearnArpCmd& cmd, TimePoint now, 
       ++r.unchanged;
     }
   }
-  settle(now, out, first);
+  settle(now, out, first, /*status_inputs=*/false);  // tables only: the status is what it was
   return r;
 }
 
@@ -637,7 +637,7 @@ std::uint64_t SwitchNode::clearMacDynamic(TimePoint now, Effects& out) {
   std::vector<std::uint64_t> removed;
   macs_.retractLocalIf([](std::uint64_t, const MacTable::Entry& e) { return !e.local.is_static; }, removed);
   for (auto key : removed) sender_.noteMac(key);
-  settle(now, out, first);
+  settle(now, out, first, /*status_inputs=*/false);  // tables only: the status is what it was
   return removed.size();
 }
 
@@ -646,7 +646,7 @@ std::uint64_t SwitchNode::clearArp(TimePoint now, Effects& out) {
   std::vector<std::uint32_t> removed;
   arps_.retractLocalIf([](std::uint32_t, const ArpTable::Entry&) { return true; }, removed);
   for (auto ip : removed) sender_.noteArp(ip);
-  settle(now, out, first);
+  settle(now, out, first, /*status_inputs=*/false);  // tables only: the status is what it was
   return removed.size();
 }
 

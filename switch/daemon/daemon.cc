@@ -141,7 +141,14 @@ void Daemon::deliver(const Input& input) {
 }
 
 void Daemon::peerAccepted(ConnId conn) { deliver(in::PeerTransportUp{conn}); }
-void Daemon::peerMessage(ConnId conn, peer::Message msg) { deliver(in::PeerMessageReceived{conn, std::move(msg)}); }
+void Daemon::peerMessage(ConnId conn, peer::Message msg) {
+  if (!peer_applied_) {
+    deliver(in::PeerMessageReceived{conn, std::move(msg)});
+    return;
+  }
+  deliver(in::PeerMessageReceived{conn, msg});
+  peer_applied_(msg);
+}
 void Daemon::peerMalformed(ConnId conn, std::string error) {
   logger("peerlink")->warn("malformed message on connection {:#x}: {}", conn, error);
   deliver(in::PeerMessageMalformed{conn, std::move(error)});

@@ -1,0 +1,292 @@
+// Incremental sync latency: single MAC learns on leaf1 at a steady rate (1,000/s and 100,000/s), each
+// timed until leaf2's node has installed it. Both switches are real Daemons (node, gRPC peer-link,
+// keepalive) in this process, each on its own io thread, so one steady clock stamps the learn and the
+// install. Ceiling, in the same run: the one-way latency of a small message on a raw gRPC bidi stream
+// in this process at the same rate (what gRPC alone costs). Targets: p50 <= 100 us, p99 <= 1 ms, p50
+// within 2x the ceiling.
+#include <unistd.h>
+
+#include <fstream>
+#include <future>
+#include <iostream>
+#include <sstream>
+#include <thread>
+
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <fmt/format.h>
+#include <grpcpp/grpcpp.h>
+
+#include "bench/bench.h"
+#include "bench/pair.h"
+#include "switch/core/config_parser.h"
+#include "switch/daemon/daemon.h"
+#include "switch/daemon/log.h"
+#include "vpc/v1/peer.grpc.pb.h"
+
+using namespace vpc;
+using namespace vpc::bench;
+using Steady = std::chrono::steady_clock;
+
+namespace {
+
+double usSince(Steady::time_point a, Steady::time_point b) {
+  return std::chrono::duration<double, std::micro>(b - a).count();
+}
+
+// Runs f on the io thread of `io` and waits for its result.
+template <class F>
+auto onIo(boost::asio::io_context& io, F f) {
+  std::promise<decltype(f())> p;
+  auto fut = p.get_future();
+  boost::asio::post(io, [&] { p.set_value(f()); });
+  return fut.get();
+}
+
+// --- the pair, in process ------------------------------------------------------------------------
+struct Switch {
+  std::unique_ptr<boost::asio::io_context> io = std::make_unique<boost::asio::io_context>();
+  std::unique_ptr<daemon::Daemon> d;
+  std::thread thread;
+};
+
+std::string readFile(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::string replaceAll(std::string s, const std::string& from, const std::string& to) {
+  for (std::size_t at = 0; (at = s.find(from, at)) != std::string::npos; at += to.size()) s.replace(at, from.size(), to);
+  return s;
+}
+
+class Pair {
+ public:
+  Pair() {
+    // The sample pair on a loopback block of its own (127.3.N.0/24), no delay restore.
+    const std::string block = fmt::format("127.3.{}.", 1 + ::getpid() % 200);
+    for (int i = 0; i < 2; ++i) {
+      const std::string file = sourceDir() + "/labs/topologies/pair/leaf" + std::to_string(i + 1) + ".cfg";
+      const std::string text = replaceAll(readFile(file), "127.0.1.", block) +
+                               "vpc domain 10\n  delay restore 0\n  delay restore interface-vlan 0\n";
+      auto parsed = parseConfig(text, file);
+      if (!parsed.config) throw std::runtime_error(parsed.error->format());
+      sw_[i].d = std::make_unique<daemon::Daemon>(*sw_[i].io, *parsed.config, daemon::DaemonOptions{});
+      if (auto st = sw_[i].d->start(); !st) throw std::runtime_error(st.error().message);
+    }
+    for (auto& s : sw_) s.thread = std::thread([io = s.io.get()] { io->run(); });
+  }
+  ~Pair() {
+    for (auto& s : sw_) boost::asio::post(*s.io, [d = s.d.get()] { d->shutdown("benchmark over"); });
+    for (auto& s : sw_) s.thread.join();
+  }
+  daemon::Daemon& d(int i) { return *sw_[i].d; }
+  boost::asio::io_context& io(int i) { return *sw_[i].io; }
+  bool established() {
+    for (int i = 0; i < 2; ++i)
+      if (onIo(io(i), [&] { return d(i).node().syncView().session_state; }) != "established") return false;
+    return true;
+  }
+
+ private:
+  Switch sw_[2];
+};
+
+struct Latencies {
+  double p50 = 0, p99 = 0, max = 0;
+};
+
+Latencies summarize(const std::vector<Steady::time_point>& sent, const std::vector<Steady::time_point>& got) {
+  std::vector<double> us;
+  us.reserve(sent.size());
+  for (std::size_t i = 0; i < sent.size(); ++i) us.push_back(usSince(sent[i], got[i]));
+  std::sort(us.begin(), us.end());
+  if (std::getenv("BENCH_DEBUG"))
+    std::cerr << fmt::format("p10 {:.0f} p50 {:.0f} p90 {:.0f} p95 {:.0f} p99 {:.0f} p99.9 {:.0f} max {:.0f}\n",
+                             percentile(us, 10), percentile(us, 50), percentile(us, 90), percentile(us, 95),
+                             percentile(us, 99), percentile(us, 99.9), us.back());
+  return {percentile(us, 50), percentile(us, 99), us.back()};
+}
+
+// One run at `rate` learns/s: `n` single learns on leaf1's Po10 (VLAN 10), paced per 1 ms tick.
+Latencies learnRun(Pair& pair, std::uint64_t first_mac, double rate, std::size_t n) {
+  std::vector<Steady::time_point> sent(n), got(n);
+  std::vector<bool> seen(n, false);
+  std::size_t installed = 0;
+  std::promise<void> all_in;
+  const std::uint64_t first_key = macKey(10, first_mac);
+  // leaf2's io thread: every applied MacBatch.
+  onIo(pair.io(1), [&] {
+    pair.d(1).onPeerApplied([&](const peer::Message& m) {
+      const auto* b = std::get_if<peer::MacBatch>(&m);
+      if (!b) return;
+      const auto now = Steady::now();
+      for (const auto& r : b->records) {
+        if (r.key < first_key || r.key >= first_key + n || (r.flags & peer::kRecordDelete)) continue;
+        const auto i = static_cast<std::size_t>(r.key - first_key);
+        if (seen[i]) continue;
+        seen[i] = true;
+        got[i] = now;
+        if (++installed == n) all_in.set_value();
+      }
+    });
+    return 0;
+  });
+  // leaf1's io thread: a 1 ms tick learns what is due.
+  const auto iface = *InterfaceId::parse("port-channel10");
+  boost::asio::steady_timer timer(pair.io(0));
+  std::size_t next = 0;
+  Steady::time_point start;
+  std::function<void()> tick = [&] {
+    const double due_f = usSince(start, Steady::now()) / 1e6 * rate;
+    const std::size_t due = std::min(n, static_cast<std::size_t>(due_f) + 1);
+    for (; next < due; ++next) {
+      LearnMacCmd cmd;
+      cmd.mac = MacAddress{first_mac + next};
+      cmd.vlan = 10;
+      cmd.iface = iface;
+      sent[next] = Steady::now();
+      auto r = pair.d(0).command([&](SwitchNode& node, TimePoint now, Effects& out) { return node.learnMac(cmd, now, out); });
+      if (!r) throw std::runtime_error("learn failed: " + r.error().message);
+    }
+    if (next >= n) return;
+    timer.expires_at(start + std::chrono::microseconds(static_cast<std::int64_t>((static_cast<double>(next) / rate) * 1e6)));
+    timer.async_wait([&](const boost::system::error_code& ec) {
+      if (!ec) tick();
+    });
+  };
+  boost::asio::post(pair.io(0), [&] {
+    start = Steady::now();
+    tick();
+  });
+  auto fut = all_in.get_future();
+  const bool ok = fut.wait_for(std::chrono::seconds(30)) == std::future_status::ready;
+  onIo(pair.io(1), [&] {
+    pair.d(1).onPeerApplied({});
+    return 0;
+  });
+  onIo(pair.io(0), [&] {
+    timer.cancel();
+    return 0;
+  });
+  if (!ok) throw std::runtime_error(fmt::format("only {} of {} learns reached leaf2", installed, n));
+  return summarize(sent, got);
+}
+
+// --- the ceiling: a raw gRPC stream in process ---------------------------------------------------
+class StampingPeer final : public v1::PeerLink::Service {
+ public:
+  std::vector<Steady::time_point>* got = nullptr;
+  grpc::Status Session(grpc::ServerContext*, grpc::ServerReaderWriter<v1::PeerMessage, v1::PeerMessage>* s) override {
+    v1::PeerMessage m;
+    while (s->Read(&m)) {
+      const auto now = Steady::now();
+      const auto i = static_cast<std::size_t>(m.mac_batch().seq());
+      if (got && i < got->size()) (*got)[i] = now;
+    }
+    return grpc::Status::OK;
+  }
+};
+
+Latencies rawRun(const std::string& address, StampingPeer& peer, double rate, std::size_t n) {
+  std::vector<Steady::time_point> sent(n), got(n);
+  peer.got = &got;
+  auto stub = v1::PeerLink::NewStub(grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
+  grpc::ClientContext ctx;
+  auto stream = stub->Session(&ctx);
+  v1::PeerMessage m;
+  auto* b = m.mutable_mac_batch();  // one record, as a single learn is
+  b->add_mac(0x005056000001ULL);
+  b->add_vlan(10);
+  b->add_port(10);
+  b->add_flags(0);
+  const auto start = Steady::now();
+  for (std::size_t i = 0; i < n;) {
+    const double due_f = usSince(start, Steady::now()) / 1e6 * rate;
+    const std::size_t due = std::min(n, static_cast<std::size_t>(due_f) + 1);
+    for (; i < due; ++i) {
+      b->set_seq(i);
+      sent[i] = Steady::now();
+      stream->Write(m);
+    }
+    if (i < n)
+      std::this_thread::sleep_until(start + std::chrono::microseconds(static_cast<std::int64_t>((static_cast<double>(i) / rate) * 1e6)));
+  }
+  stream->WritesDone();
+  (void)stream->Finish();
+  peer.got = nullptr;
+  return summarize(sent, got);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const auto o = parseOptions(argc, argv, 3);
+  daemon::initLogging("bench", "warn", "");
+  struct Rate {
+    double per_s;
+    std::size_t n;
+    const char* label;
+  };
+  const std::vector<Rate> rates = {{1000, o.smoke ? 100u : 2000u, "1k/s"}, {100000, o.smoke ? 1000u : 100000u, "100k/s"}};
+
+  StampingPeer raw_peer;
+  grpc::ServerBuilder sb;
+  int raw_port = 0;
+  sb.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &raw_port);
+  sb.RegisterService(&raw_peer);
+  auto raw_server = sb.BuildAndStart();
+  const std::string raw_address = "127.0.0.1:" + std::to_string(raw_port);
+
+  std::vector<Row> rows;
+  try {
+    Pair pair;
+    if (!waitFor([&] { return pair.established(); }, 20000)) throw std::runtime_error("the pair did not establish");
+    std::uint64_t mac = 0x005056000000ULL;
+    for (const auto& rate : rates) {
+      std::vector<double> p50, p99, mx, raw50, raw99;
+      for (int r = 0; r < o.reps; ++r) {
+        const auto l = learnRun(pair, mac, rate.per_s, rate.n);
+        mac += rate.n;
+        const auto c = rawRun(raw_address, raw_peer, rate.per_s, rate.n);
+        p50.push_back(l.p50);
+        p99.push_back(l.p99);
+        mx.push_back(l.max);
+        raw50.push_back(c.p50);
+        raw99.push_back(c.p99);
+      }
+      Row a;
+      a.name = std::string("sync latency ") + rate.label;
+      a.figure_label = fmt::format("p50, learn on leaf1 -> installed on leaf2 ({} learns)", rate.n);
+      a.figure = stats(p50);
+      a.unit = "us";
+      a.ceiling_label = "raw gRPC stream one-way p50";
+      a.ceiling = stats(raw50).median;
+      a.higher_is_better = false;
+      a.target = "p50 <= 100 us and <= 2x ceiling";
+      a.target_value = 100;
+      a.ratio_target = 2;
+      Row b;
+      b.name = std::string("sync latency ") + rate.label;
+      b.figure_label = "p99";
+      b.figure = stats(p99);
+      b.unit = "us";
+      b.ceiling_label = "raw gRPC stream one-way p99";
+      b.ceiling = stats(raw99).median;
+      b.higher_is_better = false;
+      b.target = "p99 <= 1 ms";
+      b.target_value = 1000;
+      b.note = fmt::format("max {}", human(stats(mx).median, "us"));
+      rows.push_back(a);
+      rows.push_back(b);
+    }
+  } catch (const std::exception& e) {
+    std::cerr << "bench_latency: " << e.what() << "\n";
+    raw_server->Shutdown();
+    return 1;
+  }
+  raw_server->Shutdown();
+  return report(rows, o);
+}
