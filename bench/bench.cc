@@ -70,9 +70,10 @@ Options parseOptions(int argc, char** argv, int default_reps) {
     const std::string a = argv[i];
     if (a == "--smoke") o.smoke = true;
     else if (a == "--json") o.json = true;
+    else if (a == "--json-file" && i + 1 < argc) o.json_file = argv[++i];
     else if (a == "--reps" && i + 1 < argc) o.reps = std::max(1, std::atoi(argv[++i]));
     else {
-      std::cerr << argv[0] << ": unknown option " << a << " (--smoke, --json, --reps N)\n";
+      std::cerr << argv[0] << ": unknown option " << a << " (--smoke, --json, --json-file PATH, --reps N)\n";
       std::exit(2);
     }
   }
@@ -91,17 +92,24 @@ std::string jsonString(const std::string& s) {
 }
 }  // namespace
 
+static std::string jsonLine(const Row& r, const Options& o) {
+  return fmt::format(
+      "{{\"name\":{},\"figure_label\":{},\"figure\":{},\"min\":{},\"max\":{},\"n\":{},\"unit\":{},"
+      "\"ceiling_label\":{},\"ceiling\":{},\"ratio\":{},\"target\":{},\"passed\":{},\"smoke\":{},\"note\":{}}}\n",
+      jsonString(r.name), jsonString(r.figure_label), r.figure.median, r.figure.min, r.figure.max, r.figure.n,
+      jsonString(r.unit), jsonString(r.ceiling_label), r.ceiling, r.ratio(), jsonString(r.target),
+      r.passed() ? "true" : "false", o.smoke ? "true" : "false", jsonString(r.note));
+}
+
 int report(const std::vector<Row>& rows, const Options& o) {
   bool all = true;
+  std::ofstream file;
+  if (!o.json_file.empty()) file.open(o.json_file, std::ios::app);
   for (const auto& r : rows) {
     all = all && r.passed();
+    if (file) file << jsonLine(r, o);
     if (o.json) {
-      std::cout << fmt::format(
-          "{{\"name\":{},\"figure_label\":{},\"figure\":{},\"min\":{},\"max\":{},\"n\":{},\"unit\":{},"
-          "\"ceiling_label\":{},\"ceiling\":{},\"ratio\":{},\"target\":{},\"passed\":{},\"smoke\":{},\"note\":{}}}\n",
-          jsonString(r.name), jsonString(r.figure_label), r.figure.median, r.figure.min, r.figure.max, r.figure.n,
-          jsonString(r.unit), jsonString(r.ceiling_label), r.ceiling, r.ratio(), jsonString(r.target),
-          r.passed() ? "true" : "false", o.smoke ? "true" : "false", jsonString(r.note));
+      std::cout << jsonLine(r, o);
       continue;
     }
     std::cout << fmt::format("{:<34} {:>16}  (spread {}, n={})\n", r.name + ": " + r.figure_label,

@@ -36,11 +36,13 @@ struct Row {
   bool passed() const;
 };
 
-// Options every benchmark takes: --smoke (tiny sizes, one repetition: proves it runs), --json,
-// --reps N.
+// Options every benchmark takes: --smoke (tiny sizes, one repetition: proves it runs), --json (rows
+// as JSON lines instead of the table), --json-file PATH (the table, and the JSON lines appended to
+// PATH), --reps N.
 struct Options {
   bool smoke = false;
   bool json = false;
+  std::string json_file;
   int reps = 5;
 };
 Options parseOptions(int argc, char** argv, int default_reps);

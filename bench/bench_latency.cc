@@ -258,8 +258,8 @@ int main(int argc, char** argv) {
         raw99.push_back(c.p99);
       }
       Row a;
-      a.name = std::string("sync latency ") + rate.label;
-      a.figure_label = fmt::format("p50, learn on leaf1 -> installed on leaf2 ({} learns)", rate.n);
+      a.name = std::string("sync latency ") + rate.label + " p50";
+      a.figure_label = fmt::format("learn on leaf1 -> installed on leaf2 ({} learns)", rate.n);
       a.figure = stats(p50);
       a.unit = "us";
       a.ceiling_label = "raw gRPC stream one-way p50";
@@ -269,8 +269,8 @@ int main(int argc, char** argv) {
       a.target_value = 100;
       a.ratio_target = 2;
       Row b;
-      b.name = std::string("sync latency ") + rate.label;
-      b.figure_label = "p99";
+      b.name = std::string("sync latency ") + rate.label + " p99";
+      b.figure_label = "the same learns";
       b.figure = stats(p99);
       b.unit = "us";
       b.ceiling_label = "raw gRPC stream one-way p99";

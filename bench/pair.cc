@@ -40,7 +40,7 @@ BenchLab::BenchLab(const std::string& name, double time_scale, const std::string
   lab::DeployOptions o;
   o.time_scale = time_scale;
   o.start_switches = start_switches;
-  o.slot = 200 + static_cast<std::uint32_t>(::getpid() % 40);
+  o.slot = 200 + static_cast<std::uint32_t>(::getpid() % 50);  // tests use 100+, hand-made labs 1+
   auto lab = lab::deploy(*topo, o);
   if (!lab) throw std::runtime_error(lab.error().message);
   lab_ = *lab;

@@ -33,9 +33,7 @@ void SyncSender::stop() {
   bulk_macs_.shrink_to_fit();
   bulk_arps_.clear();
   bulk_arps_.shrink_to_fit();
-  dirty_mac_order_.clear();
   dirty_macs_.clear();
-  dirty_arp_order_.clear();
   dirty_arps_.clear();
   inflight_.clear();
   acked_seq_ = seq_;
@@ -52,9 +50,7 @@ void SyncSender::beginBulk(const SyncSource& source, TimePoint now) {
   source.localMacs(bulk_macs_);
   if (arp_enabled_) source.localArps(bulk_arps_);
   // The snapshot covers every key changed so far.
-  dirty_mac_order_.clear();
   dirty_macs_.clear();
-  dirty_arp_order_.clear();
   dirty_arps_.clear();
   bulk_started_ = now;
   st_.bulk_records = bulk_macs_.size() + bulk_arps_.size();
@@ -62,12 +58,12 @@ void SyncSender::beginBulk(const SyncSource& source, TimePoint now) {
 
 void SyncSender::noteMac(std::uint64_t key) {
   if (!active_) return;
-  if (dirty_macs_.insert(key).second) dirty_mac_order_.push_back(key);
+  dirty_macs_.note(key);
 }
 
 void SyncSender::noteArp(std::uint32_t ip) {
   if (!active_ || !arp_enabled_) return;
-  if (dirty_arps_.insert(ip).second) dirty_arp_order_.push_back(ip);
+  dirty_arps_.note(ip);
 }
 
 void SyncSender::sent(std::size_t records) {
@@ -144,17 +140,15 @@ void SyncSender::produce(const SyncSource& source, TimePoint now, std::vector<pe
         }
         continue;
       case Phase::Incremental: {
-        if (dirty_mac_order_.empty() && dirty_arp_order_.empty()) return;
+        if (dirty_macs_.empty() && dirty_arps_.empty()) return;
         if (!windowOpen()) return;
-        if (!dirty_mac_order_.empty()) {
+        if (!dirty_macs_.empty()) {
           peer::MacBatch batch;
           batch.seq = ++seq_;
-          const std::size_t n = std::min(limits_.batch_records, dirty_mac_order_.size());
+          const std::size_t n = std::min(limits_.batch_records, dirty_macs_.size());
           batch.records.reserve(n);
           for (std::size_t i = 0; i < n; ++i) {
-            const auto key = dirty_mac_order_.front();
-            dirty_mac_order_.pop_front();
-            dirty_macs_.erase(key);
+            const auto key = dirty_macs_.pop();
             auto rec = source.localMac(key);
             batch.records.push_back(rec ? *rec : peer::MacRecord{key, 0, peer::kRecordDelete});
           }
@@ -163,12 +157,10 @@ void SyncSender::produce(const SyncSource& source, TimePoint now, std::vector<pe
         } else {
           peer::ArpBatch batch;
           batch.seq = ++seq_;
-          const std::size_t n = std::min(limits_.batch_records, dirty_arp_order_.size());
+          const std::size_t n = std::min(limits_.batch_records, dirty_arps_.size());
           batch.records.reserve(n);
           for (std::size_t i = 0; i < n; ++i) {
-            const auto ip = dirty_arp_order_.front();
-            dirty_arp_order_.pop_front();
-            dirty_arps_.erase(ip);
+            const auto ip = dirty_arps_.pop();
             auto rec = source.localArp(ip);
             batch.records.push_back(rec ? *rec : peer::ArpRecord{ip, 0, 0, peer::kRecordDelete});
           }
@@ -182,7 +174,7 @@ void SyncSender::produce(const SyncSource& source, TimePoint now, std::vector<pe
 }
 
 bool SyncSender::idle() const {
-  return !active_ || (phase_ == Phase::Incremental && dirty_mac_order_.empty() && dirty_arp_order_.empty() &&
+  return !active_ || (phase_ == Phase::Incremental && dirty_macs_.empty() && dirty_arps_.empty() &&
                       inflight_.empty());
 }
 
@@ -196,7 +188,7 @@ SyncTxStatus SyncSender::status() const {
   if (active_ && phase_ == Phase::BulkMac) bulk_left = (bulk_macs_.size() - bulk_pos_) + bulk_arps_.size();
   if (active_ && phase_ == Phase::BulkArp) bulk_left = bulk_arps_.size() - bulk_pos_;
   if (active_ && phase_ == Phase::Begin) bulk_left = bulk_macs_.size() + bulk_arps_.size();
-  s.queued_records = bulk_left + dirty_mac_order_.size() + dirty_arp_order_.size();
+  s.queued_records = bulk_left + dirty_macs_.size() + dirty_arps_.size();
   s.bulk_in_progress = active_ && bulk_started_.has_value();
   return s;
 }

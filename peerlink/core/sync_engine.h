@@ -24,8 +24,9 @@
 #include <deque>
 #include <optional>
 #include <string>
-#include <unordered_set>
 #include <vector>
+
+#include <absl/container/flat_hash_set.h>
 
 #include "peerlink/core/messages.h"
 #include "peerlink/core/time.h"
@@ -68,6 +69,42 @@ struct SyncTxStatus {
   std::uint64_t bulk_records = 0;
   std::optional<Duration> last_bulk_duration;  // SyncBegin sent -> every bulk batch acknowledged
   bool bulk_in_progress = false;
+};
+
+// Keys changed since they were last sent, each once, in order of first change. Two flat arrays (no
+// allocation per key); a burst's memory goes back when it has drained (a million learns must not
+// leave their bookkeeping behind in the switch's resident size).
+template <class K>
+class DirtyKeys {
+ public:
+  void note(K key) {
+    if (set_.insert(key).second) order_.push_back(key);
+  }
+  bool empty() const { return pos_ == order_.size(); }
+  std::size_t size() const { return order_.size() - pos_; }
+  K pop() {
+    const K key = order_[pos_++];
+    set_.erase(key);
+    if (empty()) release();
+    return key;
+  }
+  void clear() {
+    set_.clear();
+    release();
+  }
+
+ private:
+  void release() {
+    order_.clear();
+    pos_ = 0;
+    if (order_.capacity() > 65536) {
+      order_.shrink_to_fit();
+      set_ = {};
+    }
+  }
+  std::vector<K> order_;
+  std::size_t pos_ = 0;
+  absl::flat_hash_set<K> set_;
 };
 
 class SyncSender {
@@ -114,10 +151,8 @@ class SyncSender {
   std::vector<peer::MacRecord> bulk_macs_;
   std::vector<peer::ArpRecord> bulk_arps_;
   std::size_t bulk_pos_ = 0;
-  std::deque<std::uint64_t> dirty_mac_order_;
-  std::unordered_set<std::uint64_t> dirty_macs_;
-  std::deque<std::uint32_t> dirty_arp_order_;
-  std::unordered_set<std::uint32_t> dirty_arps_;
+  DirtyKeys<std::uint64_t> dirty_macs_;
+  DirtyKeys<std::uint32_t> dirty_arps_;
   std::deque<std::pair<std::uint64_t, std::uint32_t>> inflight_;  // (seq, records)
   std::optional<TimePoint> bulk_started_;
   SyncTxStatus st_;

@@ -1,0 +1,125 @@
+// Footprint of a deployed pair (real vpcd processes):
+//   - RSS per switch, idle (pair formed, vPCs up, empty tables);
+//   - RSS per switch with 1,000,000 MACs learned on leaf1 (leaf2 holds the peer's copy), and the bytes
+//     each entry adds;
+//   - CPU per switch while idle at default timers (keepalive 1 s, peer-link heartbeat 100 ms), over
+//     60 s (2 s with --smoke).
+// Floor, in the same run: the RSS of a process that does nothing but serve an empty gRPC server (what
+// linking gRPC and starting its threads costs before any vPC state exists).
+// Targets: <= 20 MB idle, <= 150 MB at 1 M MACs, <= 1 % of a core.
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <iostream>
+#include <thread>
+
+#include <fmt/format.h>
+#include <grpcpp/grpcpp.h>
+
+#include "bench/bench.h"
+#include "bench/pair.h"
+#include "vpc/v1/peer.grpc.pb.h"
+
+using namespace vpc;
+using namespace vpc::bench;
+
+namespace {
+
+[[noreturn]] void emptyServer(int fd) {
+  v1::PeerLink::Service service;  // every method unimplemented: a server needs one service to start
+  grpc::ServerBuilder b;
+  int port = 0;
+  b.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
+  b.RegisterService(&service);
+  auto server = b.BuildAndStart();
+  (void)!::write(fd, &port, sizeof port);
+  server->Wait();
+  std::_Exit(0);
+}
+
+constexpr double MB = 1024.0 * 1024.0;
+const char* kExtra = "vpc domain 10\n  delay restore 0\n  delay restore interface-vlan 0\n";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const auto o = parseOptions(argc, argv, 3);
+  // The floor first, before this process starts gRPC (fork and gRPC do not mix).
+  int p[2];
+  if (::pipe(p) != 0) return 1;
+  const pid_t floor_pid = ::fork();
+  if (floor_pid == 0) emptyServer(p[1]);
+  int port = 0;
+  (void)!::read(p[0], &port, sizeof port);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  const double floor_rss = rssBytes(floor_pid) / MB;
+  ::kill(floor_pid, SIGKILL);
+  ::waitpid(floor_pid, nullptr, 0);
+
+  const std::uint32_t macs = o.smoke ? 20000 : 1000000;
+  const double cpu_window_s = o.smoke ? 2 : 60;
+  std::vector<double> idle, full, per_entry, cpu;
+  try {
+    for (int r = 0; r < o.reps; ++r) {
+      BenchLab lab("bench-footprint", 1.0, kExtra);
+      if (!waitFor([&] { return lab.formed() && lab.vpcsUp(0) && lab.vpcsUp(1) && lab.converged(); }, 20000))
+        throw std::runtime_error("the pair did not come up");
+      std::this_thread::sleep_for(std::chrono::milliseconds(500));
+      const double idle0 = rssBytes(lab.pid(0)), idle1 = rssBytes(lab.pid(1));
+      idle.push_back(idle0 / MB);
+      idle.push_back(idle1 / MB);
+      if (r == 0) {  // idle CPU once: a long window
+        const double c0 = cpuSeconds(lab.pid(0)), c1 = cpuSeconds(lab.pid(1)), t0 = nowMs();
+        std::this_thread::sleep_for(std::chrono::duration<double>(cpu_window_s));
+        const double wall = (nowMs() - t0) / 1000.0;
+        cpu.push_back((cpuSeconds(lab.pid(0)) - c0) / wall * 100.0);
+        cpu.push_back((cpuSeconds(lab.pid(1)) - c1) / wall * 100.0);
+      }
+      lab.learnMacs(0, "0050.5600.0000", macs * 9 / 10, 10, "port-channel10");
+      lab.learnMacs(0, "0050.5700.0000", macs - macs * 9 / 10, 10, "Ethernet1/5");
+      if (!waitFor([&] { return lab.converged(); }, 120000)) throw std::runtime_error("the pair did not converge");
+      const double full0 = rssBytes(lab.pid(0)), full1 = rssBytes(lab.pid(1));
+      full.push_back(full0 / MB);
+      full.push_back(full1 / MB);
+      per_entry.push_back((full0 - idle0) / macs);
+      per_entry.push_back((full1 - idle1) / macs);
+      if (!o.json)
+        std::cerr << fmt::format("  rep {}: idle {:.1f}/{:.1f} MB, with {} MACs {:.1f}/{:.1f} MB\n", r + 1, idle0 / MB,
+                                 idle1 / MB, macs, full0 / MB, full1 / MB);
+    }
+  } catch (const std::exception& e) {
+    std::cerr << "bench_footprint: " << e.what() << "\n";
+    return 1;
+  }
+  Row a;
+  a.name = "footprint idle";
+  a.figure_label = "RSS per switch, pair formed";
+  a.figure = stats(idle);
+  a.unit = "MB";
+  a.ceiling_label = "floor: an empty gRPC server";
+  a.ceiling = floor_rss;
+  a.higher_is_better = false;
+  a.target = "<= 20 MB";
+  a.target_value = 20;
+  Row b;
+  b.name = "footprint 1 M MACs";
+  b.figure_label = fmt::format("RSS per switch, {} MACs (own or peer's)", macs);
+  b.figure = stats(full);
+  b.unit = "MB";
+  b.ceiling_label = "floor: an empty gRPC server";
+  b.ceiling = floor_rss;
+  b.higher_is_better = false;
+  b.target = "<= 150 MB";
+  b.target_value = 150;
+  b.note = fmt::format("{:.0f} bytes per entry (median; spread {})", stats(per_entry).median, stats(per_entry).spread());
+  Row c;
+  c.name = "idle CPU";
+  c.figure_label = fmt::format("per switch over {:.0f} s, default timers", cpu_window_s);
+  c.figure = stats(cpu);
+  c.unit = "%";
+  c.higher_is_better = false;
+  c.target = "<= 1 % of a core";
+  c.target_value = 1;
+  return report({a, b, c}, o);
+}
