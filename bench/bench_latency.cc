@@ -102,6 +102,14 @@ Latencies summarize(const std::vector<Steady::time_point>& sent, const std::vect
   std::vector<double> us;
   us.reserve(sent.size());
   for (std::size_t i = 0; i < sent.size(); ++i) us.push_back(usSince(sent[i], got[i]));
+  if (std::getenv("BENCH_DEBUG")) {  // the slowest, with when they were sent (ms into the run)
+    std::vector<std::size_t> idx(us.size());
+    for (std::size_t i = 0; i < idx.size(); ++i) idx[i] = i;
+    std::partial_sort(idx.begin(), idx.begin() + std::min<std::size_t>(12, idx.size()), idx.end(),
+                      [&](auto a, auto b) { return us[a] > us[b]; });
+    for (std::size_t k = 0; k < std::min<std::size_t>(12, idx.size()); ++k)
+      std::cerr << fmt::format("  slow: {:.0f} us at {:.1f} ms\n", us[idx[k]], usSince(sent[0], sent[idx[k]]) / 1000);
+  }
   std::sort(us.begin(), us.end());
   if (std::getenv("BENCH_DEBUG"))
     std::cerr << fmt::format("p10 {:.0f} p50 {:.0f} p90 {:.0f} p95 {:.0f} p99 {:.0f} p99.9 {:.0f} max {:.0f}\n",

@@ -13,6 +13,7 @@ namespace vpc::transport {
 using v1::PeerMessage;
 
 constexpr auto kGracefulCloseWait = std::chrono::milliseconds(500);
+constexpr int kLookaheadBytes = 8 << 20;  // the flow-control window: 64 batches of 4096 records fit
 
 // ---------------------------------------------------------------------------------------------------
 // One connection. The write queue, flags and timer are touched on the io thread only.
@@ -204,6 +205,8 @@ class PeerLinkTransport::ClientStream final : public Stream,
     args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 100);
     args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 1000);
     args.SetInt(GRPC_ARG_ENABLE_RETRIES, 0);
+    args.SetInt(GRPC_ARG_HTTP2_BDP_PROBE, 0);
+    args.SetInt(GRPC_ARG_HTTP2_STREAM_LOOKAHEAD_BYTES, kLookaheadBytes);
     channel_ = grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args);
     stub_ = v1::PeerLink::NewStub(channel_);
   }
@@ -298,6 +301,11 @@ PeerLinkTransport::PeerLinkTransport(boost::asio::io_context& io, Sink& sink)
 PeerLinkTransport::~PeerLinkTransport() = default;
 
 grpc::Service* PeerLinkTransport::service() { return service_.get(); }
+
+void PeerLinkTransport::tune(grpc::ServerBuilder& builder) {
+  builder.AddChannelArgument(GRPC_ARG_HTTP2_BDP_PROBE, 0);
+  builder.AddChannelArgument(GRPC_ARG_HTTP2_STREAM_LOOKAHEAD_BYTES, kLookaheadBytes);
+}
 
 void PeerLinkTransport::adopt(ConnId conn, std::shared_ptr<Stream> stream) { streams_[conn] = std::move(stream); }
 

@@ -65,6 +65,10 @@ class PeerLinkTransport {
 
   // The service to register on the peer-link gRPC server (accepts connections).
   grpc::Service* service();
+  // HTTP/2 settings both ends of a peer-link use: no BDP probing pings (an idle peer-link would ping
+  // several times a second) and a fixed, large flow-control window instead, so a bulk snapshot is not
+  // throttled.
+  static void tune(grpc::ServerBuilder& builder);
 
   // io_context thread only:
   void dial(ConnId conn, const std::string& address);

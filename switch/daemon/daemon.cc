@@ -32,11 +32,12 @@ std::string hostOf(const std::string& addr) { return addr.substr(0, addr.rfind('
 
 // Builds and starts a gRPC server on `address`; reports the bound address (port 0 picks one).
 std::unique_ptr<grpc::Server> startServer(const std::string& address, std::vector<grpc::Service*> services,
-                                          std::string& bound, std::string& error) {
+                                          std::string& bound, std::string& error, bool peer_link = false) {
   grpc::ServerBuilder builder;
   int port = 0;
   builder.AddListeningPort(address, grpc::InsecureServerCredentials(), &port);
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);  // a second switch on the same address must fail
+  if (peer_link) transport::PeerLinkTransport::tune(builder);
   for (auto* s : services) builder.RegisterService(s);
   auto server = builder.BuildAndStart();
   if (!server || port == 0) {
@@ -75,7 +76,8 @@ Status Daemon::start() {
   std::string error;
   VPC_RETURN_IF_ERROR(openKeepalive());
   if (!config_.emulator.peer_link_listen.empty()) {
-    peer_server_ = startServer(config_.emulator.peer_link_listen, {peer_link_.service()}, peer_address_, error);
+    peer_server_ =
+        startServer(config_.emulator.peer_link_listen, {peer_link_.service()}, peer_address_, error, /*peer_link=*/true);
     if (!peer_server_) return Error{ErrorCode::Unavailable, "peer-link: " + error};
   }
   mgmt_server_ = startServer(config_.emulator.management, {mgmt_service_.get()}, mgmt_address_, error);
