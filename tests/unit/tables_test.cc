@@ -73,3 +73,26 @@ TEST_CASE("ArpTable: same rules, keyed by IP", "[tables][unit]") {
   CHECK(t.retractLocal(0x0a0a0032) == Change::Updated);
   CHECK(t.retractPeer(0x0a0a0032) == Change::Removed);
 }
+
+TEST_CASE("MacTable: a million entries across VLANs, reserved at once (the huge-page path), then swept",
+          "[tables][unit]") {
+  // Keys that differ only in the VLAN, or only above the low 16 bits, must spread like any others;
+  // a reserved table takes a bulk without losing or duplicating anything, and a sweep empties it.
+  test::FakeClock clock;
+  MacTable t;
+  t.reserve(1'000'000);
+  std::size_t n = 0, added = 0;
+  for (std::uint16_t vlan = 1; vlan <= 10; ++vlan)
+    for (std::uint64_t i = 0; i < 100'000; ++i, ++n)
+      added += t.assertPeer(macKey(vlan, 0x005056000000ULL + (i << 20)), MacValue{7, false}, 1, clock.now()) ==
+               Change::Added;
+  CHECK(added == n);
+  CHECK(t.size() == n);
+  CHECK(t.peerCount() == n);
+  const auto* e = t.find(macKey(10, 0x005056000000ULL + (99'999ULL << 20)));
+  REQUIRE(e);
+  CHECK(e->peer.port == 7);
+  CHECK(t.find(macKey(11, 0x005056000000ULL)) == nullptr);
+  CHECK(t.sweepPeer(2) == n);
+  CHECK(t.size() == 0);
+}
