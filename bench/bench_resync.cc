@@ -150,7 +150,7 @@ double tcpRate(int port, std::size_t bytes, std::size_t records) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  const auto o = parseOptions(argc, argv, 3);
+  const auto o = parseOptions(argc, argv, 5);
   // The ceiling processes first, before this process starts gRPC (fork and gRPC do not mix).
   int p1[2], p2[2];
   if (::pipe(p1) != 0 || ::pipe(p2) != 0) return 1;
