@@ -1,6 +1,7 @@
 // vpcd: one emulated Cisco Nexus switch of a vPC pair.
 //   vpcd --config leaf1.cfg [--time-scale F] [--ready-file PATH] [--log-level info] [--log-file PATH]
 // Exit codes: 0 clean stop (SIGTERM/SIGINT), 1 cannot start (address in use...), 2 bad arguments or config.
+#include <malloc.h>
 #include <unistd.h>
 
 #include <csignal>
@@ -42,6 +43,10 @@ bool writeReadyFile(const std::string& path, const vpc::v1::InfoReply& info) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Blocks of 4 MB and more always get their own mapping and go back to the kernel when freed. By
+  // default glibc raises that threshold after the first big free, and a burst's large temporaries (a
+  // million learns' change queue, a table's old array while it grows) then stay in the resident size.
+  ::mallopt(M_MMAP_THRESHOLD, 4 << 20);
   CLI::App app{"vpcd - one emulated Cisco Nexus switch of a vPC pair"};
   std::string config_path, ready_file, log_level = "info", log_file;
   double time_scale = 1.0;
