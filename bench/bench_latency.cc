@@ -6,6 +6,7 @@
 // within 2x the ceiling.
 #include <unistd.h>
 
+#include <atomic>
 #include <fstream>
 #include <future>
 #include <iostream>
@@ -124,6 +125,11 @@ Latencies learnRun(Pair& pair, std::uint64_t first_mac, double rate, std::size_t
   std::vector<bool> seen(n, false);
   std::size_t installed = 0;
   std::promise<void> all_in;
+  std::atomic<bool> finished{false};  // the run ended: every learn installed, or a learn failed
+  std::string failure;                 // written by leaf1's io thread before `finished`
+  auto finish = [&] {
+    if (!finished.exchange(true)) all_in.set_value();
+  };
   const std::uint64_t first_key = macKey(10, first_mac);
   // leaf2's io thread: every applied MacBatch.
   onIo(pair.io(1), [&] {
@@ -137,14 +143,15 @@ Latencies learnRun(Pair& pair, std::uint64_t first_mac, double rate, std::size_t
         if (seen[i]) continue;
         seen[i] = true;
         got[i] = now;
-        if (++installed == n) all_in.set_value();
+        if (++installed == n) finish();
       }
     });
     return 0;
   });
   // leaf1's io thread: a 1 ms tick learns what is due.
   const auto iface = *InterfaceId::parse("port-channel10");
-  boost::asio::steady_timer timer(pair.io(0));
+  // Lives and dies on leaf1's io thread (asio objects are not to be touched from two threads).
+  auto timer = std::make_unique<boost::asio::steady_timer>(pair.io(0));
   std::size_t next = 0;
   Steady::time_point start;
   std::function<void()> tick = [&] {
@@ -157,11 +164,15 @@ Latencies learnRun(Pair& pair, std::uint64_t first_mac, double rate, std::size_t
       cmd.iface = iface;
       sent[next] = Steady::now();
       auto r = pair.d(0).command([&](SwitchNode& node, TimePoint now, Effects& out) { return node.learnMac(cmd, now, out); });
-      if (!r) throw std::runtime_error("learn failed: " + r.error().message);
+      if (!r) {
+        failure = "learn failed on leaf1: " + r.error().message;
+        finish();
+        return;
+      }
     }
     if (next >= n) return;
-    timer.expires_at(start + std::chrono::microseconds(static_cast<std::int64_t>((static_cast<double>(next) / rate) * 1e6)));
-    timer.async_wait([&](const boost::system::error_code& ec) {
+    timer->expires_at(start + std::chrono::microseconds(static_cast<std::int64_t>((static_cast<double>(next) / rate) * 1e6)));
+    timer->async_wait([&](const boost::system::error_code& ec) {
       if (!ec) tick();
     });
   };
@@ -176,9 +187,10 @@ Latencies learnRun(Pair& pair, std::uint64_t first_mac, double rate, std::size_t
     return 0;
   });
   onIo(pair.io(0), [&] {
-    timer.cancel();
+    timer.reset();  // cancels a pending wait; its handler sees operation_aborted and does nothing
     return 0;
   });
+  if (!failure.empty()) throw std::runtime_error(failure);
   if (!ok) throw std::runtime_error(fmt::format("only {} of {} learns reached leaf2", installed, n));
   return summarize(sent, got);
 }
