@@ -1,6 +1,9 @@
 #include "bench/bench.h"
 
+#include <sys/wait.h>
 #include <unistd.h>
+
+#include <csignal>
 
 #include <algorithm>
 #include <cmath>
@@ -11,6 +14,7 @@
 #include <sstream>
 
 #include <fmt/format.h>
+#include <grpcpp/grpcpp.h>
 
 namespace vpc::bench {
 
@@ -142,6 +146,39 @@ std::string binDir() {
 }
 
 std::string sourceDir() { return VPC_SOURCE_DIR; }
+
+Child forkChild(const std::function<void(const std::function<void(int port)>& ready)>& serve) {
+  int p[2];
+  if (::pipe(p) != 0) throw std::runtime_error("pipe failed");
+  Child c;
+  c.pid = ::fork();
+  if (c.pid == 0) {
+    serve([&](int port) { (void)!::write(p[1], &port, sizeof port); });
+    std::_Exit(0);
+  }
+  ::close(p[1]);
+  if (::read(p[0], &c.port, sizeof c.port) != sizeof c.port) throw std::runtime_error("a helper process failed to start");
+  ::close(p[0]);
+  return c;
+}
+
+Child forkGrpcServer(const std::function<grpc::Service*()>& make) {
+  return forkChild([&](const auto& ready) {
+    grpc::ServerBuilder b;
+    int port = 0;
+    b.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
+    b.RegisterService(make());  // the child never returns: the service lives as long as it does
+    auto server = b.BuildAndStart();
+    ready(port);
+    server->Wait();
+  });
+}
+
+void Child::stop() const {
+  if (pid <= 0) return;
+  ::kill(pid, SIGKILL);
+  ::waitpid(pid, nullptr, 0);
+}
 
 double rssBytes(int pid) {
   std::ifstream in("/proc/" + std::to_string(pid) + "/status");

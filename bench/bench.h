@@ -9,6 +9,10 @@
 #include <string>
 #include <vector>
 
+namespace grpc {
+class Service;
+}
+
 namespace vpc::bench {
 
 struct Stats {
@@ -59,6 +63,17 @@ std::int64_t unixUs();  // wall clock, µs since 1970 (the clock events carry)
 // The directory of the running program (vpcd, vpclab sit next to the benchmarks).
 std::string binDir();
 std::string sourceDir();
+
+// A helper process for a ceiling, forked before this one starts gRPC (fork and gRPC do not mix).
+// `serve` runs in the child: it listens, calls `ready(port)`, and never returns. stop() kills it.
+struct Child {
+  int pid = 0;
+  int port = 0;
+  void stop() const;
+};
+Child forkChild(const std::function<void(const std::function<void(int port)>& ready)>& serve);
+// A child serving the gRPC service `make()` returns, on 127.0.0.1.
+Child forkGrpcServer(const std::function<grpc::Service*()>& make);
 
 // VmRSS of a process in bytes; CPU time (user + system) in seconds.
 double rssBytes(int pid);

@@ -7,15 +7,12 @@
 // Floor, in the same run: the RSS of a process that does nothing but serve an empty gRPC server (what
 // linking gRPC and starting its threads costs before any vPC state exists).
 // Targets: <= 20 MB idle, <= 150 MB at 1 M MACs, <= 1 % of a core.
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include <csignal>
 #include <iostream>
 #include <thread>
 
 #include <fmt/format.h>
-#include <grpcpp/grpcpp.h>
 
 #include "bench/bench.h"
 #include "bench/pair.h"
@@ -25,18 +22,6 @@ using namespace vpc;
 using namespace vpc::bench;
 
 namespace {
-
-[[noreturn]] void emptyServer(int fd) {
-  v1::PeerLink::Service service;  // every method unimplemented: a server needs one service to start
-  grpc::ServerBuilder b;
-  int port = 0;
-  b.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
-  b.RegisterService(&service);
-  auto server = b.BuildAndStart();
-  (void)!::write(fd, &port, sizeof port);
-  server->Wait();
-  std::_Exit(0);
-}
 
 constexpr double MB = 1024.0 * 1024.0;
 
@@ -54,17 +39,12 @@ const char* kExtra = "vpc domain 10\n  delay restore 0\n  delay restore interfac
 
 int main(int argc, char** argv) {
   const auto o = parseOptions(argc, argv, 3);
-  // The floor first, before this process starts gRPC (fork and gRPC do not mix).
-  int p[2];
-  if (::pipe(p) != 0) return 1;
-  const pid_t floor_pid = ::fork();
-  if (floor_pid == 0) emptyServer(p[1]);
-  int port = 0;
-  (void)!::read(p[0], &port, sizeof port);
+  // The floor first, before this process starts gRPC. Every method of the service is unimplemented:
+  // a server needs one service to start.
+  const Child floor = forkGrpcServer([] { return new v1::PeerLink::Service; });
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
-  const double floor_rss = rssBytes(floor_pid) / MB;
-  ::kill(floor_pid, SIGKILL);
-  ::waitpid(floor_pid, nullptr, 0);
+  const double floor_rss = rssBytes(floor.pid) / MB;
+  floor.stop();
 
   const std::uint32_t macs = o.smoke ? 20000 : 1000000;
   const double cpu_window_s = o.smoke ? 2 : 60;

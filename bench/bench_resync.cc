@@ -6,10 +6,8 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include <csignal>
 #include <iostream>
 #include <thread>
 
@@ -52,21 +50,8 @@ class CountingPeer final : public v1::PeerLink::Service {
   }
 };
 
-// Forked before the parent touches gRPC: serves on 127.0.0.1, writes its port to `fd`.
-[[noreturn]] void rawServer(int fd) {
-  CountingPeer service;
-  grpc::ServerBuilder b;
-  int port = 0;
-  b.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
-  b.RegisterService(&service);
-  auto server = b.BuildAndStart();
-  (void)!::write(fd, &port, sizeof port);
-  server->Wait();
-  std::_Exit(0);
-}
-
-// Reads `total` bytes from one TCP connection per round, forever.
-[[noreturn]] void tcpSink(int fd) {
+// In a child: reads every byte of each TCP connection, one connection per round, forever.
+void tcpSink(const std::function<void(int)>& ready) {
   const int s = ::socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in a{};
   a.sin_family = AF_INET;
@@ -75,8 +60,7 @@ class CountingPeer final : public v1::PeerLink::Service {
   ::listen(s, 4);
   socklen_t len = sizeof a;
   ::getsockname(s, reinterpret_cast<sockaddr*>(&a), &len);
-  const int port = ntohs(a.sin_port);
-  (void)!::write(fd, &port, sizeof port);
+  ready(ntohs(a.sin_port));
   std::vector<char> buf(1 << 16);
   for (;;) {
     const int c = ::accept(s, nullptr, nullptr);
@@ -151,16 +135,9 @@ double tcpRate(int port, std::size_t bytes, std::size_t records) {
 
 int main(int argc, char** argv) {
   const auto o = parseOptions(argc, argv, 5);
-  // The ceiling processes first, before this process starts gRPC (fork and gRPC do not mix).
-  int p1[2], p2[2];
-  if (::pipe(p1) != 0 || ::pipe(p2) != 0) return 1;
-  const pid_t raw = ::fork();
-  if (raw == 0) rawServer(p1[1]);
-  const pid_t sink = ::fork();
-  if (sink == 0) tcpSink(p2[1]);
-  int raw_port = 0, tcp_port = 0;
-  (void)!::read(p1[0], &raw_port, sizeof raw_port);
-  (void)!::read(p2[0], &tcp_port, sizeof tcp_port);
+  // The ceiling processes first, before this process starts gRPC.
+  const Child raw = forkGrpcServer([] { return new CountingPeer; });
+  const Child sink = forkChild(tcpSink);
 
   const std::size_t macs = o.smoke ? 20000 : 1000000, arps = o.smoke ? 2000 : 100000;
   const std::size_t entries = macs + arps;
@@ -198,17 +175,15 @@ int main(int argc, char** argv) {
       if (!waitFor(snapshotApplied, 120000)) throw std::runtime_error("leaf2 did not apply the snapshot");
       if (!waitFor([&] { return lab.converged(); }, 120000)) throw std::runtime_error("the pair did not converge");
       figure.push_back(static_cast<double>(entries) / (static_cast<double>(t1 - t0) / 1e6));
-      raw_rates.push_back(rawStreamRate(raw_port, msgs, entries));
-      tcp_rates.push_back(tcpRate(tcp_port, bytes, entries));
+      raw_rates.push_back(rawStreamRate(raw.port, msgs, entries));
+      tcp_rates.push_back(tcpRate(sink.port, bytes, entries));
     }
   } catch (const std::exception& e) {
     std::cerr << "bench_resync: " << e.what() << "\n";
     rc = 1;
   }
-  ::kill(raw, SIGKILL);
-  ::kill(sink, SIGKILL);
-  ::waitpid(raw, nullptr, 0);
-  ::waitpid(sink, nullptr, 0);
+  raw.stop();
+  sink.stop();
   if (rc) return rc;
 
   Row row;

@@ -11,7 +11,6 @@
 #include <iostream>
 
 #include <CLI/CLI.hpp>
-#include <google/protobuf/util/json_util.h>
 
 #include "labs/core/drill.h"
 #include "labs/lab/events.h"
@@ -22,6 +21,7 @@
 #include "labs/lab/registry.h"
 #include "labs/lab/relayd.h"
 #include "labs/lab/runner.h"
+#include "switch/cli/render.h"
 
 namespace {
 
@@ -32,15 +32,7 @@ constexpr int kExitFailed = 1;
 constexpr int kExitUsage = 2;
 constexpr int kExitUnreachable = 3;
 
-std::string json(const google::protobuf::Message& m, bool pretty = true) {
-  std::string out;
-  google::protobuf::util::JsonPrintOptions o;
-  o.add_whitespace = pretty;
-  o.preserve_proto_field_names = true;
-  o.always_print_primitive_fields = true;
-  (void)google::protobuf::util::MessageToJsonString(m, &out, o);
-  return out;
-}
+using cli::toJson;  // the JSON twins of vpcctl: proto field names, every field
 
 int fail(const Error& e) {
   std::cerr << "vpclab: " << e.message << "\n";
@@ -61,7 +53,7 @@ int cmdDeploy(const std::string& file, const std::string& name, double scale, in
   auto lab = deploy(*topo, o);
   if (!lab) return fail(lab.error());
   if (as_json) {
-    std::cout << json(*lab) << "\n";
+    std::cout << toJson(*lab) << "\n";
     return 0;
   }
   std::cout << "deployed lab '" << lab->name() << "' from " << file << " in " << lab->dir() << "\n";
@@ -93,7 +85,7 @@ int cmdInspect(const std::string& name, bool as_json) {
     for (const auto& l : labs) {
       auto r = inspect(l);
       if (!r) continue;
-      std::cout << (as_json ? json(*r) + "\n" : renderInspect(*r) + "\n");
+      std::cout << (as_json ? toJson(*r) + "\n" : renderInspect(*r) + "\n");
     }
     return 0;
   }
@@ -101,7 +93,7 @@ int cmdInspect(const std::string& name, bool as_json) {
   if (!lab) return fail(lab.error());
   auto r = inspect(*lab);
   if (!r) return fail(r.error());
-  std::cout << (as_json ? json(*r) + "\n" : renderInspect(*r));
+  std::cout << (as_json ? toJson(*r) + "\n" : renderInspect(*r));
   return 0;
 }
 
@@ -143,10 +135,10 @@ int cmdEvents(const std::string& name, bool follow) {
   auto lab = readLab(name);
   if (!lab) return fail(lab.error());
   if (!follow) {
-    for (const auto& e : labHistory(*lab)) std::cout << json(e, false) << "\n";
+    for (const auto& e : labHistory(*lab)) std::cout << toJson(e, false) << "\n";
     return 0;
   }
-  EventCollector c([](const v1::Event& e) { std::cout << json(e, false) << std::endl; });
+  EventCollector c([](const v1::Event& e) { std::cout << toJson(e, false) << std::endl; });
   for (const auto& n : lab->nodes())
     if (processAlive(n.pid())) c.followNode(n);
   c.followPaths(*lab);

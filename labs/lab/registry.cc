@@ -15,6 +15,7 @@
 #include <google/protobuf/util/json_util.h>
 
 #include "labs/core/lab_plan.h"
+#include "switch/cli/render.h"
 
 namespace vpc::lab {
 
@@ -40,12 +41,7 @@ Result<v1::LabState> readLab(const std::string& name) {
 }
 
 Status writeLab(const v1::LabState& state) {
-  std::string json;
-  google::protobuf::util::JsonPrintOptions o;
-  o.add_whitespace = true;
-  o.preserve_proto_field_names = true;
-  o.always_print_primitive_fields = true;
-  (void)google::protobuf::util::MessageToJsonString(state, &json, o);
+  const std::string json = cli::toJson(state);
   const std::string path = labDir(state.name()) + "/lab.json";
   std::error_code ec;
   fs::create_directories(labDir(state.name()), ec);

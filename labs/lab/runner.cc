@@ -14,7 +14,6 @@
 
 #include <fmt/format.h>
 #include <google/protobuf/descriptor.h>
-#include <google/protobuf/util/json_util.h>
 
 #include "labs/core/timeline.h"
 #include "labs/core/value.h"
@@ -24,6 +23,7 @@
 #include "labs/lab/registry.h"
 #include "switch/cli/client.h"
 #include "switch/cli/commands.h"
+#include "switch/cli/render.h"
 
 namespace vpc::lab {
 
@@ -39,16 +39,6 @@ std::atomic<bool> g_interrupted{false};
 std::int64_t nowUs() {
   return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
       .count();
-}
-
-std::string toJson(const Message& m, bool pretty) {
-  std::string out;
-  google::protobuf::util::JsonPrintOptions o;
-  o.add_whitespace = pretty;
-  o.preserve_proto_field_names = true;
-  o.always_print_primitive_fields = true;
-  (void)google::protobuf::util::MessageToJsonString(m, &out, o);
-  return out;
 }
 
 // A reply as a Value tree, every field present (defaults included), proto field names.
@@ -436,9 +426,9 @@ class Run {
     {
       std::ofstream nd(report_.timeline_ndjson());
       std::stable_sort(ndjson_.begin(), ndjson_.end(), [](const auto& a, const auto& b) { return a.unix_us() < b.unix_us(); });
-      for (const auto& e : ndjson_) nd << toJson(e, false) << "\n";
+      for (const auto& e : ndjson_) nd << cli::toJson(e, false) << "\n";
     }
-    std::ofstream(dir + "/report.json") << toJson(report_, true) << "\n";
+    std::ofstream(dir + "/report.json") << cli::toJson(report_) << "\n";
     if (text) {
       std::string out;
       if (!d_.note.empty()) out += noteText() + "\n";
@@ -580,7 +570,7 @@ int runDrills(const std::vector<std::string>& paths, const RunOptions& options) 
   bool all = reports.size() == drills.size();
   for (const auto& r : reports) all = all && r.passed();
   if (o.json) {
-    for (const auto& r : reports) std::cout << toJson(r, true) << "\n";
+    for (const auto& r : reports) std::cout << cli::toJson(r) << "\n";
   } else if (!single) {
     std::cout << fmt::format("\n{:<36} {:<6} {:>7} {:>8} {:>9}\n", "Drill", "Result", "Expect", "Measure", "Duration");
     std::cout << fmt::format("{:<36} {:<6} {:>7} {:>8} {:>9}\n", "-----", "------", "------", "-------", "--------");
