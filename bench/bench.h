@@ -23,6 +23,7 @@ struct Stats {
 Stats stats(std::vector<double> samples);
 double percentile(std::vector<double> sorted_samples, double p);  // p in [0,100]
 
+// Built with designated initializers, in this order: Row{.name = ..., .figure = ..., ...}.
 struct Row {
   std::string name;          // "bulk resync"
   std::string figure_label;  // "entries/s end to end"
@@ -33,7 +34,7 @@ struct Row {
   std::string target;        // "≥ 5 M entries/s"
   bool higher_is_better = true;
   double target_value = 0;   // the figure must be >= (or <=) this
-  double ratio_target = 0;   // optional: ratio must be >= this (0: none)
+  double ratio_target = 0;   // optional: ratio >= this (<= when lower is better); 0: none
   std::string note;
 
   double ratio() const;

@@ -87,28 +87,28 @@ int main(int argc, char** argv) {
     std::cerr << "bench_failover: " << e.what() << "\n";
     return 1;
   }
-  Row a;
-  a.name = "failover: silent peer-link cut";
-  a.figure_label = "cut -> leaf2 suspends vPC 10";
-  a.figure = stats(cut);
-  a.unit = "ms";
-  a.ceiling_label = "configured: heartbeat timeout";
-  a.ceiling = kCutDetectMs;
-  a.higher_is_better = false;
-  a.target = "<= configured + 5 ms";
-  a.target_value = kCutDetectMs + 5;
-  a.note = fmt::format("error {:+.1f} ms (the last heartbeat came up to 10 ms before the cut, so -10..0 is exact)",
-                       a.figure.median - kCutDetectMs);
-  Row b;
-  b.name = "failover: kill -9 primary";
-  b.figure_label = "kill -> leaf2 operational primary";
-  b.figure = stats(kill);
-  b.unit = "ms";
-  b.ceiling_label = "configured: hold-timeout + timeout";
-  b.ceiling = kKillDetectMs;
-  b.higher_is_better = false;
-  b.target = "<= configured + 10 ms";
-  b.target_value = kKillDetectMs + 10;
-  b.note = fmt::format("error {:+.1f} ms; time scale {}", b.figure.median - kKillDetectMs, kScale);
-  return report({a, b}, o);
+  const Stats c = stats(cut), k = stats(kill);
+  return report({Row{.name = "failover: silent peer-link cut",
+                     .figure_label = "cut -> leaf2 suspends vPC 10",
+                     .figure = c,
+                     .unit = "ms",
+                     .ceiling_label = "configured: heartbeat timeout",
+                     .ceiling = kCutDetectMs,
+                     .target = "<= configured + 5 ms",
+                     .higher_is_better = false,
+                     .target_value = kCutDetectMs + 5,
+                     .note = fmt::format("error {:+.1f} ms (the last heartbeat came up to 10 ms before the cut, "
+                                         "so -10..0 is exact)",
+                                         c.median - kCutDetectMs)},
+                 Row{.name = "failover: kill -9 primary",
+                     .figure_label = "kill -> leaf2 operational primary",
+                     .figure = k,
+                     .unit = "ms",
+                     .ceiling_label = "configured: hold-timeout + timeout",
+                     .ceiling = kKillDetectMs,
+                     .target = "<= configured + 10 ms",
+                     .higher_is_better = false,
+                     .target_value = kKillDetectMs + 10,
+                     .note = fmt::format("error {:+.1f} ms; time scale {}", k.median - kKillDetectMs, kScale)}},
+                o);
 }

@@ -82,36 +82,36 @@ int main(int argc, char** argv) {
     std::cerr << "bench_footprint: " << e.what() << "\n";
     return 1;
   }
-  Row a;
-  a.name = "footprint idle";
-  a.figure_label = "RSS per switch, pair formed";
-  a.figure = stats(idle);
-  a.unit = "MB";
-  a.ceiling_label = "floor: an empty gRPC server";
-  a.ceiling = floor_rss;
-  a.higher_is_better = false;
-  a.target = "<= 20 MB";
-  a.target_value = 20;
-  Row b;
-  b.name = "footprint 1 M MACs";
-  b.figure_label = fmt::format("RSS per switch, {} MACs (own or peer's)", macs);
-  b.figure = stats(full);
-  b.unit = "MB";
-  b.ceiling_label = "floor: an empty gRPC server";
-  b.ceiling = floor_rss;
-  b.higher_is_better = false;
-  b.target = "<= 150 MB";
-  b.target_value = 150;
-  b.note = fmt::format("{:.0f} bytes per entry (median; spread {})", stats(per_entry).median, stats(per_entry).spread());
-  Row c;
-  c.name = "idle CPU";
-  c.figure_label = fmt::format("per switch over {:.0f} s, default timers", cpu_window_s);
-  c.figure = stats(cpu);
-  c.unit = "%";
-  c.higher_is_better = false;
-  c.target = "<= 1 % of a core";
-  c.target_value = 1;
-  c.note = fmt::format("with the peer-link heartbeat at 1 s instead of 100 ms: {} (the heartbeat is the idle cost)",
-                       human(stats(cpu_slow_heartbeat).median, "%"));
-  return report({a, b, c}, o);
+  const std::string floor_label = "floor: an empty gRPC server";
+  return report({Row{.name = "footprint idle",
+                     .figure_label = "RSS per switch, pair formed",
+                     .figure = stats(idle),
+                     .unit = "MB",
+                     .ceiling_label = floor_label,
+                     .ceiling = floor_rss,
+                     .target = "<= 20 MB",
+                     .higher_is_better = false,
+                     .target_value = 20},
+                 Row{.name = "footprint 1 M MACs",
+                     .figure_label = fmt::format("RSS per switch, {} MACs (own or peer's)", macs),
+                     .figure = stats(full),
+                     .unit = "MB",
+                     .ceiling_label = floor_label,
+                     .ceiling = floor_rss,
+                     .target = "<= 150 MB",
+                     .higher_is_better = false,
+                     .target_value = 150,
+                     .note = fmt::format("{:.0f} bytes per entry (median; spread {})", stats(per_entry).median,
+                                         stats(per_entry).spread())},
+                 Row{.name = "idle CPU",
+                     .figure_label = fmt::format("per switch over {:.0f} s, default timers", cpu_window_s),
+                     .figure = stats(cpu),
+                     .unit = "%",
+                     .target = "<= 1 % of a core",
+                     .higher_is_better = false,
+                     .target_value = 1,
+                     .note = fmt::format("with the peer-link heartbeat at 1 s instead of 100 ms: {} (the heartbeat "
+                                         "is the idle cost)",
+                                         human(stats(cpu_slow_heartbeat).median, "%"))}},
+                o);
 }

@@ -277,30 +277,27 @@ int main(int argc, char** argv) {
         raw50.push_back(c.p50);
         raw99.push_back(c.p99);
       }
-      Row a;
-      a.name = std::string("sync latency ") + rate.label + " p50";
-      a.figure_label = fmt::format("learn on leaf1 -> installed on leaf2 ({} learns)", rate.n);
-      a.figure = stats(p50);
-      a.unit = "us";
-      a.ceiling_label = "raw gRPC stream one-way p50";
-      a.ceiling = stats(raw50).median;
-      a.higher_is_better = false;
-      a.target = "p50 <= 100 us and <= 2x ceiling";
-      a.target_value = 100;
-      a.ratio_target = 2;
-      Row b;
-      b.name = std::string("sync latency ") + rate.label + " p99";
-      b.figure_label = "the same learns";
-      b.figure = stats(p99);
-      b.unit = "us";
-      b.ceiling_label = "raw gRPC stream one-way p99";
-      b.ceiling = stats(raw99).median;
-      b.higher_is_better = false;
-      b.target = "p99 <= 1 ms";
-      b.target_value = 1000;
-      b.note = fmt::format("max {}", human(stats(mx).median, "us"));
-      rows.push_back(a);
-      rows.push_back(b);
+      const std::string name = std::string("sync latency ") + rate.label;
+      rows.push_back(Row{.name = name + " p50",
+                         .figure_label = fmt::format("learn on leaf1 -> installed on leaf2 ({} learns)", rate.n),
+                         .figure = stats(p50),
+                         .unit = "us",
+                         .ceiling_label = "raw gRPC stream one-way p50",
+                         .ceiling = stats(raw50).median,
+                         .target = "p50 <= 100 us and <= 2x ceiling",
+                         .higher_is_better = false,
+                         .target_value = 100,
+                         .ratio_target = 2});
+      rows.push_back(Row{.name = name + " p99",
+                         .figure_label = "the same learns",
+                         .figure = stats(p99),
+                         .unit = "us",
+                         .ceiling_label = "raw gRPC stream one-way p99",
+                         .ceiling = stats(raw99).median,
+                         .target = "p99 <= 1 ms",
+                         .higher_is_better = false,
+                         .target_value = 1000,
+                         .note = fmt::format("max {}", human(stats(mx).median, "us"))});
     }
   } catch (const std::exception& e) {
     std::cerr << "bench_latency: " << e.what() << "\n";

@@ -72,16 +72,15 @@ int main(int argc, char** argv) {
     std::cerr << "bench_launch: " << e.what() << "\n";
     return 1;
   }
-  Row row;
-  row.name = "pair launch";
-  row.figure_label = "spawn both -> adjacency, roles, all vPCs up";
-  row.figure = stats(launch);
-  row.unit = "ms";
-  row.ceiling_label = "spawn `vpcd --help` twice";
-  row.ceiling = stats(spawn).median;
-  row.higher_is_better = false;
-  row.target = "<= 100 ms";
-  row.target_value = 100;
-  row.note = "delay restore 0; a virtual Nexus 9000v boots in about 6 minutes";
-  return report({row}, o);
+  return report({Row{.name = "pair launch",
+                     .figure_label = "spawn both -> adjacency, roles, all vPCs up",
+                     .figure = stats(launch),
+                     .unit = "ms",
+                     .ceiling_label = "spawn `vpcd --help` twice",
+                     .ceiling = stats(spawn).median,
+                     .target = "<= 100 ms",
+                     .higher_is_better = false,
+                     .target_value = 100,
+                     .note = "delay restore 0; a virtual Nexus 9000v boots in about 6 minutes"}},
+                o);
 }

@@ -186,17 +186,16 @@ int main(int argc, char** argv) {
   sink.stop();
   if (rc) return rc;
 
-  Row row;
-  row.name = "bulk resync";
-  row.figure_label = fmt::format("{} MACs + {} ARPs, Hello -> snapshot applied", macs, arps);
-  row.figure = stats(figure);
-  row.unit = "entries/s";
-  row.ceiling_label = "raw gRPC stream, same batches";
-  row.ceiling = stats(raw_rates).median;
-  row.target = ">= 5 M entries/s and >= 0.25 x ceiling";
-  row.target_value = 5e6;
-  row.ratio_target = 0.25;
-  row.note = fmt::format("loopback TCP copy of the same {:.1f} MB: {}", static_cast<double>(bytes) / 1e6,
-                         human(stats(tcp_rates).median, "entries/s"));
-  return report({row}, o);
+  return report({Row{.name = "bulk resync",
+                     .figure_label = fmt::format("{} MACs + {} ARPs, Hello -> snapshot applied", macs, arps),
+                     .figure = stats(figure),
+                     .unit = "entries/s",
+                     .ceiling_label = "raw gRPC stream, same batches",
+                     .ceiling = stats(raw_rates).median,
+                     .target = ">= 5 M entries/s and >= 0.25 x ceiling",
+                     .target_value = 5e6,
+                     .ratio_target = 0.25,
+                     .note = fmt::format("loopback TCP copy of the same {:.1f} MB: {}", static_cast<double>(bytes) / 1e6,
+                                         human(stats(tcp_rates).median, "entries/s"))}},
+                o);
 }
