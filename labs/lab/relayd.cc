@@ -20,6 +20,7 @@
 
 #include "labs/lab/registry.h"
 #include "labs/relay/relay.h"
+#include "peerlink/transport/event_stream.h"
 #include "vpc/v1/lab.grpc.pb.h"
 
 namespace vpc::lab {
@@ -260,66 +261,26 @@ class Relayd final : public v1::PathControl::CallbackService {
   grpc::Server* server() { return server_.get(); }
 };
 
-class PathEventStream final : public grpc::ServerWriteReactor<v1::Event> {
+class PathEventStream final : public transport::EventStream {
  public:
-  PathEventStream(Relayd& d, bool follow, std::uint32_t last) : d_(d), follow_(follow) {
-    asio::post(d_.io(), [this, last] {
+  PathEventStream(Relayd& d, bool follow, std::uint32_t last) : transport::EventStream(d.io()), d_(d) {
+    asio::post(d_.io(), [this, follow, last] {
       const auto& j = d_.journal();
       const std::size_t skip = last && j.size() > last ? j.size() - last : 0;
-      for (std::size_t i = skip; i < j.size(); ++i) queue_.push_back(j[i]);
-      if (follow_ && !d_.stopping()) d_.subscribe(this);
-      else drain_then_finish_ = true;
-      writeNext();
-    });
-  }
-  void onEvent(const v1::Event& e) {
-    if (finished_) return;
-    queue_.push_back(e);
-    writeNext();
-  }
-  void finish(grpc::Status s) {
-    if (finished_) return;
-    finished_ = true;
-    d_.unsubscribe(this);
-    Finish(std::move(s));
-  }
-  void OnWriteDone(bool ok) override {
-    asio::post(d_.io(), [this, ok] {
-      writing_ = false;
-      if (!queue_.empty()) queue_.pop_front();
-      if (!ok) {
-        finish(grpc::Status::OK);
-        return;
+      for (std::size_t i = skip; i < j.size(); ++i) queue().push_back(j[i]);
+      if (follow && !d_.stopping()) {
+        d_.subscribe(this);
+        writeNext();
+      } else {
+        drainThenFinish();
       }
-      writeNext();
     });
   }
-  void OnCancel() override {
-    asio::post(d_.io(), [this] { finish(grpc::Status::CANCELLED); });
-  }
-  void OnDone() override {
-    asio::post(d_.io(), [this] {
-      d_.unsubscribe(this);
-      delete this;
-    });
-  }
+  void onEvent(const v1::Event& e) { push(e); }
 
  private:
-  void writeNext() {
-    if (finished_ || writing_) return;
-    if (queue_.empty()) {
-      if (drain_then_finish_) finish(grpc::Status::OK);
-      return;
-    }
-    writing_ = true;
-    StartWrite(&queue_.front());
-  }
+  void detach() override { d_.unsubscribe(this); }
   Relayd& d_;
-  bool follow_;
-  bool drain_then_finish_ = false;
-  bool writing_ = false;
-  bool finished_ = false;
-  std::deque<v1::Event> queue_;
 };
 
 grpc::ServerWriteReactor<v1::Event>* Relayd::PathEvents(grpc::CallbackServerContext*, const v1::EventsRequest* req) {

@@ -4,6 +4,7 @@
 
 #include <boost/asio/post.hpp>
 
+#include "peerlink/transport/event_stream.h"
 #include "switch/core/config_writer.h"
 #include "switch/daemon/mgmt_codec.h"
 #include "switch/daemon/status_codec.h"
@@ -12,7 +13,6 @@ namespace vpc::daemon {
 
 namespace {
 constexpr std::uint32_t kMaxLearnCount = 1000000;
-constexpr std::size_t kMaxQueuedEvents = 100000;
 
 grpc::Status invalid(const std::string& message) { return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, message); }
 }  // namespace
@@ -321,43 +321,15 @@ grpc::ServerUnaryReactor* ManagementService::ClearIpArp(grpc::CallbackServerCont
 // Events: the history, then (with follow) every new event until the client goes away.
 namespace {
 
-class EventStream final : public grpc::ServerWriteReactor<v1::Event>, public EventSubscriber {
+class EventStream final : public transport::EventStream, public EventSubscriber {
  public:
-  EventStream(Daemon& daemon, bool follow, std::uint32_t last) : daemon_(daemon), follow_(follow), last_(last) {
+  EventStream(Daemon& daemon, bool follow, std::uint32_t last)
+      : transport::EventStream(daemon.io()), daemon_(daemon), follow_(follow), last_(last) {
     boost::asio::post(daemon_.io(), [this] { begin(); });
   }
 
-  void onEvent(const v1::Event& event) override {
-    if (finished_) return;
-    if (queue_.size() >= kMaxQueuedEvents) {
-      finish(grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED, "event consumer too slow"));
-      return;
-    }
-    queue_.push_back(event);
-    if (!writing_) writeNext();
-  }
+  void onEvent(const v1::Event& event) override { push(event); }
   void onShutdown() override { finish(grpc::Status::OK); }
-
-  void OnWriteDone(bool ok) override {
-    boost::asio::post(daemon_.io(), [this, ok] {
-      writing_ = false;
-      if (!queue_.empty()) queue_.pop_front();
-      if (!ok) {
-        finish(grpc::Status::OK);
-        return;
-      }
-      writeNext();
-    });
-  }
-  void OnCancel() override {
-    boost::asio::post(daemon_.io(), [this] { finish(grpc::Status::CANCELLED); });
-  }
-  void OnDone() override {
-    boost::asio::post(daemon_.io(), [this] {
-      daemon_.unsubscribe(this);
-      delete this;
-    });
-  }
 
  private:
   void begin() {
@@ -370,38 +342,21 @@ class EventStream final : public grpc::ServerWriteReactor<v1::Event>, public Eve
     if (last_ && events.size() > last_) skip = events.size() - last_;
     const auto& host = daemon_.node().config().hostname;
     for (std::size_t i = skip; i < events.size(); ++i) {
-      queue_.emplace_back();
-      toProto(events[i], host, daemon_.clock(), &queue_.back());
+      queue().emplace_back();
+      toProto(events[i], host, daemon_.clock(), &queue().back());
     }
-    if (follow_) daemon_.subscribe(this);
-    else drain_then_finish_ = true;
-    writeNext();
-  }
-
-  void writeNext() {
-    if (finished_ || writing_) return;
-    if (queue_.empty()) {
-      if (drain_then_finish_) finish(grpc::Status::OK);
-      return;
+    if (follow_) {
+      daemon_.subscribe(this);
+      writeNext();
+    } else {
+      drainThenFinish();
     }
-    writing_ = true;
-    StartWrite(&queue_.front());
   }
-
-  void finish(grpc::Status status) {
-    if (finished_) return;
-    finished_ = true;
-    daemon_.unsubscribe(this);
-    Finish(std::move(status));
-  }
+  void detach() override { daemon_.unsubscribe(this); }
 
   Daemon& daemon_;
   bool follow_;
   std::uint32_t last_;
-  std::deque<v1::Event> queue_;
-  bool writing_ = false;
-  bool finished_ = false;
-  bool drain_then_finish_ = false;
 };
 
 }  // namespace
