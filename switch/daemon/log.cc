@@ -27,6 +27,9 @@ std::shared_ptr<spdlog::logger> logger(const std::string& component) {
   auto l = std::make_shared<spdlog::logger>(name, g_sink);
   l->set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %^%-5l%$ [%n] %v", spdlog::pattern_time_type::utc);
   l->set_level(g_level);
+  // Every line reaches the file as it is written: a log that lags the switch (or ends mid-line when
+  // read) hides exactly the events someone is looking for. Lines are few (state changes, not traffic).
+  l->flush_on(spdlog::level::trace);
   spdlog::register_logger(l);
   return l;
 }

@@ -227,6 +227,7 @@ void Lab::startFrom(int i, const std::string& config_path) {
     argv.push_back("--time-scale");
     argv.push_back(std::to_string(time_scale_));
   }
+  argv.insert(argv.end(), extra_args_[i].begin(), extra_args_[i].end());
   procs_[i] = std::make_unique<Process>(argv, logPath(i));
   ++restarts_[i];
 }

@@ -62,6 +62,8 @@ class Lab {
   void keepalive(labs::PathMode mode);
   // Every vpcd gets --time-scale F (and these config edits: a heartbeat that scaled time can bear).
   void timeScale(double f) { time_scale_ = f; }
+  // Extra vpcd arguments for switch i (e.g. --log-file PATH), from its next start on.
+  void extraArgs(int i, std::vector<std::string> args) { extra_args_[i] = std::move(args); }
 
   // The sample config of switch i (0: leaf1, 1: leaf2) with this lab's addresses, plus `extra` edits
   // applied as (from, to) text replacements.
@@ -100,6 +102,7 @@ class Lab {
   std::unique_ptr<v1::Management::Stub> stubs_[2];
   int restarts_[2] = {0, 0};
   double time_scale_ = 1.0;
+  std::vector<std::string> extra_args_[2];
   struct Relays;
   std::unique_ptr<Relays> relays_;
 };
