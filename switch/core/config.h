@@ -109,6 +109,15 @@ struct StpConfig {
   bool operator==(const StpConfig&) const = default;
 };
 
+// `mac address-table static MAC vlan V interface IF`: an entry the switch holds as configuration.
+struct StaticMac {
+  MacAddress mac;
+  std::uint16_t vlan = 1;
+  InterfaceId iface;
+  int line = 0;  // where it was configured (for error messages)
+  bool operator==(const StaticMac& o) const { return mac == o.mac && vlan == o.vlan && iface == o.iface; }
+};
+
 struct SwitchConfig {
   std::string hostname = "switch";
   std::set<std::string> features;
@@ -116,6 +125,7 @@ struct SwitchConfig {
   std::map<std::uint16_t, std::string> vlan_names;
   StpConfig stp;
   std::uint32_t mac_aging_s = 1800;
+  std::map<std::pair<std::uint16_t, MacAddress>, StaticMac> static_macs;  // by (vlan, mac)
   std::optional<VpcDomainConfig> vpc_domain;
   std::map<InterfaceId, InterfaceConfig> interfaces;
   EmulatorConfig emulator;

@@ -63,7 +63,7 @@ std::string_view modeName(Mode m) {
 enum Cmd : int {
   // global
   kHostname, kFeature, kNoFeature, kVlan, kNoVlan, kStpMode, kVpcDomain, kInterface, kNoInterface, kEmulator,
-  kMacAging, kNoMacAging, kStpMst, kStpBridgeAssurance, kNoStpBridgeAssurance, kStpLoopguard, kNoStpLoopguard,
+  kMacAging, kNoMacAging, kStaticMac, kNoStaticMac, kStpMst, kStpBridgeAssurance, kNoStpBridgeAssurance, kStpLoopguard, kNoStpLoopguard,
   kStpPortTypeDefault, kNoStpPortTypeDefault, kStpVlan, kNoStpVlan, kExit, kEnd,
   // vlan
   kVlanName,
@@ -114,6 +114,8 @@ struct Grammars {
     add(global, kEmulator, "emulator");
     add(global, kMacAging, "mac address-table aging-time <seconds:0-918000>");
     add(global, kNoMacAging, "no mac address-table aging-time");
+    add(global, kStaticMac, "mac address-table static <mac:mac> vlan <vlan:1-4094> interface <if:interface>");
+    add(global, kNoStaticMac, "no mac address-table static <mac:mac> vlan <vlan:1-4094> [ interface <if:interface> ]");
 
     add(vlan, kVlanName, "name <name:word>");
 
@@ -398,6 +400,24 @@ class Parser {
         break;
       }
       case kNoMacAging: cfg_.mac_aging_s = 1800; break;
+      case kStaticMac: {
+        const auto mac = m.mac("mac");
+        if (mac.isMulticast() || mac.value == 0) {
+          fail(ln, col(3), "MAC " + mac.dotted() + " is not a unicast address");
+          return;
+        }
+        const auto vlan = static_cast<std::uint16_t>(m.number("vlan"));
+        cfg_.static_macs[{vlan, mac}] = StaticMac{mac, vlan, m.interface("if"), ln};
+        break;
+      }
+      case kNoStaticMac: {
+        const auto key = std::make_pair(static_cast<std::uint16_t>(m.number("vlan")), m.mac("mac"));
+        if (!cfg_.static_macs.erase(key)) {
+          fail(ln, col(4), "no static MAC " + key.second.dotted() + " in VLAN " + std::to_string(key.first));
+          return;
+        }
+        break;
+      }
       case kVpcDomain: {
         if (!cfg_.feature("vpc")) {
           fail(ln, first_col, "vpc domain needs 'feature vpc' first");
@@ -443,6 +463,7 @@ class Parser {
         if (id.kind() == IfKind::PortChannel)
           for (auto& [mid, mc] : cfg_.interfaces)
             if (mc.channel_group && *mc.channel_group == id.number()) mc.channel_group.reset();
+        std::erase_if(cfg_.static_macs, [&](const auto& kv) { return kv.second.iface == id; });
         break;
       }
       case kEmulator:
@@ -730,6 +751,18 @@ class Parser {
     if (cfg_.vpc_domain && cfg_.peerLink() && cfg_.emulator.peer_link_listen.empty()) {
       fail(emulator_line_, 1, "the emulator block needs 'peer-link listen <addr:port> peer <addr:port>'");
       return;
+    }
+    for (const auto& [key, s] : cfg_.static_macs) {
+      const auto* ic = cfg_.interface(s.iface);
+      const std::string what = "static MAC " + s.mac.dotted() + ": ";
+      if (!ic) return fail(s.line, 1, what + "interface " + s.iface.longName() + " does not exist");
+      if ((s.iface.kind() != IfKind::Ethernet && s.iface.kind() != IfKind::PortChannel) || !ic->switchport)
+        return fail(s.line, 1, what + s.iface.longName() + " is not a switchport");
+      if (ic->channel_group)
+        return fail(s.line, 1, what + s.iface.longName() + " is a member of port-channel" +
+                                   std::to_string(*ic->channel_group) + ": configure it on the port-channel");
+      if (ic->vpc_peer_link) return fail(s.line, 1, what + "not on the vPC peer-link " + s.iface.longName());
+      if (!cfg_.vlans.contains(s.vlan)) return fail(s.line, 1, what + "VLAN " + std::to_string(s.vlan) + " does not exist");
     }
   }
 

@@ -113,6 +113,9 @@ std::string writeConfig(const SwitchConfig& c, ConfigSection section) {
       for (const auto& [inst, vlans] : s.mst_instances) o << "  instance " << inst << " vlan " << vlans.str() << "\n";
     }
     if (c.mac_aging_s != 1800) o << "mac address-table aging-time " << c.mac_aging_s << "\n";
+    for (const auto& [key, m] : c.static_macs)
+      o << "mac address-table static " << m.mac.dotted() << " vlan " << m.vlan << " interface " << m.iface.longName()
+        << "\n";
   }
   if (c.vpc_domain) {
     o << "\n";

@@ -108,6 +108,7 @@ Effects SwitchNode::start(TimePoint now) {
   else if (const auto* pl = config_.peerLink())
     (void)session_.disable("vPC peer-link " + pl->id.longName() + " is down", now, out);
   if (config_.vpc_domain) failover_.boot(now, out);
+  applyStaticMacs({}, now);
   next_age_ = now + Seconds(1);
   settle(now, out, 0);
   return out;
@@ -466,6 +467,7 @@ void SwitchNode::flushDeadEntries(TimePoint now, Effects& out) {
   std::vector<std::uint64_t> gone;
   macs_.retractLocalIf(
       [&](std::uint64_t key, const MacTable::Entry& e) {
+        if (e.local.is_static) return false;  // configuration: no port state removes it
         switch (verdictFor(e.local.port)) {
           case Keep: return false;
           case Drop: return true;
@@ -709,6 +711,7 @@ Result<ConfigureResult> SwitchNode::configure(const std::vector<std::string>& li
     session_.enable(now, out);
   }
   local_consistency_ = localConsistency(config_);
+  applyStaticMacs(old.static_macs, now);
   flush_needed_ = true;
   settle(now, out, first);
   return res;
@@ -725,6 +728,22 @@ Result<std::string> SwitchNode::rolePreempt(TimePoint now, Effects& out) {
                std::to_string(config_.vpc_domain->role_priority) + ")"});
   settle(now, out, first);
   return std::string("vPC role preempt requested: roles are re-elected from the configured role priorities");
+}
+
+// `mac address-table static`: configuration, asserted whatever the port's state and never flushed.
+void SwitchNode::applyStaticMacs(const std::map<std::pair<std::uint16_t, MacAddress>, StaticMac>& before,
+                                 TimePoint now) {
+  for (const auto& [k, s] : before) {
+    if (auto it = config_.static_macs.find(k); it != config_.static_macs.end() && it->second == s) continue;
+    const auto key = macKey(s.vlan, s.mac.value);
+    if (const auto* e = macs_.find(key); e && e->has_local && e->local.is_static && e->local.port == s.iface.code())
+      if (macs_.retractLocal(key) != Change::None) sender_.noteMac(key);
+  }
+  for (const auto& [k, s] : config_.static_macs) {
+    if (auto it = before.find(k); it != before.end() && it->second == s) continue;
+    const auto key = macKey(s.vlan, s.mac.value);
+    if (macs_.assertLocal(key, MacValue{s.iface.code(), true}, now) != Change::None) sender_.noteMac(key);
+  }
 }
 
 void SwitchNode::ageTables(TimePoint now) {

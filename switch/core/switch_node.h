@@ -348,6 +348,7 @@ class SwitchNode : private SyncSource {
   void applyPreempt(std::uint32_t peer_priority, const std::string& why, TimePoint now, Effects& out);
   void requestResync(const std::string& reason, TimePoint now, Effects& out);
   void ageTables(TimePoint now);
+  void applyStaticMacs(const std::map<std::pair<std::uint16_t, MacAddress>, StaticMac>& before, TimePoint now);
   void expireRestoreTimers(TimePoint now, Effects& out);
   bool peerLinkUsable() const;  // configured, admin up, a member up
   // After every call: send state, pump sync, derive status, journal events.

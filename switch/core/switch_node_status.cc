@@ -180,6 +180,8 @@ SwitchNode::Status SwitchNode::deriveStatus(TimePoint now) const {
 
   const VlanSet vpc_vlans = vpcVlans();
   const auto* d = config_.vpc_domain ? &*config_.vpc_domain : nullptr;
+  // The peer-link's port-channel is up only while the peer-link is (both sides, whoever noticed first).
+  const bool peer_link_down = config_.peerLink() && !session_.adjacent() && !config_.peerLink()->shutdown;
   for (const auto& [id, ic] : config_.interfaces) {
     PortStatus ps{"connected", {}};
     switch (id.kind()) {
@@ -189,6 +191,8 @@ SwitchNode::Status SwitchNode::deriveStatus(TimePoint now) const {
         } else if (ic.channel_group) {
           auto it = by_pc.find(*ic.channel_group);
           if (it != by_pc.end() && it->second->status == "down") ps = {"suspndByV", it->second->reason_chain};
+          if (peer_link_down && config_.peerLink()->id.number() == *ic.channel_group)
+            ps = {"suspended", {"member of the vPC peer-link, which is down", session_.downReason()}};
         } else if (ic.orphan_port_suspend && role_ == Role::None) {
           ps = {"suspndByV", {"vpc orphan-port suspend: suspended with the vPCs", "no vPC role yet: " +
                                                                                     session_.downReason()}};
@@ -204,6 +208,8 @@ SwitchNode::Status SwitchNode::deriveStatus(TimePoint now) const {
       case IfKind::PortChannel: {
         if (ic.shutdown) ps = {"disabled", {"shutdown"}};
         else if (!portChannelUp(ic)) ps = {"noOperMem", {"no member port up"}};
+        else if (ic.vpc_peer_link && peer_link_down)
+          ps = {"noOperMem", {"the vPC peer-link is down: no member is up in it", session_.downReason()}};
         else if (ic.vpc_id) {
           auto it = by_pc.find(id.number());
           if (it != by_pc.end() && it->second->status != "up") ps = {"suspndByV", it->second->reason_chain};
@@ -670,7 +676,7 @@ std::vector<PortChannelView> SwitchNode::portChannels() const {
       if (mc && mc->channel_mode != ChannelMode::On) v.protocol = "LACP";
       auto ms = status_.ports.find(m);
       const std::string s = ms == status_.ports.end() ? std::string("down") : ms->second.status;
-      v.members.emplace_back(m, s == "connected" ? 'P' : (s == "suspndByV" ? 's' : 'D'));
+      v.members.emplace_back(m, s == "connected" ? 'P' : (s == "suspndByV" || s == "suspended" ? 's' : 'D'));
     }
     out.push_back(std::move(v));
   }

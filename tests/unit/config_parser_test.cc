@@ -215,6 +215,16 @@ TEST_CASE("Config: bad lines name file:line:col and the text", "[config][unit]")
        7, 3, "must be at least twice the heartbeat"},
       {std::string(kMinimal) + "emulator\n  management 127.0.0.1\n", 7, 14, "invalid address '127.0.0.1'"},
       {std::string(kMinimal) + "sh vpc\n", 6, 1, "invalid or unsupported command at 'sh'"},
+      {std::string(kMinimal) + "mac address-table static 0100.5e00.0001 vlan 1 interface Ethernet1/1\n", 6, 26,
+       "not a unicast address"},
+      {std::string(kMinimal) + "mac address-table static 0050.56aa.0001 vlan 1 interface Ethernet1/1\n", 6, 1,
+       "interface Ethernet1/1 does not exist"},
+      {std::string(kMinimal) + "interface Ethernet1/1\nmac address-table static 0050.56aa.0001 vlan 5 interface e1/1\n",
+       7, 1, "VLAN 5 does not exist"},
+      {std::string(kMinimal) + "feature lacp\ninterface Ethernet1/1\n  channel-group 10\n"
+                                "mac address-table static 0050.56aa.0001 vlan 1 interface e1/1\n",
+       9, 1, "configure it on the port-channel"},
+      {std::string(kMinimal) + "no mac address-table static 0050.56aa.0001 vlan 1\n", 6, 29, "no static MAC"},
   };
   for (const auto& c : cases) {
     const auto e = errorOf(c.text);
@@ -276,6 +286,8 @@ spanning-tree mst configuration
   revision 3
   instance 1 vlan 10,20
 mac address-table aging-time 600
+mac address-table static 0050.56aa.0001 vlan 10 interface Ethernet1/5
+mac address-table static 0050.56aa.0002 vlan 20 interface port-channel20
 
 vpc domain 7
   role priority 1
