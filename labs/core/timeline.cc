@@ -26,7 +26,7 @@ std::vector<TimelineEvent> sorted(const Timeline& t) {
 
 std::string stateText(const TimelineEvent& e) {
   if (e.subject == "step") return e.to;
-  std::string s = e.subject + ": " + (e.from.empty() ? "-" : e.from) + " -> " + e.to;
+  std::string s = e.subject + (e.reason_change ? " reason: " : ": ") + (e.from.empty() ? "-" : e.from) + " -> " + e.to;
   return s;
 }
 
@@ -66,7 +66,7 @@ struct Segment {
 
 bool labelWorthy(const TimelineEvent& e) {
   if (e.subject.rfind("interface", 0) == 0) return false;
-  if (e.from == e.to) return false;  // only the reason changed: a tick, no label
+  if (e.reason_change || e.from == e.to) return false;  // only the reason changed: a tick, no label
   if (e.from.empty()) return false;    // a first state at start-up: the bands show it
   if (e.subject == "peer-link")
     return e.to == "established" || e.to.find("down") != std::string::npos || e.to.find("waiting") != std::string::npos;
@@ -263,7 +263,7 @@ std::string renderSvg(const Timeline& t) {
       }
     };
     for (const auto& e : events) {
-      if (e.lane != sw) continue;
+      if (e.lane != sw || e.reason_change) continue;
       if (e.subject == "role" && e.to != cur_role) {
         if (!cur_role.empty()) role.push_back({role_from, e.us, cur_role, roleColour(cur_role)});
         cur_role = e.to;

@@ -15,6 +15,7 @@ struct TimelineEvent {
   std::string subject;  // "vPC 10", "role", "peer-link", "path", "step", ...
   std::string from, to;
   std::string reason;   // the cause chain joined with " <- "
+  bool reason_change = false;  // the state stayed; from -> to are the old and the new reason
 };
 
 struct TimelineMark {  // an expectation checked, on the drill lane

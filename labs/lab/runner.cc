@@ -177,7 +177,7 @@ class Run {
   }
 
   void onEvent(const v1::Event& e) {
-    TimelineEvent t{e.unix_us(), e.switch_(), e.subject(), e.from(), e.to(), e.reason()};
+    TimelineEvent t{e.unix_us(), e.switch_(), e.subject(), e.from(), e.to(), e.reason(), e.kind() == "reason"};
     std::lock_guard lock(mu_);
     events_.push_back(std::move(t));
     ndjson_.push_back(e);
@@ -352,7 +352,9 @@ class Run {
       return it->second;
     }
     for (const auto& e : sortedEvents())
-      if (e.us >= after && e.lane == a.node && e.subject == a.subject && e.to.rfind(a.state, 0) == 0) return e.us;
+      if (e.us >= after && e.lane == a.node && e.subject == a.subject && !e.reason_change &&
+          e.to.rfind(a.state, 0) == 0)
+        return e.us;
     return std::nullopt;
   }
 

@@ -17,6 +17,11 @@ namespace vpc {
 using ConnId = std::uint64_t;
 constexpr ConnId kAcceptedConnBit = 1ULL << 63;
 
+// What an event records: a state that changed (from -> to), or a state that stayed while the reason
+// for it changed (from -> to are then the old and the new reason).
+enum class EventKind : std::uint8_t { StateChanged, ReasonChanged };
+std::string_view toString(EventKind k);  // "state" | "reason"
+
 // One state change: subject went from -> to, because of reasons (most immediate cause first).
 struct Event {
   std::uint64_t seq = 0;  // assigned by the journal
@@ -25,6 +30,7 @@ struct Event {
   std::string from;
   std::string to;
   std::vector<std::string> reasons;
+  EventKind kind = EventKind::StateChanged;
 };
 
 std::string joinReasons(const std::vector<std::string>& reasons);  // "a <- b <- c"
@@ -55,9 +61,9 @@ using Effect = std::variant<fx::SendKeepalive, fx::SendPeer, fx::ConnectPeer, fx
 using Effects = std::vector<Effect>;
 
 inline void recordEvent(Effects& out, TimePoint at, std::string subject, std::string from, std::string to,
-                        std::vector<std::string> reasons) {
+                        std::vector<std::string> reasons, EventKind kind = EventKind::StateChanged) {
   out.push_back(fx::EventRecorded{
-      Event{0, at, std::move(subject), std::move(from), std::move(to), std::move(reasons)}});
+      Event{0, at, std::move(subject), std::move(from), std::move(to), std::move(reasons), kind}});
 }
 
 }  // namespace vpc

@@ -69,6 +69,8 @@ std::string describe(const Message& m) {
 #include "peerlink/core/effects.h"
 
 namespace vpc {
+std::string_view toString(EventKind k) { return k == EventKind::ReasonChanged ? "reason" : "state"; }
+
 std::string joinReasons(const std::vector<std::string>& reasons) {
   std::string out;
   for (const auto& r : reasons) {

@@ -144,9 +144,11 @@ SessionFacts SessionFsm::dropConnection(const std::string& reason, SessionState 
 void SessionFsm::reject(const std::string& reason, std::vector<std::string> why, TimePoint now, Effects& out) {
   ++counters_.rejections;
   const bool repeat = state_ == SessionState::Rejected && down_reason_ == reason;
+  const std::string before = down_reason_;
   down_reason_ = reason;
   dropConnection(reason, SessionState::Rejected, now, out);
-  if (!repeat && why.size() > 1) recordEvent(out, now, "peer-link", "rejected", "rejected", std::move(why));
+  if (!repeat && why.size() > 1)
+    recordEvent(out, now, "peer-link", before, reason, std::move(why), EventKind::ReasonChanged);
   scheduleRetry(now, retry_delay_);
   retry_delay_ = std::min(retry_delay_ * 2, config_.retry_max);
 }
@@ -188,8 +190,8 @@ SessionFacts SessionFsm::onMessage(ConnId conn, const peer::Message& msg, TimePo
       send(peer::Goodbye{kNeverAlive}, out);
       ++counters_.rejections;
       dropConnection(kNeverAlive, SessionState::WaitingForPeer, now, out);
-      recordEvent(out, now, "peer-link", "waiting for peer-keepalive", "waiting for peer-keepalive",
-                  {std::string("vPC peer-link bringup failed (") + kNeverAlive + ")"});
+      recordEvent(out, now, "peer-link", "", kNeverAlive,
+                  {std::string("vPC peer-link bringup failed (") + kNeverAlive + ")"}, EventKind::ReasonChanged);
       return facts;
     }
     if (auto bad = checkHello(local_, *hello)) {

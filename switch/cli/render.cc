@@ -371,7 +371,11 @@ std::string renderShowVpcHistory(const std::vector<v1::Event>& events) {
   out += "vPC history (oldest first; times UTC)\n";
   out += "--------------------------------------------------------------------------------\n";
   for (const auto& e : events) {
-    out += fmt::format("{}  {:<18} {} -> {}\n", e.time(), e.subject(), e.from().empty() ? "-" : e.from(), e.to());
+    if (e.kind() == "reason")
+      out += fmt::format("{}  {:<18} reason: {} -> {}\n", e.time(), e.subject(), e.from().empty() ? "-" : e.from(),
+                         e.to());
+    else
+      out += fmt::format("{}  {:<18} {} -> {}\n", e.time(), e.subject(), e.from().empty() ? "-" : e.from(), e.to());
     if (!e.reason().empty()) {
       for (const auto& line : wrap("<- " + e.reason(), 100)) out += "      " + line + "\n";
     }

@@ -258,8 +258,10 @@ void SwitchNode::recordStatusChanges(Status next, TimePoint now, Effects& out) {
     const std::string subject = "vPC " + std::to_string(row.id);
     if (it == status_.vpcs.end()) {
       recordEvent(out, now, subject, "", row.status, row.reason_chain);
-    } else if (it->status != row.status || it->reason != row.reason) {
+    } else if (it->status != row.status) {
       recordEvent(out, now, subject, it->status, row.status, row.reason_chain);
+    } else if (it->reason != row.reason) {
+      recordEvent(out, now, subject, it->reason, row.reason, row.reason_chain, EventKind::ReasonChanged);
     } else if (it->active_vlans != row.active_vlans) {
       recordEvent(out, now, subject, "active vlans " + it->active_vlans, "active vlans " + row.active_vlans,
                   row.reason_chain);

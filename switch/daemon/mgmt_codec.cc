@@ -214,6 +214,7 @@ void toProto(const Event& e, const std::string& hostname, const WallClock& clock
   out->set_subject(e.subject);
   out->set_from(e.from);
   out->set_to(e.to);
+  out->set_kind(std::string(toString(e.kind)));
   out->set_reason(joinReasons(e.reasons));
   for (const auto& r : e.reasons) out->add_reason_chain(r);
 }

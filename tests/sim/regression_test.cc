@@ -92,3 +92,17 @@ TEST_CASE("Regression: the peer-link port-channel and its members follow the pee
   }
 }
 
+// 1. The peer-link goes down; the primary keeps vPC 10 up, but its reason changes.
+// 2. The journal said "vPC 10: up -> up": a reason change was recorded as a state change that is none.
+TEST_CASE("Regression: a changed reason is its own kind of event, not 'up -> up'", "[sim][regression]") {
+  auto p = sim::Pair::startConverged();
+  p.cutPeerLink();
+  p.runFor(2s);
+  bool reason_event = false;
+  for (const auto& e : p.events(0)) {
+    if (e.subject != "vPC 10") continue;
+    CHECK(e.from != e.to);
+    if (e.kind == EventKind::ReasonChanged) reason_event = true;
+  }
+  CHECK(reason_event);
+}
