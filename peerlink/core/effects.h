@@ -47,6 +47,9 @@ struct SendPeer {
 // before the stream is up are buffered by the shell.
 struct ConnectPeer {
   ConnId conn = 0;
+  // How long the connection (TCP and the transport's own handshake) may take before the attempt
+  // counts as failed: the session's current handshake timeout, which grows on a slow path.
+  Duration timeout = Millis(2000);
 };
 struct ClosePeer {
   ConnId conn = 0;

@@ -55,6 +55,7 @@ SessionState SessionFsm::idleState() const {
 void SessionFsm::enable(TimePoint now, Effects& out) {
   if (state_ != SessionState::Disabled) return;
   retry_delay_ = config_.retry_min;
+  handshake_timeout_ = std::max(config_.hello_timeout, config_.heartbeat_timeout);
   down_reason_ = peer_seen_ ? std::string("peer-link connecting") : std::string(kNeverAlive);
   transitionTo(peer_seen_ ? SessionState::Connecting : SessionState::WaitingForPeer, "peer-link enabled", now, out);
   if (peer_seen_ && dialer_) dial(now, out);
@@ -76,9 +77,29 @@ void SessionFsm::dial(TimePoint now, Effects& out) {
   conn_ = next_dial_id_++;
   ++counters_.dials;
   retry_at_.reset();
-  hello_deadline_ = now + std::max(config_.hello_timeout, config_.heartbeat_timeout);
-  out.push_back(fx::ConnectPeer{conn_});
+  hello_deadline_ = now + handshake_timeout_;
+  out.push_back(fx::ConnectPeer{conn_, handshake_timeout_});
   send(local_, out);
+}
+
+void SessionFsm::attemptFailed(const std::string& reason, bool slow_path, TimePoint now, Effects& out) {
+  ++counters_.failed_attempts;
+  const Duration used = handshake_timeout_;
+  if (slow_path)
+    handshake_timeout_ = std::min(handshake_timeout_ * 2,
+                                  std::max(config_.hello_timeout, config_.heartbeat_timeout) *
+                                      static_cast<int>(std::max(1u, config_.handshake_growth)));
+  std::string next = dialer_ ? "next dial in " + msText(retry_delay_) : std::string("waiting for the peer to dial");
+  next += used == handshake_timeout_ ? ", handshake timeout " + msText(used)
+                                     : ", handshake timeout " + msText(used) + " -> " + msText(handshake_timeout_) +
+                                           " (the peer answers, but slower than that)";
+  recordEvent(out, now, "peer-link", std::string(toString(state_)), "attempt failed", {reason, next});
+  scheduleRetry(now, retry_delay_);
+  retry_delay_ = std::min(retry_delay_ * 2, config_.retry_max);
+}
+
+Duration SessionFsm::liveness() const {
+  return awaiting_peer_traffic_ ? std::max(config_.heartbeat_timeout, handshake_timeout_) : config_.heartbeat_timeout;
 }
 
 bool SessionFsm::send(peer::Message msg, Effects& out) {
@@ -117,7 +138,7 @@ SessionFacts SessionFsm::transportUp(ConnId conn, TimePoint now, Effects& out) {
   }
   conn_ = conn;
   retry_at_.reset();
-  hello_deadline_ = now + std::max(config_.hello_timeout, config_.heartbeat_timeout);
+  hello_deadline_ = now + handshake_timeout_;
   send(local_, out);
   return facts;
 }
@@ -156,9 +177,17 @@ void SessionFsm::reject(const std::string& reason, std::vector<std::string> why,
 SessionFacts SessionFsm::transportDown(ConnId conn, const std::string& reason, TimePoint now, Effects& out) {
   if (conn != conn_ || conn_ == 0) return {};  // an old connection finishing: nothing to do
   conn_ = 0;                                    // already gone: no ClosePeer
+  const bool was_up = adjacent();
+  const bool handshaking = was_up && awaiting_peer_traffic_;
   auto facts = dropConnection(reason, idleState(), now, out);
-  scheduleRetry(now, retry_delay_);
-  retry_delay_ = std::min(retry_delay_ * 2, config_.retry_max);
+  if (was_up && !handshaking) {
+    scheduleRetry(now, retry_delay_);
+    retry_delay_ = std::min(retry_delay_ * 2, config_.retry_max);
+  } else {
+    // Before the Hello, or between the Hellos and the peer's first message after them: the handshake
+    // failed. In the second case both sides saw each other's Hello: the path is alive and slow.
+    attemptFailed(reason, handshaking, now, out);
+  }
   return facts;
 }
 
@@ -178,6 +207,7 @@ SessionFacts SessionFsm::onMessage(ConnId conn, const peer::Message& msg, TimePo
   }
   ++counters_.rx_messages;
   last_rx_ = now;
+  if (!std::holds_alternative<peer::Hello>(msg)) awaiting_peer_traffic_ = false;
 
   if (const auto* hello = std::get_if<peer::Hello>(&msg)) {
     if (adjacent()) {
@@ -213,6 +243,10 @@ SessionFacts SessionFsm::onMessage(ConnId conn, const peer::Message& msg, TimePo
     facts.up = SessionFacts::Up{*hello, electRole(self, other)};
     ++counters_.ups;
     retry_delay_ = config_.retry_min;
+    // Until the peer's first message after its Hello, allow the handshake's time: on a slow path that
+    // message is a round trip away, longer than the heartbeat timeout.
+    awaiting_peer_traffic_ = true;
+    handshake_timeout_ = std::max(handshake_timeout_ / 2, std::max(config_.hello_timeout, config_.heartbeat_timeout));
     down_reason_.clear();
     state_ = SessionState::Syncing;  // recorded by the node as "role decided" with the election
     sendHeartbeat(now, out);
@@ -259,18 +293,20 @@ void SessionFsm::sendHeartbeat(TimePoint now, Effects& out) {
 
 SessionFacts SessionFsm::tick(TimePoint now, Effects& out) {
   SessionFacts facts;
-  if (adjacent() && last_rx_ && now - *last_rx_ >= config_.heartbeat_timeout) {
+  if (adjacent() && last_rx_ && now - *last_rx_ >= liveness()) {
     ++counters_.heartbeat_timeouts;
-    facts = dropConnection("no heartbeat for " + msText(config_.heartbeat_timeout), idleState(), now, out);
-    scheduleRetry(now, config_.retry_min);
+    const bool handshaking = awaiting_peer_traffic_;
+    const std::string why = handshaking ? "no message from the peer within " + msText(liveness()) + " after its Hello"
+                                        : "no heartbeat for " + msText(liveness());
+    facts = dropConnection(why, idleState(), now, out);
+    if (handshaking) attemptFailed(why, true, now, out);
+    else scheduleRetry(now, config_.retry_min);
     return facts;
   }
   if (hello_deadline_ && now >= *hello_deadline_ && conn_ != 0 && !adjacent()) {
-    dropConnection("no Hello from the peer within " +
-                       msText(std::max(config_.hello_timeout, config_.heartbeat_timeout)),
-                   idleState(), now, out);
-    scheduleRetry(now, retry_delay_);
-    retry_delay_ = std::min(retry_delay_ * 2, config_.retry_max);
+    const std::string why = "no Hello from the peer within " + msText(handshake_timeout_);
+    dropConnection(why, idleState(), now, out);
+    attemptFailed(why, false, now, out);
     return facts;
   }
   if (retry_at_ && now >= *retry_at_ && conn_ == 0 && peer_seen_ && state_ != SessionState::Disabled) {
@@ -285,7 +321,7 @@ std::optional<TimePoint> SessionFsm::nextDeadline() const {
   std::optional<TimePoint> d;
   if (adjacent()) {
     foldDeadline(d, next_heartbeat_);
-    if (last_rx_) foldDeadline(d, *last_rx_ + config_.heartbeat_timeout);
+    if (last_rx_) foldDeadline(d, *last_rx_ + liveness());
   }
   if (conn_ != 0 && !adjacent()) foldDeadline(d, hello_deadline_);
   if (conn_ == 0 && peer_seen_) foldDeadline(d, retry_at_);

@@ -15,13 +15,17 @@
 //                  |                                           |                |   needs the keepalive first)
 //   Connecting     | inbound transport up                      | (same)         | SendPeer Hello
 //   Connecting     | retry deadline (dialer, backoff)          | (same)         | ConnectPeer, SendPeer Hello
+//   Connecting     | transport down / no Hello within the      | (same)         | event "attempt failed" with the
+//                  |   handshake timeout                       |                |   cause; the timeout doubles
 //   Connecting     | Hello passes checks                       | Syncing        | fact Up(election)
 //   Connecting     | Hello fails checks / Goodbye from peer    | Rejected       | Goodbye(reason), ClosePeer
 //   Rejected       | retry deadline (dialer, backoff)          | (same)         | ConnectPeer, SendPeer Hello
 //   Rejected       | Hello passes checks                       | Syncing        | fact Up(election)
 //   Syncing        | markEstablished() (node: bulk both ways)  | Established    |
 //   any connected  | transport down / Goodbye / no message for | Connecting     | ClosePeer, fact Down(reason)
-//                  |   heartbeat_timeout                       |                |
+//                  |   heartbeat_timeout (the handshake timeout|                |
+//                  |   until the peer's first message after    |                |
+//                  |   its Hello: a slow path's round trip)    |                |
 //   any connected  | heartbeat interval                        | (same)         | SendPeer Heartbeat
 //   any            | inbound transport up while connected      | Connecting     | ClosePeer(old), [fact Down]
 //   any            | peer restarted (new boot id on keepalive) | Connecting     | ClosePeer, [fact Down], dial now
@@ -33,6 +37,7 @@
 // Messages on a connection that is not the current one are counted and ignored. Never reads a clock.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -50,7 +55,11 @@ std::string_view toString(SessionState s);
 struct SessionConfig {
   Duration heartbeat_interval = Millis(100);
   Duration heartbeat_timeout = Millis(300);
-  Duration hello_timeout = Millis(2000);  // connected (or dialing) without a Hello from the peer
+  // Dial (or accept) to the peer's Hello, and from the Hellos to the peer's next message. A handshake
+  // that got both Hellos through but not the next message in time doubles it for the next attempt, up
+  // to handshake_growth times (a slow path forms, slowly); each adjacency halves it again.
+  Duration hello_timeout = Millis(2000);
+  unsigned handshake_growth = 16;
   Duration retry_min = Millis(100);
   Duration retry_max = Millis(2000);
 };
@@ -66,6 +75,7 @@ struct SessionCounters {
   std::uint64_t stale_messages = 0;       // on a connection that is not the current one
   std::uint64_t unexpected_messages = 0;  // e.g. sync before Hello
   std::uint64_t heartbeat_timeouts = 0;
+  std::uint64_t failed_attempts = 0;      // dials or accepts that ended before the Hello checks
 };
 
 // What a session call tells the node.
@@ -87,7 +97,8 @@ std::optional<std::string> checkHello(const peer::Hello& local, const peer::Hell
 
 class SessionFsm {
  public:
-  explicit SessionFsm(SessionConfig config) : config_(config) {}
+  explicit SessionFsm(SessionConfig config)
+      : config_(config), handshake_timeout_(std::max(config.hello_timeout, config.heartbeat_timeout)) {}
 
   void setLocalHello(const peer::Hello& hello) { local_ = hello; }
   const peer::Hello& localHello() const { return local_; }
@@ -123,6 +134,7 @@ class SessionFsm {
   std::optional<Duration> rtt() const { return rtt_; }
   const SessionCounters& counters() const { return counters_; }
   const SessionConfig& config() const { return config_; }
+  Duration handshakeTimeout() const { return handshake_timeout_; }
 
  private:
   // Where a dropped connection leaves us: a rejection stands until a Hello passes.
@@ -133,6 +145,12 @@ class SessionFsm {
   // Drops the current connection; returns Down if the session was up.
   SessionFacts dropConnection(const std::string& reason, SessionState next, TimePoint now, Effects& out);
   void scheduleRetry(TimePoint now, Duration delay);
+  // An attempt (dial or accept) ended before the handshake completed: record why, retry after the
+  // backoff. `slow_path`: the peer's Hello came, its next message did not in time - lengthen the
+  // handshake timeout. (A timeout with no answer at all proves nothing: a cut path looks the same, and
+  // a long attempt on it only delays the recovery once the path is back.)
+  void attemptFailed(const std::string& reason, bool slow_path, TimePoint now, Effects& out);
+  Duration liveness() const;  // silence that ends an adjacent session
   void transitionTo(SessionState next, std::string reason, TimePoint now, Effects& out);
 
   SessionConfig config_;
@@ -150,6 +168,8 @@ class SessionFsm {
   std::optional<TimePoint> next_heartbeat_;
   std::optional<TimePoint> last_rx_;
   Duration retry_delay_{};
+  Duration handshake_timeout_{};
+  bool awaiting_peer_traffic_ = false;  // adjacent, nothing received since the Hello yet
   std::uint64_t heartbeat_seq_ = 0;
   std::int64_t echo_tx_ns_ = 0;
   std::optional<TimePoint> echo_rx_at_;

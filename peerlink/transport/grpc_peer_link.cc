@@ -198,12 +198,18 @@ class PeerLinkTransport::ServerStream final : public Stream,
 class PeerLinkTransport::ClientStream final : public Stream,
                                               public grpc::ClientBidiReactor<PeerMessage, PeerMessage> {
  public:
-  ClientStream(PeerLinkTransport& t, ConnId conn, const std::string& address) : Stream(t, conn) {
+  ClientStream(PeerLinkTransport& t, ConnId conn, const std::string& address, Duration connect_timeout)
+      : Stream(t, conn) {
     grpc::ChannelArguments args;
     args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);  // a fresh TCP connection per dial
-    args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 100);
-    args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 100);
-    args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 1000);
+    // gRPC gives one connection attempt max(backoff, min backoff) to reach HTTP/2 SETTINGS; the session
+    // decides how long a handshake may take (it grows on a slow path), so both follow it. Each dial is
+    // one attempt: the call fails with gRPC's reason and the session retries on its own schedule.
+    const int ms = static_cast<int>(std::clamp<std::int64_t>(
+        std::chrono::duration_cast<std::chrono::milliseconds>(connect_timeout).count(), 10, 600000));
+    args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, ms);
+    args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, ms);
+    args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, ms);
     args.SetInt(GRPC_ARG_ENABLE_RETRIES, 0);
     args.SetInt(GRPC_ARG_HTTP2_STREAM_LOOKAHEAD_BYTES, kLookaheadBytes);
     channel_ = grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args);
@@ -317,8 +323,8 @@ void PeerLinkTransport::note(bool tx, std::string type, std::uint32_t bytes, std
   if (log_.size() > kLogSize) log_.pop_front();
 }
 
-void PeerLinkTransport::dial(ConnId conn, const std::string& address) {
-  auto stream = std::make_shared<ClientStream>(*this, conn, address);
+void PeerLinkTransport::dial(ConnId conn, const std::string& address, Duration connect_timeout) {
+  auto stream = std::make_shared<ClientStream>(*this, conn, address, connect_timeout);
   streams_[conn] = stream;
   stream->begin();
 }

@@ -71,7 +71,9 @@ class PeerLinkTransport {
   static void tune(grpc::ServerBuilder& builder);
 
   // io_context thread only:
-  void dial(ConnId conn, const std::string& address);
+  // Dials `address`; the attempt fails (the connection reports closed, with gRPC's reason) when TCP and
+  // the HTTP/2 handshake take longer than `connect_timeout`.
+  void dial(ConnId conn, const std::string& address, Duration connect_timeout);
   void send(ConnId conn, const peer::Message& msg);
   // Closes a connection. If a Goodbye is queued it is flushed first (bounded wait), so the peer learns
   // why; otherwise the stream is cancelled at once.

@@ -719,8 +719,10 @@ Result<Explanation> SwitchNode::explain(const ExplainQuery& q) const {
           x.chain = it->reasons;
           break;
         }
-      if (x.chain.empty() && !x.reason.empty()) x.chain = {x.reason};
-      subjects = {"peer status"};
+      // While it is down, what keeps it down now (the last attempt's cause) comes first; what took it
+      // down follows.
+      if (!x.reason.empty() && (x.chain.empty() || x.chain.front() != x.reason)) x.chain.insert(x.chain.begin(), x.reason);
+      subjects = {"peer status", "peer-link"};
       break;
     }
     case ExplainQuery::Kind::Vlan: {

@@ -175,7 +175,9 @@ void Daemon::execute(const Effects& effects) {
     std::visit(Overloaded{
                    [&](const fx::SendKeepalive& k) { keepalive_.send(k.msg); },
                    [&](const fx::SendPeer& s) { peer_link_.send(s.conn, s.msg); },
-                   [&](const fx::ConnectPeer& c) { peer_link_.dial(c.conn, config_.emulator.peer_link_peer); },
+                   [&](const fx::ConnectPeer& c) {
+                     peer_link_.dial(c.conn, config_.emulator.peer_link_peer, c.timeout);
+                   },
                    [&](const fx::ClosePeer& c) { peer_link_.close(c.conn, c.reason); },
                    [&](const fx::EventRecorded& r) {
                      const auto& ev = r.event;

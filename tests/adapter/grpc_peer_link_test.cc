@@ -72,7 +72,7 @@ struct Link {
   // Dials as connection 1 and waits until the server has accepted it; returns the server's id for it.
   ConnId connect() {
     io.run([&] {
-      client.dial(1, address);
+      client.dial(1, address, std::chrono::seconds(2));
       client.send(1, hello());
       return 0;
     });
@@ -156,7 +156,7 @@ TEST_CASE("PeerLinkTransport: dialing nothing reports the failure", "[adapter][p
     dead = "127.0.0.1:" + std::to_string(acceptor.local_endpoint().port());
   }
   l.io.run([&] {
-    l.client.dial(7, dead);
+    l.client.dial(7, dead, std::chrono::seconds(2));
     l.client.send(7, hello());
     return 0;
   });

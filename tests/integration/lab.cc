@@ -168,6 +168,14 @@ void Lab::peerLink(labs::PathMode mode) {
   });
 }
 
+void Lab::peerLinkImpairment(const labs::Impairment& impairment) {
+  REQUIRE(relays_);
+  relays_->run([&] {
+    relays_->to_leaf2->setImpairment(impairment);
+    relays_->to_leaf1->setImpairment(impairment);
+  });
+}
+
 void Lab::keepalive(labs::PathMode mode) {
   REQUIRE(relays_);
   relays_->run([&] { relays_->keepalive->setMode(mode); });

@@ -59,6 +59,7 @@ class Lab {
   // through 127.A.B.5/.6:3200, so tests can cut them the way a network breaks.
   void useRelays();
   void peerLink(labs::PathMode mode);
+  void peerLinkImpairment(const labs::Impairment& impairment);
   void keepalive(labs::PathMode mode);
   // Every vpcd gets --time-scale F (and these config edits: a heartbeat that scaled time can bear).
   void timeScale(double f) { time_scale_ = f; }

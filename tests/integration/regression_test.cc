@@ -59,3 +59,49 @@ TEST_CASE("Regression: vpcd --log-file has every event as it happens, whole line
   CHECK(text.back() == '\n');
   CHECK(lab.running(0));
 }
+
+// 1. A pair at the NX-OS timers (heartbeat 100 ms, timeout 300 ms) through relays; the peer-link path
+//    gets 500 ms of delay each way (`vpclab fault LAB delay peer-link 500ms`).
+// 2. The delay opened a gap longer than the heartbeat timeout: the peer-link dropped, as it should.
+// 3. It never came back: every dial ended in gRPC's "connection attempt timed out before receiving
+//    SETTINGS frame" (its connect deadline was 100 ms-1 s whatever the configured timers), the side
+//    that got the first Hello gave up on the peer's next message after 300 ms (a round trip is 1 s),
+//    no event showed a retry, and `explain peer-link` named the first cause, not the current one.
+TEST_CASE("Regression: a peer-link delayed by 500 ms each way forms by itself, failed attempts are events",
+          "[integration][regression]") {
+  Lab lab;
+  lab.useRelays();
+  lab.start(0);
+  lab.start(1);
+  REQUIRE(eventually([&] { return lab.adjacent(); }, 5s));
+
+  SECTION("500 ms each way: down, then up again by itself") {
+    labs::Impairment delay;
+    delay.delay_ms = 500;
+    lab.peerLinkImpairment(delay);
+    REQUIRE(eventually([&] { return lab.showVpc(0).peer_status() == "peer link is down"; }, 5s));
+    INFO(lab.vpcctl(0, {"show", "vpc", "history"}).out);
+    REQUIRE(eventually([&] { return lab.adjacent(); }, 30s, 100ms));
+    REQUIRE(eventually([&] { return lab.converged(); }, 10s));
+  }
+  SECTION("a cut path: every attempt that fails is on record with its cause, and explain names it") {
+    const auto before = events(lab, 0).size();
+    lab.peerLink(labs::PathMode::Cut);
+    REQUIRE(eventually([&] {
+      const auto all = events(lab, 0);
+      return std::count_if(all.begin() + static_cast<std::ptrdiff_t>(before), all.end(), [](const v1::Event& e) {
+               return e.subject() == "peer-link" && e.to() == "attempt failed";
+             }) >= 2;
+    }, 20s, 100ms));
+    const auto all = events(lab, 0);
+    const auto last = std::find_if(all.rbegin(), all.rend(), [](const v1::Event& e) { return e.to() == "attempt failed"; });
+    REQUIRE(last != all.rend());
+    CHECK(last->reason_chain(0).find("no Hello from the peer within 2000 ms") != std::string::npos);
+    const auto x = lab.vpcctl(0, {"explain", "peer-link"});
+    CHECK(x.out.find("no Hello from the peer within 2000 ms") != std::string::npos);
+    lab.peerLink(labs::PathMode::Pass);
+    REQUIRE(eventually([&] { return lab.adjacent(); }, 15s, 100ms));
+  }
+  CHECK(lab.running(0));
+  CHECK(lab.running(1));
+}

@@ -179,3 +179,51 @@ TEST_CASE("SessionFsm: a new connection from the peer supersedes the old one", "
   CHECK(test::all<fx::ClosePeer>(f.out).at(0).conn == (kAcceptedConnBit | 1));
   CHECK(f.fsm.conn() == (kAcceptedConnBit | 2));
 }
+
+TEST_CASE("SessionFsm: every failed attempt is an event with its cause, the connect timeout follows the handshake "
+          "timeout",
+          "[session][unit]") {
+  Fixture f(1);
+  f.fsm.peerAlive(MacAddress{2}, f.clock.now(), f.out);
+  const auto dial = test::all<fx::ConnectPeer>(f.out).at(0);
+  CHECK(dial.timeout == 2000ms);  // the configured hello timeout, not a transport default
+  f.out.clear();
+
+  SECTION("a transport that fails reports gRPC's reason, and the next dial follows the backoff") {
+    (void)f.fsm.transportDown(dial.conn, "peer-link stream ended: UNAVAILABLE: connection refused", f.clock.now(),
+                              f.out);
+    const auto ev = test::events(f.out);
+    REQUIRE(ev.size() == 1);
+    CHECK(ev[0].subject == "peer-link");
+    CHECK(ev[0].to == "attempt failed");
+    CHECK(ev[0].reasons.at(0) == "peer-link stream ended: UNAVAILABLE: connection refused");
+    CHECK(ev[0].reasons.at(1).find("next dial in 100 ms") != std::string::npos);
+    f.out.clear();
+    f.clock.advance(100ms);
+    (void)f.fsm.tick(f.clock.now(), f.out);
+    CHECK(test::all<fx::ConnectPeer>(f.out).size() == 1);
+  }
+  SECTION("no Hello within the handshake timeout: an attempt failed, the timeout stays (a cut path looks the same)") {
+    f.clock.advance(2000ms);
+    (void)f.fsm.tick(f.clock.now(), f.out);
+    CHECK(test::hasEvent(f.out, "peer-link", "attempt failed"));
+    CHECK(f.fsm.handshakeTimeout() == 2000ms);
+    CHECK(f.fsm.counters().failed_attempts == 1);
+  }
+  SECTION("Hellos exchanged but the peer's next message late: the path is slow, the timeout doubles") {
+    const auto facts = f.fsm.onMessage(dial.conn, hello(2, 200), f.clock.now(), f.out);
+    REQUIRE(facts.up);
+    f.clock.advance(1500ms);  // past the 300 ms heartbeat timeout, inside the handshake's 2 s
+    CHECK_FALSE(f.fsm.tick(f.clock.now(), f.out).down);
+    f.clock.advance(500ms);
+    const auto down = f.fsm.tick(f.clock.now(), f.out);
+    REQUIRE(down.down);
+    CHECK(down.down->reason == "no message from the peer within 2000 ms after its Hello");
+    CHECK(f.fsm.handshakeTimeout() == 4000ms);
+    f.out.clear();
+    f.clock.advance(1s);
+    (void)f.fsm.tick(f.clock.now(), f.out);
+    REQUIRE(test::all<fx::ConnectPeer>(f.out).size() == 1);
+    CHECK(test::all<fx::ConnectPeer>(f.out)[0].timeout == 4000ms);
+  }
+}
