@@ -83,7 +83,7 @@ class Pair {
   boost::asio::io_context& io(int i) { return *sw_[i].io; }
   bool established() {
     for (int i = 0; i < 2; ++i)
-      if (onIo(io(i), [&] { return d(i).node().syncView().session_state; }) != "established") return false;
+      if (onIo(io(i), [&] { return d(i).node().sessionState(); }) != SessionState::Established) return false;
     return true;
   }
 
@@ -134,7 +134,7 @@ Latencies learnRun(Pair& pair, std::uint64_t first_mac, double rate, std::size_t
       if (!b) return;
       const auto now = Steady::now();
       for (const auto& r : b->records) {
-        if (r.key < first_key || r.key >= first_key + n || (r.flags & peer::kRecordDelete)) continue;
+        if (r.key < first_key || r.key >= first_key + n || (r.flags & kRecordDelete)) continue;
         const auto i = static_cast<std::size_t>(r.key - first_key);
         if (seen[i]) continue;
         seen[i] = true;
@@ -159,7 +159,7 @@ Latencies learnRun(Pair& pair, std::uint64_t first_mac, double rate, std::size_t
       cmd.vlan = 10;
       cmd.iface = iface;
       sent[next] = Steady::now();
-      auto r = pair.d(0).command([&](SwitchNode& node, TimePoint now, Effects& out) { return node.learnMac(cmd, now, out); });
+      auto r = pair.d(0).run([&](SwitchNode& node, TimePoint now, Effects& out) { return node.learnMac(cmd, now, out); });
       if (!r) {
         failure = "learn failed on leaf1: " + r.error().message;
         finish();

@@ -17,7 +17,7 @@
 #include "bench/bench.h"
 #include "bench/pair.h"
 #include "labs/lab/lab.h"
-#include "peerlink/core/sync_engine.h"
+#include "peerlink/core/sync_sender.h"
 #include "vpc/v1/peer.grpc.pb.h"
 
 using namespace vpc;

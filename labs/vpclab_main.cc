@@ -21,7 +21,7 @@
 #include "labs/lab/registry.h"
 #include "labs/lab/relayd.h"
 #include "labs/lab/runner.h"
-#include "switch/cli/render.h"
+#include "switch/mgmt/text.h"
 
 namespace {
 
@@ -32,7 +32,7 @@ constexpr int kExitFailed = 1;
 constexpr int kExitUsage = 2;
 constexpr int kExitUnreachable = 3;
 
-using cli::toJson;  // the JSON twins of vpcctl: proto field names, every field
+using mgmt::toJson;  // the JSON twins of vpcctl: proto field names, every field
 
 int fail(const Error& e) {
   std::cerr << "vpclab: " << e.message << "\n";

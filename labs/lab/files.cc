@@ -9,7 +9,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "labs/core/value.h"
-#include "switch/cli/commands.h"
+#include "switch/mgmt/registry.h"
 #include "switch/core/config_parser.h"
 
 namespace vpc::lab {
@@ -191,16 +191,15 @@ std::pair<std::string, std::string> nodeAndRest(const Reader& r, const YAML::Nod
 }
 
 void checkExec(const Reader& r, const YAML::Node& at, const std::string& words, bool show_only) {
-  const auto m = cli::execGrammar().match(words);
+  const auto m = mgmt::execGrammar().match(words);
   if (auto* e = std::get_if<grammar::MatchError>(&m)) {
     std::string why = e->kind == grammar::MatchError::Kind::BadValue ? e->message : "not a vpcctl command";
     r.fail(at, "'" + words + "': " + why + " at column " + std::to_string(e->column));
   }
-  const int c = std::get<grammar::Match>(m).command;
-  const bool is_show = c != cli::kLearnMac && c != cli::kLearnArp && c != cli::kClearMac && c != cli::kClearArp &&
-                       c != cli::kVpcRolePreempt && c != cli::kEvents;
-  if (show_only && !is_show) r.fail(at, "'" + words + "' is not a show command");
-  if (!show_only && (is_show || c == cli::kEvents))
+  const auto* verb = mgmt::registry().find(std::get<grammar::Match>(m).command);
+  const auto kind = verb ? verb->kind() : mgmt::Verb::Kind::Stream;
+  if (show_only && kind != mgmt::Verb::Kind::Show) r.fail(at, "'" + words + "' is not a show command");
+  if (!show_only && kind != mgmt::Verb::Kind::Change)
     r.fail(at, "'" + words + "' changes nothing; use it in an expectation");
 }
 

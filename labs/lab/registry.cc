@@ -15,7 +15,7 @@
 #include <google/protobuf/util/json_util.h>
 
 #include "labs/core/lab_plan.h"
-#include "switch/cli/render.h"
+#include "switch/mgmt/text.h"
 
 namespace vpc::lab {
 
@@ -41,7 +41,7 @@ Result<v1::LabState> readLab(const std::string& name) {
 }
 
 Status writeLab(const v1::LabState& state) {
-  const std::string json = cli::toJson(state);
+  const std::string json = mgmt::toJson(state);
   const std::string path = labDir(state.name()) + "/lab.json";
   std::error_code ec;
   fs::create_directories(labDir(state.name()), ec);

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "peerlink/core/result.h"
+#include "switch/cli/vpcctl.h"
 #include "vpc/v1/lab.pb.h"
 
 namespace vpc::lab {
@@ -24,5 +25,11 @@ Result<std::uint32_t> freeSlot(std::uint32_t first = 1);
 
 // "leaf1" (one node of that name among the deployed labs) or "lab/leaf1": its management address.
 Result<std::string> resolveNode(const std::string& target);
+
+// The same, as the name resolution vpcctl asks for (`vpcctl -s leaf1`).
+class LabNames final : public cli::NameResolver {
+ public:
+  Result<std::string> resolve(const std::string& name) const override { return resolveNode(name); }
+};
 
 }  // namespace vpc::lab

@@ -20,7 +20,7 @@
 
 #include "labs/lab/registry.h"
 #include "labs/relay/relay.h"
-#include "peerlink/transport/event_stream.h"
+#include "switch/mgmt/event_stream.h"
 #include "vpc/v1/lab.grpc.pb.h"
 
 namespace vpc::lab {
@@ -261,9 +261,9 @@ class Relayd final : public v1::PathControl::CallbackService {
   grpc::Server* server() { return server_.get(); }
 };
 
-class PathEventStream final : public transport::EventStream {
+class PathEventStream final : public mgmt::EventStream {
  public:
-  PathEventStream(Relayd& d, bool follow, std::uint32_t last) : transport::EventStream(d.io()), d_(d) {
+  PathEventStream(Relayd& d, bool follow, std::uint32_t last) : mgmt::EventStream(d.io()), d_(d) {
     asio::post(d_.io(), [this, follow, last] {
       const auto& j = d_.journal();
       const std::size_t skip = last && j.size() > last ? j.size() - last : 0;

@@ -21,9 +21,9 @@
 #include "labs/lab/lab.h"
 #include "labs/lab/process.h"
 #include "labs/lab/registry.h"
-#include "switch/cli/client.h"
-#include "switch/cli/commands.h"
-#include "switch/cli/render.h"
+#include "switch/mgmt/registry.h"
+#include "switch/mgmt/registry.h"
+#include "switch/mgmt/text.h"
 
 namespace vpc::lab {
 
@@ -227,8 +227,8 @@ class Run {
       }
       case Step::Kind::Expect: return expect(s);
       case Step::Kind::Run: {
-        const auto m = cli::execGrammar().match(s.command);
-        const auto r = cli::call(stub(s.node), std::get<grammar::Match>(m), 30s);
+        const auto m = mgmt::execGrammar().match(s.command);
+        const auto r = mgmt::call(stub(s.node), std::get<grammar::Match>(m), 30s);
         if (!r.status.ok()) return fail(s, r.status.error_message());
         return true;
       }
@@ -255,8 +255,8 @@ class Run {
 
   // Fetches the expectation's value now: {holds, observed text}.
   std::pair<bool, std::string> check(const Expectation& e) {
-    const auto m = cli::execGrammar().match(e.command);
-    const auto r = cli::call(stub(e.node), std::get<grammar::Match>(m), 2s);
+    const auto m = mgmt::execGrammar().match(e.command);
+    const auto r = mgmt::call(stub(e.node), std::get<grammar::Match>(m), 2s);
     if (!r.status.ok()) return {false, "(no answer: " + r.status.error_message() + ")"};
     const auto path = std::get<std::vector<PathSegment>>(parsePath(e.path));
     std::string why;
@@ -428,9 +428,9 @@ class Run {
     {
       std::ofstream nd(report_.timeline_ndjson());
       std::stable_sort(ndjson_.begin(), ndjson_.end(), [](const auto& a, const auto& b) { return a.unix_us() < b.unix_us(); });
-      for (const auto& e : ndjson_) nd << cli::toJson(e, false) << "\n";
+      for (const auto& e : ndjson_) nd << mgmt::toJson(e, false) << "\n";
     }
-    std::ofstream(dir + "/report.json") << cli::toJson(report_) << "\n";
+    std::ofstream(dir + "/report.json") << mgmt::toJson(report_) << "\n";
     if (text) {
       std::string out;
       if (!d_.note.empty()) out += noteText() + "\n";
@@ -572,7 +572,7 @@ int runDrills(const std::vector<std::string>& paths, const RunOptions& options) 
   bool all = reports.size() == drills.size();
   for (const auto& r : reports) all = all && r.passed();
   if (o.json) {
-    for (const auto& r : reports) std::cout << cli::toJson(r) << "\n";
+    for (const auto& r : reports) std::cout << mgmt::toJson(r) << "\n";
   } else if (!single) {
     std::cout << fmt::format("\n{:<36} {:<6} {:>7} {:>8} {:>9}\n", "Drill", "Result", "Expect", "Measure", "Duration");
     std::cout << fmt::format("{:<36} {:<6} {:>7} {:>8} {:>9}\n", "-----", "------", "------", "-------", "--------");

@@ -7,6 +7,8 @@
 #include <variant>
 #include <vector>
 
+#include "peerlink/core/cause.h"
+#include "peerlink/core/interface_id.h"
 #include "peerlink/core/messages.h"
 #include "peerlink/core/time.h"
 
@@ -17,23 +19,39 @@ namespace vpc {
 using ConnId = std::uint64_t;
 constexpr ConnId kAcceptedConnBit = 1ULL << 63;
 
+// What an event is about.
+enum class SubjectKind : std::uint8_t {
+  Switch, PeerLink, PeerStatus, Role, Sticky, Vpc, Interface, Keepalive, Failover, DelayRestore, Sync, Tables, Config
+};
+
+struct Subject {
+  SubjectKind kind = SubjectKind::Switch;
+  std::uint32_t id = 0;  // the vPC id (Vpc), the interface code (Interface)
+
+  static Subject of(SubjectKind k) { return Subject{k, 0}; }
+  static Subject vpc(std::uint32_t id) { return Subject{SubjectKind::Vpc, id}; }
+  static Subject interface(InterfaceId i) { return Subject{SubjectKind::Interface, i.code()}; }
+  // "peer-link", "peer status", "vPC 10", "interface Eth1/5", ... (what events are listed under).
+  std::string str() const;
+  bool operator==(const Subject&) const = default;
+};
+
 // What an event records: a state that changed (from -> to), or a state that stayed while the reason
 // for it changed (from -> to are then the old and the new reason).
 enum class EventKind : std::uint8_t { StateChanged, ReasonChanged };
 std::string_view toString(EventKind k);  // "state" | "reason"
 
-// One state change: subject went from -> to, because of reasons (most immediate cause first).
+// One state change: subject went from -> to, because of `causes` (most immediate first). from/to are
+// the state's words for the record; nothing in the core reads them back.
 struct Event {
   std::uint64_t seq = 0;  // assigned by the journal
   TimePoint at{};
-  std::string subject;    // "peer-link", "role", "vpc 10", "keepalive", "sync", ...
+  Subject subject;
   std::string from;
   std::string to;
-  std::vector<std::string> reasons;
+  Causes causes;
   EventKind kind = EventKind::StateChanged;
 };
-
-std::string joinReasons(const std::vector<std::string>& reasons);  // "a <- b <- c"
 
 namespace fx {
 struct SendKeepalive {
@@ -53,7 +71,6 @@ struct ConnectPeer {
 };
 struct ClosePeer {
   ConnId conn = 0;
-  std::string reason;
 };
 struct EventRecorded {
   Event event;
@@ -63,10 +80,9 @@ struct EventRecorded {
 using Effect = std::variant<fx::SendKeepalive, fx::SendPeer, fx::ConnectPeer, fx::ClosePeer, fx::EventRecorded>;
 using Effects = std::vector<Effect>;
 
-inline void recordEvent(Effects& out, TimePoint at, std::string subject, std::string from, std::string to,
-                        std::vector<std::string> reasons, EventKind kind = EventKind::StateChanged) {
-  out.push_back(fx::EventRecorded{
-      Event{0, at, std::move(subject), std::move(from), std::move(to), std::move(reasons), kind}});
+inline void recordEvent(Effects& out, TimePoint at, Subject subject, std::string from, std::string to, Causes causes,
+                        EventKind kind = EventKind::StateChanged) {
+  out.push_back(fx::EventRecorded{Event{0, at, subject, std::move(from), std::move(to), std::move(causes), kind}});
 }
 
 }  // namespace vpc

@@ -29,14 +29,14 @@ std::string_view keepaliveStatusText(KeepaliveState s) {
 void KeepaliveFsm::enable(const KeepaliveMsg& local, TimePoint now, Effects& out) {
   local_ = local;
   if (state_ != KeepaliveState::Disabled) return;
-  transitionTo(KeepaliveState::NeverAlive, "peer-keepalive configured", now, out);
+  transitionTo(KeepaliveState::NeverAlive, cause(CauseKind::KeepaliveConfigured), now, out);
   send(now, out);
 }
 
 void KeepaliveFsm::disable(TimePoint now, Effects& out) {
   if (state_ == KeepaliveState::Disabled) return;
   next_tx_.reset();
-  transitionTo(KeepaliveState::Disabled, "peer-keepalive removed", now, out);
+  transitionTo(KeepaliveState::Disabled, cause(CauseKind::KeepaliveRemoved), now, out);
 }
 
 void KeepaliveFsm::send(TimePoint now, Effects& out) {
@@ -62,9 +62,7 @@ bool KeepaliveFsm::datagramReceived(const KeepaliveMsg& msg, TimePoint now, Effe
     ++counters_.domain_mismatches;
     if (state_ != KeepaliveState::DomainMismatch)
       transitionTo(KeepaliveState::DomainMismatch,
-                   "keepalive from domain " + std::to_string(msg.domain_id) + ", ours is " +
-                       std::to_string(local_.domain_id),
-                   now, out);
+                   cause(CauseKind::KeepaliveDomainMismatch, {arg(msg.domain_id), arg(local_.domain_id)}), now, out);
     return false;
   }
   const bool rebooted = peer_boot_id_ != 0 && msg.boot_id != peer_boot_id_;
@@ -77,7 +75,7 @@ bool KeepaliveFsm::datagramReceived(const KeepaliveMsg& msg, TimePoint now, Effe
       rebooted || state_ == KeepaliveState::NeverAlive || state_ == KeepaliveState::NotReachable;
   ever_alive_ = true;
   alive_since_ = now;
-  transitionTo(KeepaliveState::Alive, "keepalive received from " + msg.local_mac.colon(), now, out);
+  transitionTo(KeepaliveState::Alive, cause(CauseKind::KeepaliveReceived, {msg.local_mac.colon()}), now, out);
   if (answer_now) send(now, out);
   return rebooted;
 }
@@ -87,13 +85,13 @@ void KeepaliveFsm::sendResult(bool ok, TimePoint now, Effects& out) {
   if (!ok) {
     ++counters_.send_failures;
     if (state_ != KeepaliveState::SendFailed)
-      transitionTo(KeepaliveState::SendFailed, "keepalive send failed: destination not reachable", now, out);
+      transitionTo(KeepaliveState::SendFailed, cause(CauseKind::KeepaliveSendFailed), now, out);
     return;
   }
   if (state_ == KeepaliveState::SendFailed) {
     const bool recent = last_rx_ && now - *last_rx_ < config_.timeout;
     transitionTo(recent ? KeepaliveState::Alive : (ever_alive_ ? KeepaliveState::NotReachable : KeepaliveState::NeverAlive),
-                 "keepalive send succeeded", now, out);
+                 cause(CauseKind::KeepaliveSendOk), now, out);
   }
 }
 
@@ -102,8 +100,7 @@ void KeepaliveFsm::tick(TimePoint now, Effects& out) {
   if ((state_ == KeepaliveState::Alive || state_ == KeepaliveState::DomainMismatch) && last_rx_ &&
       now - *last_rx_ >= config_.timeout) {
     alive_since_.reset();
-    transitionTo(KeepaliveState::NotReachable,
-                 "no keepalive for " + std::to_string(static_cast<long long>(toMillis(config_.timeout))) + " ms",
+    transitionTo(KeepaliveState::NotReachable, cause(CauseKind::KeepaliveTimeout, {msArg(toMillis(config_.timeout))}),
                  now, out);
   }
   if (next_tx_ && now >= *next_tx_) send(now, out);
@@ -117,10 +114,10 @@ std::optional<TimePoint> KeepaliveFsm::nextDeadline() const {
   return d;
 }
 
-void KeepaliveFsm::transitionTo(KeepaliveState next, std::string reason, TimePoint now, Effects& out) {
+void KeepaliveFsm::transitionTo(KeepaliveState next, Cause why, TimePoint now, Effects& out) {
   if (next == state_) return;
-  recordEvent(out, now, "keepalive", std::string(keepaliveStatusText(state_)), std::string(keepaliveStatusText(next)),
-              {std::move(reason)});
+  recordEvent(out, now, Subject::of(SubjectKind::Keepalive), std::string(keepaliveStatusText(state_)),
+              std::string(keepaliveStatusText(next)), {std::move(why)});
   state_ = next;
   ++counters_.transitions;
 }

@@ -88,7 +88,7 @@ class KeepaliveFsm {
 
  private:
   void send(TimePoint now, Effects& out);
-  void transitionTo(KeepaliveState next, std::string reason, TimePoint now, Effects& out);
+  void transitionTo(KeepaliveState next, Cause why, TimePoint now, Effects& out);
 
   KeepaliveConfig config_;
   KeepaliveMsg local_;

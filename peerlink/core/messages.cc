@@ -1,5 +1,7 @@
 #include "peerlink/core/messages.h"
 
+#include "peerlink/core/overloaded.h"
+
 namespace vpc {
 
 std::string_view toString(Role r) {
@@ -14,17 +16,31 @@ std::string_view toString(Role r) {
 namespace peer {
 
 namespace {
-template <class... Ts>
-struct Overloaded : Ts... {
-  using Ts::operator()...;
+template <class B>
+struct BatchKind;
+template <class T>
+struct BatchKind<Batch<T>> {
+  using type = T;
 };
+template <class B>
+constexpr std::string_view batchName() {
+  return BatchKind<B>::type::kBatchName;
+}
 }  // namespace
 
 std::string_view messageName(const Message& m) {
-  static constexpr std::string_view kNames[] = {"Hello",  "Heartbeat", "VpcState", "ConsistencyParams",
-                                                "SyncBegin", "SyncEnd", "MacBatch", "ArpBatch",
-                                                "Ack",    "ResyncRequest", "Goodbye", "RolePreempt"};
-  return kNames[m.index()];
+  return std::visit(Overloaded{[](const Hello&) -> std::string_view { return "Hello"; },
+                               [](const Heartbeat&) -> std::string_view { return "Heartbeat"; },
+                               [](const VpcState&) -> std::string_view { return "VpcState"; },
+                               [](const ConsistencyParams&) -> std::string_view { return "ConsistencyParams"; },
+                               [](const SyncBegin&) -> std::string_view { return "SyncBegin"; },
+                               [](const SyncEnd&) -> std::string_view { return "SyncEnd"; },
+                               [](const Ack&) -> std::string_view { return "Ack"; },
+                               [](const ResyncRequest&) -> std::string_view { return "ResyncRequest"; },
+                               [](const Goodbye&) -> std::string_view { return "Goodbye"; },
+                               [](const RolePreempt&) -> std::string_view { return "RolePreempt"; },
+                               [](const auto& b) -> std::string_view { return batchName<std::decay_t<decltype(b)>>(); }},
+                    m);
 }
 
 std::string describe(const Message& m) {
@@ -42,15 +58,19 @@ std::string describe(const Message& m) {
                    std::to_string(c.vpcs.size()) + " vPCs";
           },
           [](const SyncBegin& b) {
-            return "SyncBegin epoch " + std::to_string(b.epoch) + " (" + std::to_string(b.mac_count) + " MACs, " +
-                   std::to_string(b.arp_count) + " ARPs)";
+            std::string counts;
+            forEachSyncType([&](auto t) {
+              using T = decltype(t);
+              counts += (counts.empty() ? "" : ", ") + std::to_string(b.counts[T::kIndex]) + " " +
+                        std::string(T::kName) + "s";
+            });
+            return "SyncBegin epoch " + std::to_string(b.epoch) + " (" + counts + ")";
           },
           [](const SyncEnd& e) { return "SyncEnd epoch " + std::to_string(e.epoch); },
-          [](const MacBatch& b) {
-            return "MacBatch #" + std::to_string(b.seq) + " " + std::to_string(b.records.size()) + " records";
-          },
-          [](const ArpBatch& b) {
-            return "ArpBatch #" + std::to_string(b.seq) + " " + std::to_string(b.records.size()) + " records";
+          [](const auto& b) -> std::string {  // Batch<T>
+            using T = std::decay_t<decltype(b)>;
+            return std::string(batchName<T>()) + " #" + std::to_string(b.seq) + " " +
+                   std::to_string(b.records.size()) + " records";
           },
           [](const Ack& a) { return "Ack #" + std::to_string(a.seq); },
           [](const ResyncRequest& r) { return "ResyncRequest (" + r.reason + ")"; },
@@ -69,14 +89,26 @@ std::string describe(const Message& m) {
 #include "peerlink/core/effects.h"
 
 namespace vpc {
+
+std::string Subject::str() const {
+  switch (kind) {
+    case SubjectKind::Switch: return "switch";
+    case SubjectKind::PeerLink: return "peer-link";
+    case SubjectKind::PeerStatus: return "peer status";
+    case SubjectKind::Role: return "role";
+    case SubjectKind::Sticky: return "sticky";
+    case SubjectKind::Vpc: return "vPC " + std::to_string(id);
+    case SubjectKind::Interface: return "interface " + InterfaceId::fromTrustedCode(id).shortName();
+    case SubjectKind::Keepalive: return "keepalive";
+    case SubjectKind::Failover: return "failover";
+    case SubjectKind::DelayRestore: return "delay restore";
+    case SubjectKind::Sync: return "sync";
+    case SubjectKind::Tables: return "tables";
+    case SubjectKind::Config: return "config";
+  }
+  return "?";
+}
+
 std::string_view toString(EventKind k) { return k == EventKind::ReasonChanged ? "reason" : "state"; }
 
-std::string joinReasons(const std::vector<std::string>& reasons) {
-  std::string out;
-  for (const auto& r : reasons) {
-    if (!out.empty()) out += " <- ";
-    out += r;
-  }
-  return out;
-}
 }  // namespace vpc

@@ -3,11 +3,13 @@
 // a message that reaches the core is well-formed (ranges checked, columns of equal length).
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <variant>
 #include <vector>
 
+#include "peerlink/core/records.h"
 #include "peerlink/core/time.h"
 #include "peerlink/core/values.h"
 
@@ -88,37 +90,20 @@ struct RolePreempt {
 struct SyncBegin {
   std::uint32_t epoch = 0;
   std::uint64_t next_seq = 0;
-  std::uint64_t mac_count = 0;
-  std::uint64_t arp_count = 0;
+  std::array<std::uint64_t, kSyncTypes> counts{};  // records of each synced kind in the snapshot (a hint)
 };
 struct SyncEnd {
   std::uint32_t epoch = 0;
 };
 
-constexpr std::uint8_t kRecordDelete = 1u << 0;
-constexpr std::uint8_t kRecordStatic = 1u << 1;
-
-// key = vlan << 48 | mac; port = sender's InterfaceId code (IfKind::Vpc for vPC port-channels).
-struct MacRecord {
-  std::uint64_t key = 0;
-  std::uint32_t port = 0;
-  std::uint8_t flags = 0;
-};
-struct MacBatch {
+// Incremental or bulk records of one synced kind (records.h), each batch with its sequence number.
+template <class T>
+struct Batch {
   std::uint64_t seq = 0;
-  std::vector<MacRecord> records;
+  std::vector<typename T::Record> records;
 };
-
-struct ArpRecord {
-  std::uint32_t ip = 0;
-  std::uint64_t mac = 0;
-  std::uint16_t vlan = 0;
-  std::uint8_t flags = 0;
-};
-struct ArpBatch {
-  std::uint64_t seq = 0;
-  std::vector<ArpRecord> records;
-};
+using MacBatch = Batch<MacTraits>;
+using ArpBatch = Batch<ArpTraits>;
 
 struct Ack {
   std::uint64_t seq = 0;
@@ -138,12 +123,6 @@ std::string_view messageName(const Message& m);
 std::string describe(const Message& m);
 
 }  // namespace peer
-
-constexpr std::uint64_t macKey(std::uint16_t vlan, std::uint64_t mac) {
-  return (static_cast<std::uint64_t>(vlan) << 48) | (mac & MacAddress::kMask);
-}
-constexpr std::uint16_t keyVlan(std::uint64_t key) { return static_cast<std::uint16_t>(key >> 48); }
-constexpr std::uint64_t keyMac(std::uint64_t key) { return key & MacAddress::kMask; }
 
 // One peer-keepalive datagram.
 struct KeepaliveMsg {

@@ -1,6 +1,6 @@
 // Error values for the core and the shell. No exceptions cross core APIs: expected failures (bad
 // config, bad peer input, unknown interface) are values; the edge that finally handles one logs it once
-// and, for RPCs, translates it through the single status table (switch/daemon/status_codec.h).
+// and, for RPCs, translates it through the single status table (switch/mgmt/status_codec.h).
 #pragma once
 
 #include <string>

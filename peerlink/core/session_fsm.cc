@@ -16,19 +16,8 @@ std::string_view toString(SessionState s) {
   return "?";
 }
 
-std::optional<std::string> checkHello(const peer::Hello& local, const peer::Hello& peer) {
-  if (peer.protocol_version != local.protocol_version)
-    return "peer-link protocol version " + std::to_string(peer.protocol_version) + " not supported (ours is " +
-           std::to_string(local.protocol_version) + ")";
-  if (peer.domain_id != local.domain_id || peer.system_mac != local.system_mac ||
-      peer.system_priority != local.system_priority)
-    return std::string("vPC domain/system id /system priority mismatch");
-  if (peer.local_mac == local.local_mac) return std::string("peer uses the same local system MAC");
-  return std::nullopt;
-}
-
 namespace {
-std::string msText(Duration d) { return std::to_string(static_cast<long long>(toMillis(d))) + " ms"; }
+std::string ms(Duration d) { return msArg(toMillis(d)); }
 
 // The detail behind a failed check, for the event log (the NX-OS reason alone does not say which).
 std::string mismatchDetail(const peer::Hello& local, const peer::Hello& peer) {
@@ -43,9 +32,18 @@ std::string mismatchDetail(const peer::Hello& local, const peer::Hello& peer) {
         std::to_string(peer.system_priority));
   return d;
 }
-
-const char kNeverAlive[] = "peer-keepalive not operational, peer never alive";
 }  // namespace
+
+std::optional<Causes> checkHello(const peer::Hello& local, const peer::Hello& peer) {
+  if (peer.protocol_version != local.protocol_version)
+    return Causes{cause(CauseKind::ProtocolVersionMismatch,
+                        {arg(peer.protocol_version), arg(local.protocol_version)})};
+  if (peer.domain_id != local.domain_id || peer.system_mac != local.system_mac ||
+      peer.system_priority != local.system_priority)
+    return Causes{cause(CauseKind::HelloMismatch), cause(CauseKind::HelloMismatchDetail, {mismatchDetail(local, peer)})};
+  if (peer.local_mac == local.local_mac) return Causes{cause(CauseKind::SameLocalMac)};
+  return std::nullopt;
+}
 
 SessionState SessionFsm::idleState() const {
   if (state_ == SessionState::Rejected) return SessionState::Rejected;
@@ -56,8 +54,9 @@ void SessionFsm::enable(TimePoint now, Effects& out) {
   if (state_ != SessionState::Disabled) return;
   retry_delay_ = config_.retry_min;
   handshake_timeout_ = std::max(config_.hello_timeout, config_.heartbeat_timeout);
-  down_reason_ = peer_seen_ ? std::string("peer-link connecting") : std::string(kNeverAlive);
-  transitionTo(peer_seen_ ? SessionState::Connecting : SessionState::WaitingForPeer, "peer-link enabled", now, out);
+  down_causes_ = {cause(peer_seen_ ? CauseKind::PeerLinkConnecting : CauseKind::PeerNeverAlive)};
+  transitionTo(peer_seen_ ? SessionState::Connecting : SessionState::WaitingForPeer,
+               {cause(CauseKind::PeerLinkEnabled)}, now, out);
   if (peer_seen_ && dialer_) dial(now, out);
 }
 
@@ -66,9 +65,7 @@ void SessionFsm::peerAlive(MacAddress peer_local_mac, TimePoint now, Effects& ou
   const bool first = !peer_seen_;
   peer_seen_ = true;
   if (!first || state_ != SessionState::WaitingForPeer) return;
-  transitionTo(SessionState::Connecting,
-               dialer_ ? "peer seen on peer-keepalive; the lower local MAC dials"
-                       : "peer seen on peer-keepalive; waiting for the peer (lower local MAC) to dial",
+  transitionTo(SessionState::Connecting, {cause(dialer_ ? CauseKind::PeerSeenDialing : CauseKind::PeerSeenWaiting)},
                now, out);
   if (dialer_) dial(now, out);
 }
@@ -82,18 +79,19 @@ void SessionFsm::dial(TimePoint now, Effects& out) {
   send(local_, out);
 }
 
-void SessionFsm::attemptFailed(const std::string& reason, bool slow_path, TimePoint now, Effects& out) {
+void SessionFsm::attemptFailed(const Causes& why, bool slow_path, TimePoint now, Effects& out) {
   ++counters_.failed_attempts;
   const Duration used = handshake_timeout_;
   if (slow_path)
     handshake_timeout_ = std::min(handshake_timeout_ * 2,
                                   std::max(config_.hello_timeout, config_.heartbeat_timeout) *
                                       static_cast<int>(std::max(1u, config_.handshake_growth)));
-  std::string next = dialer_ ? "next dial in " + msText(retry_delay_) : std::string("waiting for the peer to dial");
-  next += used == handshake_timeout_ ? ", handshake timeout " + msText(used)
-                                     : ", handshake timeout " + msText(used) + " -> " + msText(handshake_timeout_) +
-                                           " (the peer answers, but slower than that)";
-  recordEvent(out, now, "peer-link", std::string(toString(state_)), "attempt failed", {reason, next});
+  Causes chain = why;
+  chain.push_back(dialer_ ? cause(CauseKind::NextDial, {ms(retry_delay_)}) : cause(CauseKind::WaitingForDial));
+  chain.push_back(used == handshake_timeout_ ? cause(CauseKind::HandshakeTimeout, {ms(used)})
+                                             : cause(CauseKind::HandshakeGrown, {ms(used), ms(handshake_timeout_)}));
+  recordEvent(out, now, Subject::of(SubjectKind::PeerLink), std::string(toString(state_)), "attempt failed",
+              std::move(chain));
   scheduleRetry(now, retry_delay_);
   retry_delay_ = std::min(retry_delay_ * 2, config_.retry_max);
 }
@@ -117,7 +115,7 @@ void SessionFsm::scheduleRetry(TimePoint now, Duration delay) {
 SessionFacts SessionFsm::peerRestarted(TimePoint now, Effects& out) {
   SessionFacts facts;
   if (state_ == SessionState::Disabled || !peer_seen_) return facts;
-  if (adjacent()) facts = dropConnection("peer restarted (new boot id on the peer-keepalive)", idleState(), now, out);
+  if (adjacent()) facts = dropConnection({cause(CauseKind::PeerRestarted)}, idleState(), now, out);
   retry_delay_ = config_.retry_min;
   if (dialer_ && conn_ == 0) dial(now, out);
   return facts;
@@ -128,13 +126,13 @@ SessionFacts SessionFsm::transportUp(ConnId conn, TimePoint now, Effects& out) {
   ++counters_.accepts;
   if (state_ == SessionState::Disabled) {
     // Tell the dialer why before closing, so its peer-link shows the reason.
-    out.push_back(fx::SendPeer{conn, peer::Goodbye{disabled_reason_}});
-    out.push_back(fx::ClosePeer{conn, disabled_reason_});
+    out.push_back(fx::SendPeer{conn, peer::Goodbye{describe(disabled_why_)}});
+    out.push_back(fx::ClosePeer{conn});
     return facts;
   }
   if (conn_ != 0) {
     // The peer dialed again: it considers the old connection dead (it restarted, or the path was cut).
-    facts = dropConnection("superseded by a new connection from the peer", idleState(), now, out);
+    facts = dropConnection({cause(CauseKind::Superseded)}, idleState(), now, out);
   }
   conn_ = conn;
   retry_at_.reset();
@@ -143,33 +141,35 @@ SessionFacts SessionFsm::transportUp(ConnId conn, TimePoint now, Effects& out) {
   return facts;
 }
 
-SessionFacts SessionFsm::dropConnection(const std::string& reason, SessionState next, TimePoint now, Effects& out) {
+SessionFacts SessionFsm::dropConnection(const Causes& why, SessionState next, TimePoint now, Effects& out) {
   SessionFacts facts;
   const bool was_up = adjacent();
-  if (conn_ != 0) out.push_back(fx::ClosePeer{conn_, reason});
+  if (conn_ != 0) out.push_back(fx::ClosePeer{conn_});
   conn_ = 0;
   hello_deadline_.reset();
   next_heartbeat_.reset();
   last_rx_.reset();
   echo_rx_at_.reset();
   echo_tx_ns_ = 0;
-  if (was_up || next != SessionState::Rejected) down_reason_ = reason;
+  awaiting_peer_traffic_ = false;
+  if (was_up || next != SessionState::Rejected) down_causes_ = why;
   if (was_up) {
     ++counters_.downs;
-    facts.down = SessionFacts::Down{reason};
+    facts.down = SessionFacts::Down{why};
   }
-  transitionTo(next, reason, now, out);
+  transitionTo(next, why, now, out);
   return facts;
 }
 
-void SessionFsm::reject(const std::string& reason, std::vector<std::string> why, TimePoint now, Effects& out) {
+void SessionFsm::reject(const Causes& why, TimePoint now, Effects& out) {
   ++counters_.rejections;
-  const bool repeat = state_ == SessionState::Rejected && down_reason_ == reason;
-  const std::string before = down_reason_;
-  down_reason_ = reason;
-  dropConnection(reason, SessionState::Rejected, now, out);
+  const bool repeat = state_ == SessionState::Rejected && down_causes_ == why;
+  const std::string before = down_causes_.empty() ? std::string() : describe(down_causes_.front());
+  down_causes_ = why;
+  dropConnection(why, SessionState::Rejected, now, out);
   if (!repeat && why.size() > 1)
-    recordEvent(out, now, "peer-link", before, reason, std::move(why), EventKind::ReasonChanged);
+    recordEvent(out, now, Subject::of(SubjectKind::PeerLink), before, describe(why.front()), why,
+                EventKind::ReasonChanged);
   scheduleRetry(now, retry_delay_);
   retry_delay_ = std::min(retry_delay_ * 2, config_.retry_max);
 }
@@ -179,22 +179,23 @@ SessionFacts SessionFsm::transportDown(ConnId conn, const std::string& reason, T
   conn_ = 0;                                    // already gone: no ClosePeer
   const bool was_up = adjacent();
   const bool handshaking = was_up && awaiting_peer_traffic_;
-  auto facts = dropConnection(reason, idleState(), now, out);
+  const Causes why{cause(CauseKind::TransportClosed, {reason})};
+  auto facts = dropConnection(why, idleState(), now, out);
   if (was_up && !handshaking) {
     scheduleRetry(now, retry_delay_);
     retry_delay_ = std::min(retry_delay_ * 2, config_.retry_max);
   } else {
     // Before the Hello, or between the Hellos and the peer's first message after them: the handshake
     // failed. In the second case both sides saw each other's Hello: the path is alive and slow.
-    attemptFailed(reason, handshaking, now, out);
+    attemptFailed(why, handshaking, now, out);
   }
   return facts;
 }
 
-SessionFacts SessionFsm::reset(const std::string& reason, TimePoint now, Effects& out) {
+SessionFacts SessionFsm::reset(const Cause& why, TimePoint now, Effects& out) {
   if (conn_ == 0) return {};
-  send(peer::Goodbye{reason}, out);
-  auto facts = dropConnection(reason, idleState(), now, out);
+  send(peer::Goodbye{describe(why)}, out);
+  auto facts = dropConnection({why}, idleState(), now, out);
   scheduleRetry(now, config_.retry_min);
   return facts;
 }
@@ -217,38 +218,34 @@ SessionFacts SessionFsm::onMessage(ConnId conn, const peer::Message& msg, TimePo
     hello_deadline_.reset();
     peer_hello_ = *hello;
     if (!peer_seen_) {
-      send(peer::Goodbye{kNeverAlive}, out);
+      const Cause never = cause(CauseKind::PeerNeverAlive);
+      send(peer::Goodbye{describe(never)}, out);
       ++counters_.rejections;
-      dropConnection(kNeverAlive, SessionState::WaitingForPeer, now, out);
-      recordEvent(out, now, "peer-link", "", kNeverAlive,
-                  {std::string("vPC peer-link bringup failed (") + kNeverAlive + ")"}, EventKind::ReasonChanged);
+      dropConnection({never}, SessionState::WaitingForPeer, now, out);
+      recordEvent(out, now, Subject::of(SubjectKind::PeerLink), "", describe(never),
+                  {cause(CauseKind::BringupFailedNeverAlive)}, EventKind::ReasonChanged);
       return facts;
     }
     if (auto bad = checkHello(local_, *hello)) {
-      send(peer::Goodbye{*bad}, out);
-      std::vector<std::string> why{*bad};
-      if (auto detail = mismatchDetail(local_, *hello); !detail.empty()) why.push_back(detail);
-      reject(*bad, std::move(why), now, out);
+      send(peer::Goodbye{describe(bad->front())}, out);
+      reject(*bad, now, out);
       return facts;
     }
     const std::string from = std::string(toString(state_));
-    recordEvent(out, now, "peer-link", from, "hello exchanged",
-                {"Hello from " + hello->hostname + " (" + hello->local_mac.colon() + ")"});
-    recordEvent(out, now, "peer-link", "hello exchanged", "checks passed",
-                {"domain " + std::to_string(local_.domain_id) + ", system-mac " + local_.system_mac.colon() +
-                 ", system-priority " + std::to_string(local_.system_priority) + " and protocol version " +
-                 std::to_string(local_.protocol_version) + " match"});
-    const RoleCandidate self{local_.role_priority, local_.local_mac, local_.sticky, local_.operational_role};
-    const RoleCandidate other{hello->role_priority, hello->local_mac, hello->sticky, hello->operational_role};
-    facts.up = SessionFacts::Up{*hello, electRole(self, other)};
+    recordEvent(out, now, Subject::of(SubjectKind::PeerLink), from, "hello exchanged",
+                {cause(CauseKind::HelloFrom, {hello->hostname, hello->local_mac.colon()})});
+    recordEvent(out, now, Subject::of(SubjectKind::PeerLink), "hello exchanged", "checks passed",
+                {cause(CauseKind::HelloChecksMatch, {arg(local_.domain_id), local_.system_mac.colon(),
+                                                    arg(local_.system_priority), arg(local_.protocol_version)})});
+    facts.up = SessionFacts::Up{*hello};
     ++counters_.ups;
     retry_delay_ = config_.retry_min;
     // Until the peer's first message after its Hello, allow the handshake's time: on a slow path that
     // message is a round trip away, longer than the heartbeat timeout.
     awaiting_peer_traffic_ = true;
     handshake_timeout_ = std::max(handshake_timeout_ / 2, std::max(config_.hello_timeout, config_.heartbeat_timeout));
-    down_reason_.clear();
-    state_ = SessionState::Syncing;  // recorded by the node as "role decided" with the election
+    down_causes_.clear();
+    state_ = SessionState::Syncing;  // recorded by the vPC manager as "role decided" with the election
     sendHeartbeat(now, out);
     return facts;
   }
@@ -264,10 +261,10 @@ SessionFacts SessionFsm::onMessage(ConnId conn, const peer::Message& msg, TimePo
   if (const auto* bye = std::get_if<peer::Goodbye>(&msg)) {
     if (!adjacent()) {
       // The peer refused our Hello; its reason is the NX-OS one (both sides run the same checks).
-      reject(bye->reason, {bye->reason, "the peer refused the Hello"}, now, out);
+      reject({cause(CauseKind::PeerReason, {bye->reason}), cause(CauseKind::PeerRefusedHello)}, now, out);
       return facts;
     }
-    facts = dropConnection("peer closed the peer-link: " + bye->reason, idleState(), now, out);
+    facts = dropConnection({cause(CauseKind::PeerGoodbye, {bye->reason})}, idleState(), now, out);
     scheduleRetry(now, config_.retry_min);
     return facts;
   }
@@ -296,15 +293,14 @@ SessionFacts SessionFsm::tick(TimePoint now, Effects& out) {
   if (adjacent() && last_rx_ && now - *last_rx_ >= liveness()) {
     ++counters_.heartbeat_timeouts;
     const bool handshaking = awaiting_peer_traffic_;
-    const std::string why = handshaking ? "no message from the peer within " + msText(liveness()) + " after its Hello"
-                                        : "no heartbeat for " + msText(liveness());
+    const Causes why{cause(handshaking ? CauseKind::HandshakeSilence : CauseKind::HeartbeatTimeout, {ms(liveness())})};
     facts = dropConnection(why, idleState(), now, out);
     if (handshaking) attemptFailed(why, true, now, out);
     else scheduleRetry(now, config_.retry_min);
     return facts;
   }
   if (hello_deadline_ && now >= *hello_deadline_ && conn_ != 0 && !adjacent()) {
-    const std::string why = "no Hello from the peer within " + msText(handshake_timeout_);
+    const Causes why{cause(CauseKind::HelloTimeout, {ms(handshake_timeout_)})};
     dropConnection(why, idleState(), now, out);
     attemptFailed(why, false, now, out);
     return facts;
@@ -330,28 +326,32 @@ std::optional<TimePoint> SessionFsm::nextDeadline() const {
 
 void SessionFsm::markEstablished(TimePoint now, Effects& out) {
   if (state_ != SessionState::Syncing) return;
-  transitionTo(SessionState::Established, "bulk sync complete both ways", now, out);
+  transitionTo(SessionState::Established, {cause(CauseKind::BulkSyncComplete)}, now, out);
 }
 
-SessionFacts SessionFsm::disable(const std::string& reason, TimePoint now, Effects& out) {
-  disabled_reason_ = reason;
-  if (state_ == SessionState::Disabled) return {};
-  if (conn_ != 0) send(peer::Goodbye{reason}, out);
-  auto facts = dropConnection(reason, SessionState::Disabled, now, out);
-  down_reason_ = reason;
+SessionFacts SessionFsm::disable(const Cause& why, TimePoint now, Effects& out) {
+  disabled_why_ = why;
+  if (state_ == SessionState::Disabled) {
+    down_causes_ = {why};
+    return {};
+  }
+  if (conn_ != 0) send(peer::Goodbye{describe(why)}, out);
+  auto facts = dropConnection({why}, SessionState::Disabled, now, out);
+  down_causes_ = {why};
   retry_at_.reset();
   return facts;
 }
 
 void SessionFsm::shutdown(const std::string& reason, TimePoint now, Effects& out) {
   if (conn_ != 0) send(peer::Goodbye{reason}, out);
-  dropConnection(reason, SessionState::Disabled, now, out);
+  dropConnection({cause(CauseKind::SwitchStopped, {reason})}, SessionState::Disabled, now, out);
   retry_at_.reset();
 }
 
-void SessionFsm::transitionTo(SessionState next, std::string reason, TimePoint now, Effects& out) {
+void SessionFsm::transitionTo(SessionState next, Causes why, TimePoint now, Effects& out) {
   if (next == state_) return;
-  recordEvent(out, now, "peer-link", std::string(toString(state_)), std::string(toString(next)), {std::move(reason)});
+  recordEvent(out, now, Subject::of(SubjectKind::PeerLink), std::string(toString(state_)), std::string(toString(next)),
+              std::move(why));
   state_ = next;
 }
 

@@ -1,10 +1,11 @@
-// The peer-link session: one transport connection at a time, the Hello handshake and its checks, the
-// role election, and liveness by heartbeat. It decides when the peer-link is up and why it is down.
-// It does not sync tables (SyncSender/SyncReceiver do), and it knows nothing of vPCs; the node
-// composes them and tells the session when the bulk sync is complete.
+// The peer-link session: one transport connection at a time, the Hello handshake and its checks, and
+// liveness by heartbeat. It decides when the peer-link is up and why it is down. It does not elect
+// roles (the vPC manager does, from the peer's Hello that this session reports), it does not sync
+// tables (SyncSender/SyncReceiver do), and it knows nothing of vPCs; the node composes them and tells
+// the session when the bulk sync is complete.
 //
 // Phases, each recorded as an event (DESIGN.md §3): connecting -> hello exchanged -> checks passed ->
-// role decided -> (consistency exchanged, bulk sync: node) -> established.
+// (role decided, consistency exchanged, bulk sync: the node) -> established.
 //
 //   state          | input / deadline                          | next           | effects
 //   ---------------+-------------------------------------------+----------------+------------------------------
@@ -16,13 +17,13 @@
 //   Connecting     | inbound transport up                      | (same)         | SendPeer Hello
 //   Connecting     | retry deadline (dialer, backoff)          | (same)         | ConnectPeer, SendPeer Hello
 //   Connecting     | transport down / no Hello within the      | (same)         | event "attempt failed" with the
-//                  |   handshake timeout                       |                |   cause; the timeout doubles
-//   Connecting     | Hello passes checks                       | Syncing        | fact Up(election)
+//                  |   handshake timeout                       |                |   cause
+//   Connecting     | Hello passes checks                       | Syncing        | fact Up(peer's Hello)
 //   Connecting     | Hello fails checks / Goodbye from peer    | Rejected       | Goodbye(reason), ClosePeer
 //   Rejected       | retry deadline (dialer, backoff)          | (same)         | ConnectPeer, SendPeer Hello
-//   Rejected       | Hello passes checks                       | Syncing        | fact Up(election)
+//   Rejected       | Hello passes checks                       | Syncing        | fact Up(peer's Hello)
 //   Syncing        | markEstablished() (node: bulk both ways)  | Established    |
-//   any connected  | transport down / Goodbye / no message for | Connecting     | ClosePeer, fact Down(reason)
+//   any connected  | transport down / Goodbye / no message for | Connecting     | ClosePeer, fact Down(causes)
 //                  |   heartbeat_timeout (the handshake timeout|                |
 //                  |   until the peer's first message after    |                |
 //                  |   its Hello: a slow path's round trip)    |                |
@@ -42,9 +43,9 @@
 #include <optional>
 #include <string>
 
+#include "peerlink/core/cause.h"
 #include "peerlink/core/effects.h"
 #include "peerlink/core/messages.h"
-#include "peerlink/core/role.h"
 #include "peerlink/core/time.h"
 
 namespace vpc {
@@ -75,25 +76,25 @@ struct SessionCounters {
   std::uint64_t stale_messages = 0;       // on a connection that is not the current one
   std::uint64_t unexpected_messages = 0;  // e.g. sync before Hello
   std::uint64_t heartbeat_timeouts = 0;
-  std::uint64_t failed_attempts = 0;      // dials or accepts that ended before the Hello checks
+  std::uint64_t failed_attempts = 0;      // dials or accepts that ended before the handshake completed
 };
 
 // What a session call tells the node.
 struct SessionFacts {
   struct Up {
-    peer::Hello peer;
-    Election election;
+    peer::Hello peer;  // passed the checks: the vPC manager elects the roles from it
   };
   struct Down {
-    std::string reason;
+    Causes why;
   };
   std::optional<Up> up;
   std::optional<Down> down;  // the session was up (Syncing/Established) and no longer is
   bool route = false;        // onMessage: the node owns this message (VpcState, sync, Ack, ...)
 };
 
-// Checks a peer's Hello against ours. Returns the NX-OS reason when they cannot form a peer-link.
-std::optional<std::string> checkHello(const peer::Hello& local, const peer::Hello& peer);
+// Checks a peer's Hello against ours. Returns the NX-OS reason (and the detail) when they cannot form a
+// peer-link.
+std::optional<Causes> checkHello(const peer::Hello& local, const peer::Hello& peer);
 
 class SessionFsm {
  public:
@@ -106,7 +107,7 @@ class SessionFsm {
   void enable(TimePoint now, Effects& out);
   // The peer-link is administratively down (its port-channel shut): Goodbye, close, refuse connections
   // until enable().
-  SessionFacts disable(const std::string& reason, TimePoint now, Effects& out);
+  SessionFacts disable(const Cause& why, TimePoint now, Effects& out);
   // The keepalive has heard the peer (ever). Learns its local MAC, which decides who dials.
   void peerAlive(MacAddress peer_local_mac, TimePoint now, Effects& out);
   // The keepalive shows a new incarnation of the peer: any session with the old one is dead, and the
@@ -119,7 +120,7 @@ class SessionFsm {
   std::optional<TimePoint> nextDeadline() const;
   void markEstablished(TimePoint now, Effects& out);
   // Tears the current session down on our side (e.g. the peer asked for nothing we can honour).
-  SessionFacts reset(const std::string& reason, TimePoint now, Effects& out);
+  SessionFacts reset(const Cause& why, TimePoint now, Effects& out);
   void shutdown(const std::string& reason, TimePoint now, Effects& out);
 
   // Sends on the current connection; false (and nothing sent) when there is none.
@@ -129,7 +130,8 @@ class SessionFsm {
   bool adjacent() const { return state_ == SessionState::Syncing || state_ == SessionState::Established; }
   ConnId conn() const { return conn_; }
   bool dialer() const { return dialer_; }
-  const std::string& downReason() const { return down_reason_; }
+  // Why the peer-link is not up (most immediate first); empty while it is.
+  const Causes& downCauses() const { return down_causes_; }
   const std::optional<peer::Hello>& peerHello() const { return peer_hello_; }
   std::optional<Duration> rtt() const { return rtt_; }
   const SessionCounters& counters() const { return counters_; }
@@ -139,19 +141,19 @@ class SessionFsm {
  private:
   // Where a dropped connection leaves us: a rejection stands until a Hello passes.
   SessionState idleState() const;
-  void reject(const std::string& reason, std::vector<std::string> why, TimePoint now, Effects& out);
+  void reject(const Causes& why, TimePoint now, Effects& out);
   void dial(TimePoint now, Effects& out);
   void sendHeartbeat(TimePoint now, Effects& out);
   // Drops the current connection; returns Down if the session was up.
-  SessionFacts dropConnection(const std::string& reason, SessionState next, TimePoint now, Effects& out);
+  SessionFacts dropConnection(const Causes& why, SessionState next, TimePoint now, Effects& out);
   void scheduleRetry(TimePoint now, Duration delay);
   // An attempt (dial or accept) ended before the handshake completed: record why, retry after the
   // backoff. `slow_path`: the peer's Hello came, its next message did not in time - lengthen the
   // handshake timeout. (A timeout with no answer at all proves nothing: a cut path looks the same, and
   // a long attempt on it only delays the recovery once the path is back.)
-  void attemptFailed(const std::string& reason, bool slow_path, TimePoint now, Effects& out);
+  void attemptFailed(const Causes& why, bool slow_path, TimePoint now, Effects& out);
   Duration liveness() const;  // silence that ends an adjacent session
-  void transitionTo(SessionState next, std::string reason, TimePoint now, Effects& out);
+  void transitionTo(SessionState next, Causes why, TimePoint now, Effects& out);
 
   SessionConfig config_;
   peer::Hello local_;
@@ -160,8 +162,8 @@ class SessionFsm {
   ConnId next_dial_id_ = 1;
   bool dialer_ = false;
   bool peer_seen_ = false;
-  std::string down_reason_;
-  std::string disabled_reason_ = "peer-link not configured";
+  Causes down_causes_{cause(CauseKind::PeerLinkNotConfigured)};
+  Cause disabled_why_ = cause(CauseKind::PeerLinkNotConfigured);
   std::optional<peer::Hello> peer_hello_;
   std::optional<TimePoint> retry_at_;
   std::optional<TimePoint> hello_deadline_;

@@ -1,15 +1,11 @@
 #include "peerlink/transport/codec.h"
 
 #include "peerlink/core/interface_id.h"
+#include "peerlink/core/overloaded.h"
 
 namespace vpc::codec {
 
 namespace {
-
-template <class... Ts>
-struct Overloaded : Ts... {
-  using Ts::operator()...;
-};
 
 bool validMac(std::uint64_t v) { return v <= MacAddress::kMask; }
 bool validVlan(std::uint32_t v) { return v >= kMinVlan && v <= kMaxVlan; }
@@ -29,6 +25,105 @@ Result<VlanSet> vlanSetFromProto(const Repeated& in, const char* what) {
     s.insert(static_cast<std::uint16_t>(v));
   }
   return s;
+}
+
+
+// One synced kind on the wire: its batch message (columnar: record i is column[i] of every column) and
+// how one record is written, read and checked. batchToProto/batchFromProto are written once over it.
+template <class T>
+struct Columns;
+
+template <>
+struct Columns<MacTraits> {
+  using Proto = v1::MacBatch;
+  static Proto* mutableIn(v1::PeerMessage* m) { return m->mutable_mac_batch(); }
+  static int size(const Proto& p) { return p.mac_size(); }
+  static bool equalLengths(const Proto& p) {
+    const int n = p.mac_size();
+    return p.vlan_size() == n && p.port_size() == n && p.flags_size() == n;
+  }
+  static void reserve(Proto* p, int n) {
+    p->mutable_mac()->Reserve(n);
+    p->mutable_vlan()->Reserve(n);
+    p->mutable_port()->Reserve(n);
+    p->mutable_flags()->Reserve(n);
+  }
+  static void write(const peer::MacRecord& r, Proto* p) {
+    p->add_mac(keyMac(r.key));
+    p->add_vlan(keyVlan(r.key));
+    p->add_port(r.port);
+    p->add_flags(r.flags);
+  }
+  // Record i, or why it is refused.
+  static Result<peer::MacRecord> read(const Proto& p, int i) {
+    const auto mac = p.mac(i);
+    const auto vlan = p.vlan(i);
+    const auto flags = p.flags(i);
+    if (!validMac(mac) || !validVlan(vlan) || flags > (kRecordDelete | kRecordStatic))
+      return invalidArgument("invalid MAC, VLAN or flags");
+    if (!(flags & kRecordDelete)) {
+      const auto port = InterfaceId::fromCode(p.port(i));
+      if (!port || (port->kind() != IfKind::Ethernet && port->kind() != IfKind::PortChannel &&
+                    port->kind() != IfKind::Vpc))
+        return invalidArgument("invalid port code " + std::to_string(p.port(i)));
+    }
+    return peer::MacRecord{macKey(static_cast<std::uint16_t>(vlan), mac), p.port(i), static_cast<std::uint8_t>(flags)};
+  }
+};
+
+template <>
+struct Columns<ArpTraits> {
+  using Proto = v1::ArpBatch;
+  static Proto* mutableIn(v1::PeerMessage* m) { return m->mutable_arp_batch(); }
+  static int size(const Proto& p) { return p.ip_size(); }
+  static bool equalLengths(const Proto& p) {
+    const int n = p.ip_size();
+    return p.mac_size() == n && p.vlan_size() == n && p.flags_size() == n;
+  }
+  static void reserve(Proto* p, int n) {
+    p->mutable_ip()->Reserve(n);
+    p->mutable_mac()->Reserve(n);
+    p->mutable_vlan()->Reserve(n);
+    p->mutable_flags()->Reserve(n);
+  }
+  static void write(const peer::ArpRecord& r, Proto* p) {
+    p->add_ip(r.ip);
+    p->add_mac(r.mac);
+    p->add_vlan(r.vlan);
+    p->add_flags(r.flags);
+  }
+  static Result<peer::ArpRecord> read(const Proto& p, int i) {
+    const auto flags = p.flags(i);
+    const bool del = flags & kRecordDelete;
+    if (flags > kRecordDelete || (!del && (!validMac(p.mac(i)) || !validVlan(p.vlan(i)))))
+      return invalidArgument("invalid MAC, VLAN or flags");
+    return peer::ArpRecord{p.ip(i), p.mac(i), static_cast<std::uint16_t>(p.vlan(i)), static_cast<std::uint8_t>(flags)};
+  }
+};
+
+template <class T>
+void batchToProto(const peer::Batch<T>& b, v1::PeerMessage* out) {
+  auto* p = Columns<T>::mutableIn(out);
+  p->set_seq(b.seq);
+  Columns<T>::reserve(p, static_cast<int>(b.records.size()));
+  for (const auto& r : b.records) Columns<T>::write(r, p);
+}
+
+template <class T>
+Result<peer::Message> batchFromProto(const typename Columns<T>::Proto& p) {
+  const std::string what = std::string(T::kBatchName) + " #" + std::to_string(p.seq());
+  if (!Columns<T>::equalLengths(p)) return invalidArgument(what + ": columns of different lengths");
+  const int n = Columns<T>::size(p);
+  if (static_cast<std::size_t>(n) > kMaxBatchRecords) return invalidArgument(what + ": too many records");
+  peer::Batch<T> b;
+  b.seq = p.seq();
+  b.records.reserve(static_cast<std::size_t>(n));
+  for (int i = 0; i < n; ++i) {
+    auto r = Columns<T>::read(p, i);
+    if (!r) return invalidArgument(what + " record " + std::to_string(i) + ": " + r.error().message);
+    b.records.push_back(*r);
+  }
+  return peer::Message{std::move(b)};
 }
 
 }  // namespace
@@ -114,40 +209,12 @@ void toProto(const peer::Message& msg, v1::PeerMessage* out) {
             auto* p = out->mutable_sync_begin();
             p->set_epoch(b.epoch);
             p->set_next_seq(b.next_seq);
-            p->set_mac_count(b.mac_count);
-            p->set_arp_count(b.arp_count);
+            p->set_mac_count(b.counts[MacTraits::kIndex]);
+            p->set_arp_count(b.counts[ArpTraits::kIndex]);
           },
           [&](const peer::SyncEnd& e) { out->mutable_sync_end()->set_epoch(e.epoch); },
-          [&](const peer::MacBatch& b) {
-            auto* p = out->mutable_mac_batch();
-            p->set_seq(b.seq);
-            const int n = static_cast<int>(b.records.size());
-            p->mutable_mac()->Reserve(n);
-            p->mutable_vlan()->Reserve(n);
-            p->mutable_port()->Reserve(n);
-            p->mutable_flags()->Reserve(n);
-            for (const auto& r : b.records) {
-              p->add_mac(keyMac(r.key));
-              p->add_vlan(keyVlan(r.key));
-              p->add_port(r.port);
-              p->add_flags(r.flags);
-            }
-          },
-          [&](const peer::ArpBatch& b) {
-            auto* p = out->mutable_arp_batch();
-            p->set_seq(b.seq);
-            const int n = static_cast<int>(b.records.size());
-            p->mutable_ip()->Reserve(n);
-            p->mutable_mac()->Reserve(n);
-            p->mutable_vlan()->Reserve(n);
-            p->mutable_flags()->Reserve(n);
-            for (const auto& r : b.records) {
-              p->add_ip(r.ip);
-              p->add_mac(r.mac);
-              p->add_vlan(r.vlan);
-              p->add_flags(r.flags);
-            }
-          },
+          [&](const peer::MacBatch& b) { batchToProto(b, out); },
+          [&](const peer::ArpBatch& b) { batchToProto(b, out); },
           [&](const peer::Ack& a) { out->mutable_ack()->set_seq(a.seq); },
           [&](const peer::ResyncRequest& r) { out->mutable_resync_request()->set_reason(r.reason); },
           [&](const peer::Goodbye& g) { out->mutable_goodbye()->set_reason(g.reason); },
@@ -200,54 +267,6 @@ Result<peer::Message> vpcStateFromProto(const v1::VpcState& p) {
   return peer::Message{std::move(s)};
 }
 
-Result<peer::Message> macBatchFromProto(const v1::MacBatch& p) {
-  const int n = p.mac_size();
-  if (p.vlan_size() != n || p.port_size() != n || p.flags_size() != n)
-    return invalidArgument("MacBatch #" + std::to_string(p.seq()) + ": columns of different lengths");
-  if (static_cast<std::size_t>(n) > kMaxBatchRecords) return invalidArgument("MacBatch: too many records");
-  peer::MacBatch b;
-  b.seq = p.seq();
-  b.records.reserve(static_cast<std::size_t>(n));
-  for (int i = 0; i < n; ++i) {
-    const auto mac = p.mac(i);
-    const auto vlan = p.vlan(i);
-    const auto flags = p.flags(i);
-    if (!validMac(mac) || !validVlan(vlan) || flags > (peer::kRecordDelete | peer::kRecordStatic))
-      return invalidArgument("MacBatch #" + std::to_string(p.seq()) + " record " + std::to_string(i) +
-                             ": invalid MAC, VLAN or flags");
-    if (!(flags & peer::kRecordDelete)) {
-      const auto port = InterfaceId::fromCode(p.port(i));
-      if (!port || (port->kind() != IfKind::Ethernet && port->kind() != IfKind::PortChannel &&
-                    port->kind() != IfKind::Vpc))
-        return invalidArgument("MacBatch #" + std::to_string(p.seq()) + " record " + std::to_string(i) +
-                               ": invalid port code " + std::to_string(p.port(i)));
-    }
-    b.records.push_back(peer::MacRecord{macKey(static_cast<std::uint16_t>(vlan), mac), p.port(i),
-                                        static_cast<std::uint8_t>(flags)});
-  }
-  return peer::Message{std::move(b)};
-}
-
-Result<peer::Message> arpBatchFromProto(const v1::ArpBatch& p) {
-  const int n = p.ip_size();
-  if (p.mac_size() != n || p.vlan_size() != n || p.flags_size() != n)
-    return invalidArgument("ArpBatch #" + std::to_string(p.seq()) + ": columns of different lengths");
-  if (static_cast<std::size_t>(n) > kMaxBatchRecords) return invalidArgument("ArpBatch: too many records");
-  peer::ArpBatch b;
-  b.seq = p.seq();
-  b.records.reserve(static_cast<std::size_t>(n));
-  for (int i = 0; i < n; ++i) {
-    const auto flags = p.flags(i);
-    const bool del = flags & peer::kRecordDelete;
-    if (flags > peer::kRecordDelete || (!del && (!validMac(p.mac(i)) || !validVlan(p.vlan(i)))))
-      return invalidArgument("ArpBatch #" + std::to_string(p.seq()) + " record " + std::to_string(i) +
-                             ": invalid MAC, VLAN or flags");
-    b.records.push_back(peer::ArpRecord{p.ip(i), p.mac(i), static_cast<std::uint16_t>(p.vlan(i)),
-                                        static_cast<std::uint8_t>(flags)});
-  }
-  return peer::Message{std::move(b)};
-}
-
 }  // namespace
 
 Result<peer::Message> fromProto(const v1::PeerMessage& in) {
@@ -291,11 +310,14 @@ Result<peer::Message> fromProto(const v1::PeerMessage& in) {
     }
     case v1::PeerMessage::kSyncBegin: {
       const auto& p = in.sync_begin();
-      return peer::Message{peer::SyncBegin{p.epoch(), p.next_seq(), p.mac_count(), p.arp_count()}};
+      peer::SyncBegin b{p.epoch(), p.next_seq(), {}};
+      b.counts[MacTraits::kIndex] = p.mac_count();
+      b.counts[ArpTraits::kIndex] = p.arp_count();
+      return peer::Message{b};
     }
     case v1::PeerMessage::kSyncEnd: return peer::Message{peer::SyncEnd{in.sync_end().epoch()}};
-    case v1::PeerMessage::kMacBatch: return macBatchFromProto(in.mac_batch());
-    case v1::PeerMessage::kArpBatch: return arpBatchFromProto(in.arp_batch());
+    case v1::PeerMessage::kMacBatch: return batchFromProto<MacTraits>(in.mac_batch());
+    case v1::PeerMessage::kArpBatch: return batchFromProto<ArpTraits>(in.arp_batch());
     case v1::PeerMessage::kAck: return peer::Message{peer::Ack{in.ack().seq()}};
     case v1::PeerMessage::kResyncRequest:
       return peer::Message{peer::ResyncRequest{in.resync_request().reason().substr(0, 256)}};

@@ -334,16 +334,15 @@ void PeerLinkTransport::send(ConnId conn, const peer::Message& msg) {
   if (it != streams_.end()) it->second->enqueue(msg);
 }
 
-void PeerLinkTransport::close(ConnId conn, const std::string& reason) {
-  (void)reason;
+void PeerLinkTransport::close(ConnId conn) {
   auto it = streams_.find(conn);
   if (it != streams_.end()) it->second->close();
 }
 
-void PeerLinkTransport::closeAll(const std::string& reason) {
+void PeerLinkTransport::closeAll() {
   std::vector<ConnId> ids;
   for (const auto& [id, s] : streams_) ids.push_back(id);
-  for (auto id : ids) close(id, reason);
+  for (auto id : ids) close(id);
 }
 
 std::size_t PeerLinkTransport::queued(ConnId conn) const {

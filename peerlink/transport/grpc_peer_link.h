@@ -77,8 +77,8 @@ class PeerLinkTransport {
   void send(ConnId conn, const peer::Message& msg);
   // Closes a connection. If a Goodbye is queued it is flushed first (bounded wait), so the peer learns
   // why; otherwise the stream is cancelled at once.
-  void close(ConnId conn, const std::string& reason);
-  void closeAll(const std::string& reason);
+  void close(ConnId conn);
+  void closeAll();
   bool idle() const { return streams_.empty(); }
   std::size_t queued(ConnId conn) const;
   const Stats& stats() const { return stats_; }

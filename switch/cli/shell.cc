@@ -4,9 +4,11 @@
 #include <cctype>
 #include <map>
 
-#include "switch/cli/commands.h"
+#include "switch/mgmt/registry.h"
 
 namespace vpc::cli {
+
+using namespace vpc::mgmt;  // the exec commands and their grammar
 
 namespace {
 

@@ -119,13 +119,15 @@ struct StaticMac {
 };
 
 struct SwitchConfig {
+  using StaticMacs = std::map<std::pair<std::uint16_t, MacAddress>, StaticMac>;  // by (vlan, mac)
+
   std::string hostname = "switch";
   std::set<std::string> features;
   VlanSet vlans = VlanSet::of({1});
   std::map<std::uint16_t, std::string> vlan_names;
   StpConfig stp;
   std::uint32_t mac_aging_s = 1800;
-  std::map<std::pair<std::uint16_t, MacAddress>, StaticMac> static_macs;  // by (vlan, mac)
+  StaticMacs static_macs;
   std::optional<VpcDomainConfig> vpc_domain;
   std::map<InterfaceId, InterfaceConfig> interfaces;
   EmulatorConfig emulator;

@@ -93,11 +93,11 @@ std::string paramValue(const std::vector<peer::ConsistencyParam>& params, const 
 
 namespace {
 void compare(const std::vector<peer::ConsistencyParam>& local, const std::vector<peer::ConsistencyParam>& peer,
-             std::vector<Inconsistency>& out) {
+             std::vector<Mismatch>& out) {
   for (const auto& p : local) {
     if (p.type == kTypeInfo || p.name == "STP Disabled") continue;  // compared per VLAN
     const std::string theirs = paramValue(peer, p.name);
-    if (theirs != p.value) out.push_back(Inconsistency{p.name, p.type, p.value, theirs});
+    if (theirs != p.value) out.push_back(Mismatch{p.type, p.name, p.value, theirs});
   }
 }
 }  // namespace
@@ -109,7 +109,7 @@ ConsistencyResult checkConsistency(const peer::ConsistencyParams& local, const p
   for (const auto& v : local.vpcs) {
     auto it = std::find_if(peer.vpcs.begin(), peer.vpcs.end(), [&](const auto& pv) { return pv.id == v.id; });
     if (it == peer.vpcs.end()) continue;  // not configured on the peer: a different rule
-    std::vector<Inconsistency> found;
+    std::vector<Mismatch> found;
     compare(v.params, it->params, found);
     if (!found.empty()) r.vpcs[v.id] = std::move(found);
   }
@@ -120,22 +120,18 @@ ConsistencyResult checkConsistency(const peer::ConsistencyParams& local, const p
   return r;
 }
 
-const Inconsistency* ConsistencyResult::firstGlobal(std::uint32_t type) const {
+const Mismatch* ConsistencyResult::firstGlobal(std::uint32_t type) const {
   for (const auto& i : global)
     if (i.type == type) return &i;
   return nullptr;
 }
 
-const Inconsistency* ConsistencyResult::firstVpc(std::uint32_t vpc, std::uint32_t type) const {
+const Mismatch* ConsistencyResult::firstVpc(std::uint32_t vpc, std::uint32_t type) const {
   auto it = vpcs.find(vpc);
   if (it == vpcs.end()) return nullptr;
   for (const auto& i : it->second)
     if (i.type == type) return &i;
   return nullptr;
-}
-
-std::string inconsistencyReason(const Inconsistency& i) {
-  return "vPC type-" + std::to_string(i.type) + " configuration incompatible - " + i.parameter + " inconsistent";
 }
 
 }  // namespace vpc

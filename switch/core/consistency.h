@@ -15,6 +15,7 @@
 
 #include "peerlink/core/messages.h"
 #include "switch/core/config.h"
+#include "switch/core/state.h"
 
 namespace vpc {
 
@@ -22,27 +23,17 @@ constexpr std::uint32_t kTypeInfo = 0;  // shown as "-": compared by other rules
 
 peer::ConsistencyParams localConsistency(const SwitchConfig& config);
 
-struct Inconsistency {
-  std::string parameter;
-  std::uint32_t type = 1;
-  std::string local;
-  std::string peer;  // "-" when the peer does not have the parameter
-};
-
 struct ConsistencyResult {
-  std::vector<Inconsistency> global;  // Type 1 and 2 (not the per-VLAN ones)
-  std::map<std::uint32_t, std::vector<Inconsistency>> vpcs;
-  VlanSet stp_vlan_mismatch;          // per-VLAN Type-1: suspended VLANs
-  bool graceful = true;               // effective: both switches have it
+  std::vector<Mismatch> global;  // Type 1 and 2 (not the per-VLAN ones); peer value "-" when it lacks one
+  std::map<std::uint32_t, std::vector<Mismatch>> vpcs;
+  VlanSet stp_vlan_mismatch;     // per-VLAN Type-1: suspended VLANs
+  bool graceful = true;          // effective: both switches have it
 
-  const Inconsistency* firstGlobal(std::uint32_t type) const;
-  const Inconsistency* firstVpc(std::uint32_t vpc, std::uint32_t type) const;
+  const Mismatch* firstGlobal(std::uint32_t type) const;
+  const Mismatch* firstVpc(std::uint32_t vpc, std::uint32_t type) const;
 };
 
 ConsistencyResult checkConsistency(const peer::ConsistencyParams& local, const peer::ConsistencyParams& peer);
-
-// NX-OS reason text: "vPC type-1 configuration incompatible - MTU inconsistent".
-std::string inconsistencyReason(const Inconsistency& i);
 
 // The value a parameter has in an announcement ("-" if absent).
 std::string paramValue(const std::vector<peer::ConsistencyParam>& params, const std::string& name);

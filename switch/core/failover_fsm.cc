@@ -3,7 +3,7 @@
 namespace vpc {
 
 namespace {
-std::string ms(Duration d) { return std::to_string(static_cast<long long>(toMillis(d))) + " ms"; }
+std::string ms(Duration d) { return msArg(toMillis(d)); }
 }  // namespace
 
 std::string_view toString(FailoverState s) {
@@ -21,21 +21,19 @@ std::string_view toString(FailoverState s) {
 void FailoverFsm::boot(TimePoint now, Effects& out) {
   if (!config_.auto_recovery) return;
   deadline_ = now + config_.reload_delay;
-  transitionTo(FailoverState::BootWait,
-               "auto-recovery: waiting reload-delay " + ms(config_.reload_delay) + " for the peer", now, out);
+  transitionTo(FailoverState::BootWait, {cause(CauseKind::AutoRecoveryWaiting, {ms(config_.reload_delay)})}, now, out);
 }
 
-void FailoverFsm::peerLinkLost(const std::string& why, TimePoint now, Effects& out) {
-  lost_why_ = why;
+void FailoverFsm::peerLinkLost(const Causes& why, TimePoint now, Effects& out) {
+  lost_why_ = concat({cause(CauseKind::PeerLinkDown)}, why);
   deadline_ = now + config_.hold_timeout;
-  transitionTo(FailoverState::Hold, "peer-link down: " + why + "; keepalives ignored for hold-timeout " +
-                                        ms(config_.hold_timeout),
-               now, out);
+  transitionTo(FailoverState::Hold,
+               concat({cause(CauseKind::HoldTimeoutStarted, {ms(config_.hold_timeout)})}, lost_why_), now, out);
 }
 
 void FailoverFsm::peerLinkUp(TimePoint now, Effects& out) {
   deadline_.reset();
-  transitionTo(FailoverState::Idle, "peer-link up", now, out);
+  transitionTo(FailoverState::Idle, {cause(CauseKind::PeerLinkUp)}, now, out);
 }
 
 FailoverFacts FailoverFsm::keepaliveReceived(TimePoint now, Effects& out) {
@@ -43,54 +41,44 @@ FailoverFacts FailoverFsm::keepaliveReceived(TimePoint now, Effects& out) {
   switch (state_) {
     case FailoverState::BootWait:
       deadline_.reset();
-      transitionTo(FailoverState::Idle, "auto-recovery timer stopped: the peer-keepalive works", now, out);
+      transitionTo(FailoverState::Idle, {cause(CauseKind::AutoRecoveryStopped)}, now, out);
       break;
     case FailoverState::Hold:
       ++ignored_;  // by design: a keepalive inside the hold-timeout proves nothing yet
       break;
     case FailoverState::Watch:
       deadline_.reset();
-      transitionTo(FailoverState::PeerAlive,
-                   "keepalive received after the hold-timeout: the peer is alive (dual-active avoided, "
-                   "vPCs stay suspended)",
-                   now, out);
+      transitionTo(FailoverState::PeerAlive, {cause(CauseKind::PeerAliveAfterHold)}, now, out);
       break;
     default: break;
   }
   return {};
 }
 
-FailoverFacts FailoverFsm::takeOver(std::vector<std::string> reasons, TimePoint now, Effects& out) {
+FailoverFacts FailoverFsm::takeOver(Causes why, TimePoint now, Effects& out) {
   deadline_.reset();
-  transitionTo(FailoverState::PeerDead, reasons.front(), now, out);
+  transitionTo(FailoverState::PeerDead, {why.front()}, now, out);
   FailoverFacts f;
   f.take_over = true;
-  f.reasons = std::move(reasons);
+  f.why = std::move(why);
   return f;
 }
 
 FailoverFacts FailoverFsm::tick(TimePoint now, Effects& out) {
   if (state_ == FailoverState::PeerAlive && config_.auto_recovery && last_keepalive_ &&
       now - *last_keepalive_ >= 3 * config_.keepalive_interval) {
-    return takeOver({"auto-recovery: 3 keepalives missed after the peer was found alive",
-                     "peer-link down: " + lost_why_},
-                    now, out);
+    return takeOver(concat({cause(CauseKind::AutoRecoveryMissed)}, lost_why_), now, out);
   }
   if (!deadline_ || now < *deadline_) return {};
   switch (state_) {
     case FailoverState::Hold:
       deadline_ = now + config_.timeout;
-      transitionTo(FailoverState::Watch, "hold-timeout over; watching for a keepalive for " + ms(config_.timeout),
-                   now, out);
+      transitionTo(FailoverState::Watch, {cause(CauseKind::HoldTimeoutOver, {ms(config_.timeout)})}, now, out);
       return {};
     case FailoverState::Watch:
-      return takeOver({"peer declared dead: no keepalive within " + ms(config_.timeout) + " after the hold-timeout",
-                       "peer-link down: " + lost_why_},
-                      now, out);
+      return takeOver(concat({cause(CauseKind::PeerDeclaredDead, {ms(config_.timeout)})}, lost_why_), now, out);
     case FailoverState::BootWait: {
-      auto f = takeOver({"auto-recovery: no peer-keepalive and no peer-link within reload-delay " +
-                         ms(config_.reload_delay)},
-                        now, out);
+      auto f = takeOver({cause(CauseKind::AutoRecoveryAlone, {ms(config_.reload_delay)})}, now, out);
       f.auto_recovery_at_boot = true;
       return f;
     }
@@ -110,9 +98,10 @@ std::optional<Duration> FailoverFsm::bootWaitLeft(TimePoint now) const {
   return *deadline_ - now;
 }
 
-void FailoverFsm::transitionTo(FailoverState next, std::string reason, TimePoint now, Effects& out) {
+void FailoverFsm::transitionTo(FailoverState next, Causes why, TimePoint now, Effects& out) {
   if (next == state_) return;
-  recordEvent(out, now, "failover", std::string(toString(state_)), std::string(toString(next)), {std::move(reason)});
+  recordEvent(out, now, Subject::of(SubjectKind::Failover), std::string(toString(state_)), std::string(toString(next)),
+              std::move(why));
   state_ = next;
 }
 

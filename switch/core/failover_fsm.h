@@ -28,6 +28,7 @@
 #include <string>
 #include <vector>
 
+#include "peerlink/core/cause.h"
 #include "peerlink/core/effects.h"
 #include "peerlink/core/time.h"
 
@@ -47,7 +48,7 @@ struct FailoverConfig {
 struct FailoverFacts {
   bool take_over = false;
   bool auto_recovery_at_boot = false;  // take over without a peer ever seen: skip the consistency check
-  std::vector<std::string> reasons;    // why, most immediate first
+  Causes why;                          // most immediate first
 };
 
 class FailoverFsm {
@@ -56,7 +57,7 @@ class FailoverFsm {
   void reconfigure(const FailoverConfig& config) { config_ = config; }
 
   void boot(TimePoint now, Effects& out);
-  void peerLinkLost(const std::string& why, TimePoint now, Effects& out);
+  void peerLinkLost(const Causes& why, TimePoint now, Effects& out);
   void peerLinkUp(TimePoint now, Effects& out);
   FailoverFacts keepaliveReceived(TimePoint now, Effects& out);
   FailoverFacts tick(TimePoint now, Effects& out);
@@ -69,14 +70,14 @@ class FailoverFsm {
   std::uint64_t ignoredKeepalives() const { return ignored_; }
 
  private:
-  void transitionTo(FailoverState next, std::string reason, TimePoint now, Effects& out);
-  FailoverFacts takeOver(std::vector<std::string> reasons, TimePoint now, Effects& out);
+  void transitionTo(FailoverState next, Causes why, TimePoint now, Effects& out);
+  FailoverFacts takeOver(Causes why, TimePoint now, Effects& out);
 
   FailoverConfig config_;
   FailoverState state_ = FailoverState::Idle;
   std::optional<TimePoint> deadline_;
   std::optional<TimePoint> last_keepalive_;
-  std::string lost_why_;
+  Causes lost_why_;  // why the peer-link went down
   std::uint64_t ignored_ = 0;
 };
 

@@ -1,8 +1,11 @@
 // The imperative shell of one switch. It owns the io_context-side pieces: the pure SwitchNode, the one
 // timer set to node.nextDeadline(), the gRPC peer-link transport, the UDP keepalive socket, the gRPC
-// servers and the event subscribers. Every input (socket, gRPC callback, management call, timer) reaches
-// the node on the io_context thread, and every effect the node returns is executed here. It decides
-// nothing about vPC.
+// servers, the event subscribers and a worker thread for the heavy half of long reads. Every input
+// (socket, gRPC callback, management call, timer) reaches the node on the io_context thread, and every
+// effect the node returns is executed here. It decides nothing about vPC.
+//
+// It is the management commands' Backend (switch/mgmt/backend.h): they read snapshots, run commands
+// and read the tables in slices through it.
 #pragma once
 
 #include <functional>
@@ -13,17 +16,18 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <grpcpp/grpcpp.h>
 
 #include "peerlink/transport/grpc_peer_link.h"
 #include "peerlink/transport/udp_keepalive.h"
 #include "switch/core/switch_node.h"
-#include "switch/daemon/wall_clock.h"
+#include "switch/mgmt/backend.h"
+#include "switch/mgmt/registry.h"
+#include "switch/mgmt/wall_clock.h"
 #include "vpc/v1/mgmt.pb.h"
 
 namespace vpc::daemon {
-
-class ManagementService;
 
 // Receives events as they are recorded (io thread).
 class EventSubscriber {
@@ -38,7 +42,9 @@ struct DaemonOptions {
   std::string config_path;
 };
 
-class Daemon : private transport::PeerLinkTransport::Sink, private transport::UdpKeepalive::Sink {
+class Daemon : public mgmt::Backend,
+               private transport::PeerLinkTransport::Sink,
+               private transport::UdpKeepalive::Sink {
  public:
   Daemon(boost::asio::io_context& io, SwitchConfig config, DaemonOptions options);
   ~Daemon() override;
@@ -48,30 +54,34 @@ class Daemon : private transport::PeerLinkTransport::Sink, private transport::Ud
   // Sends Goodbye, closes the peer-link, stops the servers, then stops the io_context (io thread).
   void shutdown(const std::string& reason);
 
-  // io thread only:
-  SwitchNode& node() { return *node_; }
-  TimePoint now() const { return Clock::now(); }
-  const WallClock& clock() const { return clock_; }
-  // Runs a management command against the node and executes its effects.
+  // mgmt::Backend (io thread, but post()).
+  void post(std::function<void()> f) override;
+  bool shuttingDown() const override { return shutting_down_; }
+  NodeSnapshot snapshot() override { return node_->snapshot(now()); }
+  const SwitchNode& node() const override { return *node_; }
+  TableSync& tables() override { return node_->tables(); }
+  const mgmt::WallClock& clock() const override { return clock_; }
+  TimePoint now() const override { return Clock::now(); }
+  v1::InfoReply info() const override;
+  std::vector<mgmt::WireNote> peerLinkMessages(std::size_t last) const override;
+  void command(const std::function<void(SwitchNode&, TimePoint, Effects&)>& f) override;
+  Result<ConfigureResult> configure(const std::vector<std::string>& lines) override;
+  void sliced(std::function<bool()> step, std::function<void()> finish) override;
+
+  // io thread: a command whose result the caller wants (tests, benchmarks).
   template <class F>
-  auto command(F&& f) {
+  auto run(F&& f) {
     Effects out;
     auto r = f(*node_, now(), out);
     execute(out);
     rearm();
     return r;
   }
-  // `configure` lines; moves the keepalive socket if the change asks for it.
-  Result<ConfigureResult> configure(const std::vector<std::string>& lines);
   void subscribe(EventSubscriber* s) { subscribers_.insert(s); }
   void unsubscribe(EventSubscriber* s) { subscribers_.erase(s); }
-  bool shuttingDown() const { return shutting_down_; }
   // Sees every peer message right after the node has handled it (io thread). For benchmarks that time
   // when a peer's record is installed here; unset, it costs nothing.
   void onPeerApplied(std::function<void(const peer::Message&)> f) { peer_applied_ = std::move(f); }
-
-  v1::InfoReply info() const;
-  const std::deque<transport::PeerLinkTransport::WireNote>& peerLinkLog() const { return peer_link_.log(); }
   boost::asio::io_context& io() { return io_; }
 
  private:
@@ -91,18 +101,19 @@ class Daemon : private transport::PeerLinkTransport::Sink, private transport::Ud
   void onTimer(const boost::system::error_code& ec);
   void finishShutdown();
   Status openKeepalive();
+  void nextSlice(std::uint64_t job);
 
   boost::asio::io_context& io_;
   SwitchConfig config_;
   DaemonOptions options_;
-  WallClock clock_;
+  mgmt::WallClock clock_;
   std::uint64_t boot_id_;
   std::unique_ptr<SwitchNode> node_;
   boost::asio::steady_timer timer_;
   std::optional<TimePoint> armed_;
   transport::PeerLinkTransport peer_link_;
   transport::UdpKeepalive keepalive_;
-  std::unique_ptr<ManagementService> mgmt_service_;
+  std::unique_ptr<mgmt::Service> mgmt_service_;
   std::unique_ptr<grpc::Server> mgmt_server_;
   std::unique_ptr<grpc::Server> peer_server_;
   std::string mgmt_address_;
@@ -114,7 +125,15 @@ class Daemon : private transport::PeerLinkTransport::Sink, private transport::Ud
   boost::asio::steady_timer shutdown_timer_;
   TimePoint shutdown_deadline_{};
   std::thread server_stopper_;
-  std::uint64_t keepalive_send_errors_logged_ = 0;
+  // Long reads in progress: their slices run on the io thread; destroyed before the node (they hold
+  // cursors into its tables).
+  struct Job {
+    std::function<bool()> step;
+    std::function<void()> finish;
+  };
+  std::map<std::uint64_t, Job> jobs_;
+  std::uint64_t next_job_ = 1;
+  boost::asio::thread_pool worker_{1};  // the heavy half of long reads (sorting, building replies)
 };
 
 }  // namespace vpc::daemon

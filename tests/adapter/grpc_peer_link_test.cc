@@ -60,8 +60,8 @@ struct Link {
   }
   ~Link() {
     io.run([&] {
-      server.closeAll("test over");
-      client.closeAll("test over");
+      server.closeAll();
+      client.closeAll();
       return 0;
     });
     for (int i = 0; i < 200 && !io.run([&] { return server.idle() && client.idle(); }); ++i)
@@ -119,7 +119,7 @@ TEST_CASE("PeerLinkTransport: a Goodbye is flushed before the stream closes", "[
   const ConnId sconn = l.connect();
   l.io.run([&] {
     l.client.send(1, peer::Goodbye{"vpcd stopped (SIGTERM)"});
-    l.client.close(1, "shutdown");
+    l.client.close(1);
     return 0;
   });
   REQUIRE(l.server_sink.rec.waitFor([](const Seen& s) { return !s.closed.empty(); }));
@@ -136,7 +136,7 @@ TEST_CASE("PeerLinkTransport: closing without Goodbye cancels at once, the other
   Link l;
   const ConnId sconn = l.connect();
   l.io.run([&] {
-    l.server.close(sconn, "no heartbeat");
+    l.server.close(sconn);
     return 0;
   });
   REQUIRE(l.client_sink.rec.waitFor([](const Seen& s) { return !s.closed.empty(); }));

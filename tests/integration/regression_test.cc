@@ -27,6 +27,13 @@ std::vector<v1::Event> events(Lab& lab, int i) {
   return out;
 }
 
+bool vpcRowUp(Lab& lab, int i, std::uint32_t id) {
+  const auto reply = lab.showVpc(i);
+  for (const auto& v : reply.vpcs())
+    if (v.id() == id) return v.status() == "up";
+  return false;
+}
+
 std::size_t countLines(const std::string& text, const std::string& fragment) {
   std::size_t n = 0;
   std::istringstream in(text);
@@ -104,4 +111,48 @@ TEST_CASE("Regression: a peer-link delayed by 500 ms each way forms by itself, f
   }
   CHECK(lab.running(0));
   CHECK(lab.running(1));
+}
+
+// 1. A pair at time scale 0.05 (peer-link heartbeat 25 ms, timeout 75 ms); leaf1 holds 1,000,000 MACs,
+//    leaf2 learned 100 of its own on vPC 10.
+// 2. `show mac address-table` on leaf1 held the switch's only thread for seconds (the whole table
+//    walked, sorted and turned into a reply there), heartbeats went unanswered, the peer-link dropped,
+//    and leaf2 - the secondary - suspended its vPCs and flushed the MACs it had learned itself.
+// A read-only show may not cost anything: no flap, nothing flushed, however big the table.
+TEST_CASE("Regression: listing a million MACs repeatedly keeps a time-scaled pair's peer-link",
+          "[integration][regression][scale]") {
+  Lab lab;
+  lab.timeScale(0.05);
+  // leaf1 learns its million before leaf2 starts (on an orphan port that stays up without a peer):
+  // the learning is not what this test is about.
+  lab.start(0, {{"  vpc orphan-port suspend\n", ""}});
+  for (int k = 0; k < 20; ++k) {
+    char first[32];
+    std::snprintf(first, sizeof first, "0050.56%02x.0000", k);
+    lab.learnMac(0, first, 50000, 10, "Ethernet1/5");
+  }
+  lab.start(1);
+  REQUIRE(eventually([&] { return lab.adjacent(); }, 10s));
+  REQUIRE(eventually([&] { return vpcRowUp(lab, 1, 10); }, 10s));
+  lab.learnMac(1, "0050.5700.0000", 100, 10, "port-channel10");
+  REQUIRE(eventually([&] { return lab.converged(); }, 30s, 100ms));
+  const auto flaps0 = lab.showSync(0).session_flaps();
+  const auto flaps1 = lab.showSync(1).session_flaps();
+
+  for (int round = 0; round < 3; ++round) {
+    for (int i = 0; i < 2; ++i) {
+      grpc::ClientContext ctx;
+      ctx.set_deadline(std::chrono::system_clock::now() + 60s);
+      v1::ShowMacRequest req;
+      v1::ShowMacReply reply;
+      const auto st = lab.mgmt(i).ShowMacAddressTable(&ctx, req, &reply);
+      REQUIRE(st.ok());
+      CHECK(reply.entries_size() == 1000100);
+    }
+  }
+  CHECK(lab.showSync(0).session_flaps() == flaps0);
+  CHECK(lab.showSync(1).session_flaps() == flaps1);
+  CHECK(lab.showSync(1).local_macs() == 100);
+  CHECK(lab.showSync(0).local_macs() == 1000000);
+  CHECK(lab.converged());
 }

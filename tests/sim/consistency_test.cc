@@ -2,42 +2,53 @@
 #include <catch2/catch.hpp>
 
 #include "tests/support/sim_pair.h"
+#include "tests/support/states.h"
 
 using namespace vpc;
 using namespace std::chrono_literals;
 
 namespace {
 
-const VpcRow& rowOf(const VpcView& v, std::uint32_t id) {
-  for (const auto& r : v.vpcs)
-    if (r.id == id) return r;
-  throw std::runtime_error("no vPC " + std::to_string(id));
-}
-
-const ConsistencyRowView* param(const ConsistencyView& v, const std::string& name) {
+const ConsistencyRow* param(const ConsistencyView& v, const std::string& name) {
   for (const auto& r : v.rows)
     if (r.name == name) return &r;
   return nullptr;
+}
+
+ConsistencyView view(sim::Pair& p, int i, ConsistencyScope scope, std::uint32_t vpc = 0) {
+  auto v = consistencyView(p.snap(i), scope, vpc);
+  REQUIRE(v);
+  return *v;
+}
+
+bool inconsistent(const VpcRow& row, const std::string& parameter) {
+  return row.reason == VpcReason::Inconsistent && row.mismatch && row.mismatch->parameter == parameter;
+}
+
+bool type1(const NodeSnapshot& s, const std::string& parameter) {
+  const auto g = globalConsistency(s);
+  return g.type1 == CheckStatus::Failed && g.type1_reason && *g.type1_reason == cause(CauseKind::Inconsistent, {"1", parameter});
 }
 
 }  // namespace
 
 TEST_CASE("Consistency: matching sample configs report success everywhere", "[sim][consistency]") {
   auto p = sim::Pair::startConverged();
-  const auto v = p.sw(0).vpcView(p.now());
-  CHECK(v.consistency_status == "success");
-  CHECK(v.per_vlan_consistency_status == "success");
-  CHECK(v.type2_consistency_status == "success");
-  const auto g = p.sw(0).consistencyView("global", 0);
-  CHECK(g.status == "success");
+  const auto v = p.snap(0);
+  const auto gc = globalConsistency(v);
+  CHECK(gc.type1 == CheckStatus::Success);
+  CHECK(gc.per_vlan == CheckStatus::Success);
+  CHECK(gc.type2 == CheckStatus::Success);
+  const auto g = view(p, 0, ConsistencyScope::Global);
+  CHECK(g.status == CheckStatus::Success);
   REQUIRE(param(g, "STP Mode"));
   CHECK(param(g, "STP Mode")->local == "Rapid-PVST");
   CHECK(param(g, "STP Mode")->peer == "Rapid-PVST");
-  CHECK(param(g, "STP Mode")->type == "1");
-  CHECK(param(g, "MAC Aging Time")->type == "2");
+  CHECK(param(g, "STP Mode")->type == 1);
+  CHECK(param(g, "MAC Aging Time")->type == 2);
   CHECK(param(g, "Local suspended VLANs")->local == "-");
-  const auto c10 = p.sw(0).consistencyView("vpc", 10);
-  CHECK(c10.status == "success");
+  const auto c10 = view(p, 0, ConsistencyScope::Vpc, 10);
+  CHECK(c10.status == CheckStatus::Success);
   CHECK(param(c10, "MTU")->local == "9216");
   CHECK(param(c10, "MTU")->peer == "9216");
   CHECK(param(c10, "Allowed VLANs")->local == "10,20");
@@ -54,33 +65,30 @@ TEST_CASE("Consistency: a Type-1 global mismatch suspends every vPC, on the seco
   }
   REQUIRE(p.configure(1, {"spanning-tree mode mst"}));
   p.runFor(100ms);
-  const auto v1 = p.sw(0).vpcView(p.now());
-  const auto v2 = p.sw(1).vpcView(p.now());
-  for (const auto* v : {&v1, &v2}) {
-    CHECK(v->consistency_status == "failed");
-    CHECK(v->consistency_reason == "vPC type-1 configuration incompatible - STP Mode inconsistent");
-  }
-  CHECK(rowOf(v2, 10).status == "down");
-  CHECK(rowOf(v2, 20).status == "down");
-  CHECK(rowOf(v2, 10).reason == "vPC type-1 configuration incompatible - STP Mode inconsistent");
+  const auto v1 = p.snap(0);
+  const auto v2 = p.snap(1);
+  for (const auto* v : {&v1, &v2}) CHECK(type1(*v, "STP Mode"));
+  CHECK(test::vpcOf(v2, 10).status == VpcStatus::Down);
+  CHECK(test::vpcOf(v2, 20).status == VpcStatus::Down);
+  CHECK(inconsistent(test::vpcOf(v2, 10), "STP Mode"));
   if (graceful) {
-    CHECK(rowOf(v1, 10).status == "up");  // the primary keeps forwarding
-    CHECK(rowOf(v1, 10).consistency == "failed");
-    CHECK(v1.graceful_consistency_check == "Enabled");
+    CHECK(test::vpcOf(v1, 10).status == VpcStatus::Up);  // the primary keeps forwarding
+    CHECK(test::vpcOf(v1, 10).consistency == VpcConsistency::Failed);
+    CHECK(vpc::graceful(v1) == Graceful::Enabled);
   } else {
-    CHECK(rowOf(v1, 10).status == "down");
-    CHECK(v1.graceful_consistency_check == "Disabled");
+    CHECK(test::vpcOf(v1, 10).status == VpcStatus::Down);
+    CHECK(vpc::graceful(v1) == Graceful::Disabled);
   }
-  const auto g = p.sw(0).consistencyView("global", 0);
-  CHECK(g.status == "failed");
+  const auto g = view(p, 0, ConsistencyScope::Global);
+  CHECK(g.status == CheckStatus::Failed);
   CHECK(param(g, "STP Mode")->local == "Rapid-PVST");
   CHECK(param(g, "STP Mode")->peer == "MST");
   // Fixing it brings the vPCs back (the peer-link never went down: no delay restore).
   REQUIRE(p.configure(1, {"spanning-tree mode rapid-pvst"}));
   p.runFor(100ms);
-  CHECK(rowOf(p.sw(1).vpcView(p.now()), 10).status == "up");
-  CHECK(rowOf(p.sw(0).vpcView(p.now()), 10).status == "up");
-  CHECK(p.sw(0).vpcView(p.now()).consistency_status == "success");
+  CHECK(test::vpcOf(p.snap(1), 10).status == VpcStatus::Up);
+  CHECK(test::vpcOf(p.snap(0), 10).status == VpcStatus::Up);
+  CHECK(globalConsistency(p.snap(0)).type1 == CheckStatus::Success);
 }
 
 TEST_CASE("Consistency: a Type-1 per-vPC mismatch (MTU) suspends only that vPC", "[sim][consistency]") {
@@ -91,24 +99,24 @@ TEST_CASE("Consistency: a Type-1 per-vPC mismatch (MTU) suspends only that vPC",
   auto p = sim::Pair::startConverged(cfgs);
   REQUIRE(p.configure(1, {"interface port-channel10", "mtu 1500"}));
   p.runFor(100ms);
-  const auto v1 = p.sw(0).vpcView(p.now());
-  const auto v2 = p.sw(1).vpcView(p.now());
-  CHECK(rowOf(v2, 10).status == "down");
-  CHECK(rowOf(v2, 10).consistency == "failed");
-  CHECK(rowOf(v2, 10).reason == "vPC type-1 configuration incompatible - MTU inconsistent");
-  CHECK(rowOf(v2, 10).reason_chain.at(1) == "MTU: local 1500, peer 9216");
-  CHECK(rowOf(v2, 20).status == "up");
-  CHECK(rowOf(v1, 10).status == (graceful ? "up" : "down"));
-  CHECK(v1.consistency_status == "success");  // global parameters still agree
-  const auto c = p.sw(0).consistencyView("vpc", 10);
-  CHECK(c.status == "failed");
-  CHECK(c.reason == "vPC type-1 configuration incompatible - MTU inconsistent");
+  const auto v1 = p.snap(0);
+  const auto v2 = p.snap(1);
+  CHECK(test::vpcOf(v2, 10).status == VpcStatus::Down);
+  CHECK(test::vpcOf(v2, 10).consistency == VpcConsistency::Failed);
+  CHECK(inconsistent(test::vpcOf(v2, 10), "MTU"));
+  CHECK(test::vpcOf(v2, 10).chain.at(1) == cause(CauseKind::ParameterValues, {"MTU", "1500", "9216"}));
+  CHECK(test::vpcOf(v2, 20).status == VpcStatus::Up);
+  CHECK(test::vpcOf(v1, 10).status == (graceful ? VpcStatus::Up : VpcStatus::Down));
+  CHECK(globalConsistency(v1).type1 == CheckStatus::Success);  // global parameters still agree
+  const auto c = view(p, 0, ConsistencyScope::Vpc, 10);
+  CHECK(c.status == CheckStatus::Failed);
+  CHECK(*c.reason == cause(CauseKind::Inconsistent, {"1", "MTU"}));
   CHECK(param(c, "MTU")->local == "9216");
   CHECK(param(c, "MTU")->peer == "1500");
   // The event says why.
   bool seen = false;
   for (const auto& e : p.events(1))
-    if (e.subject == "vPC 10" && e.to == "down" && e.reasons.at(0).find("MTU inconsistent") != std::string::npos)
+    if (e.subject == Subject::vpc(10) && e.to == "down" && e.causes.at(0) == cause(CauseKind::Inconsistent, {"1", "MTU"}))
       seen = true;
   CHECK(seen);
 }
@@ -117,10 +125,10 @@ TEST_CASE("Consistency: allowed VLANs that differ leave only the common ones act
   auto p = sim::Pair::startConverged();
   REQUIRE(p.configure(1, {"interface port-channel10", "switchport trunk allowed vlan 10"}));
   p.runFor(100ms);
-  CHECK(rowOf(p.sw(0).vpcView(p.now()), 10).status == "up");
-  CHECK(rowOf(p.sw(0).vpcView(p.now()), 10).active_vlans == "10");
-  CHECK(rowOf(p.sw(1).vpcView(p.now()), 10).active_vlans == "10");
-  const auto c = p.sw(0).consistencyView("vpc", 10);
+  CHECK(test::vpcOf(p.snap(0), 10).status == VpcStatus::Up);
+  CHECK(test::vpcOf(p.snap(0), 10).active == test::vlans("10"));
+  CHECK(test::vpcOf(p.snap(1), 10).active == test::vlans("10"));
+  const auto c = view(p, 0, ConsistencyScope::Vpc, 10);
   CHECK(param(c, "Local suspended VLANs")->local == "20");
   // A MAC leaf2 learns on vPC 10 in VLAN 10 goes to leaf1's Po10 ...
   LearnMacCmd cmd;
@@ -140,14 +148,14 @@ TEST_CASE("Consistency: STP disabled on a VLAN on one switch suspends that VLAN 
   REQUIRE(p.configure(1, {"no spanning-tree vlan 20"}));
   p.runFor(100ms);
   for (int i = 0; i < 2; ++i) {
-    const auto v = p.sw(i).vpcView(p.now());
-    CHECK(v.per_vlan_consistency_status == "failed");
-    CHECK(v.consistency_status == "success");
-    CHECK(rowOf(v, 10).status == "up");
-    CHECK(rowOf(v, 10).active_vlans == "10");
+    const auto v = p.snap(i);
+    CHECK(globalConsistency(v).per_vlan == CheckStatus::Failed);
+    CHECK(globalConsistency(v).type1 == CheckStatus::Success);
+    CHECK(test::vpcOf(v, 10).status == VpcStatus::Up);
+    CHECK(test::vpcOf(v, 10).active == test::vlans("10"));
   }
-  const auto vl = p.sw(0).consistencyView("vlans", 0);
-  CHECK(vl.status == "failed");
+  const auto vl = view(p, 0, ConsistencyScope::Vlans);
+  CHECK(vl.status == CheckStatus::Failed);
   CHECK(param(vl, "Vlan 20 STP")->peer == "Disabled");
 }
 
@@ -156,18 +164,18 @@ TEST_CASE("Consistency: Type-2 mismatches only warn", "[sim][consistency]") {
   SECTION("MAC aging time") {
     REQUIRE(p.configure(1, {"mac address-table aging-time 600"}));
     p.runFor(100ms);
-    const auto v = p.sw(0).vpcView(p.now());
-    CHECK(v.type2_consistency_status == "failed");
-    CHECK(v.type2_reason == "vPC type-2 configuration incompatible - MAC Aging Time inconsistent");
-    CHECK(rowOf(v, 10).status == "up");
+    const auto v = p.snap(0);
+    CHECK(globalConsistency(v).type2 == CheckStatus::Failed);
+    CHECK(*globalConsistency(v).type2_reason == cause(CauseKind::Inconsistent, {"2", "MAC Aging Time"}));
+    CHECK(test::vpcOf(v, 10).status == VpcStatus::Up);
   }
   SECTION("an SVI up on one switch only") {
     REQUIRE(p.configure(1, {"interface Vlan20", "shutdown"}));
     p.runFor(100ms);
-    const auto v = p.sw(1).vpcView(p.now());
-    CHECK(v.type2_consistency_status == "failed");
-    CHECK(v.type2_reason == "vPC type-2 configuration incompatible - Interface-vlan admin up inconsistent");
-    CHECK(rowOf(v, 20).status == "up");
+    const auto v = p.snap(1);
+    CHECK(globalConsistency(v).type2 == CheckStatus::Failed);
+    CHECK(*globalConsistency(v).type2_reason == cause(CauseKind::Inconsistent, {"2", "Interface-vlan admin up"}));
+    CHECK(test::vpcOf(v, 20).status == VpcStatus::Up);
   }
 }
 
@@ -176,18 +184,18 @@ TEST_CASE("Consistency: graceful check off on one switch reads 'Disabled (due to
   auto p = sim::Pair::startConverged();
   REQUIRE(p.configure(1, {"vpc domain 10", "no graceful consistency-check"}));
   p.runFor(100ms);
-  CHECK(p.sw(0).vpcView(p.now()).graceful_consistency_check == "Disabled (due to peer configuration)");
-  CHECK(p.sw(1).vpcView(p.now()).graceful_consistency_check == "Disabled");
+  CHECK(graceful(p.snap(0)) == Graceful::DisabledByPeer);
+  CHECK(graceful(p.snap(1)) == Graceful::Disabled);
 }
 
 TEST_CASE("Consistency: the check is not performed while the peer-link is down", "[sim][consistency]") {
   auto p = sim::Pair::startConverged();
   p.cutPeerLink();
   p.runFor(1s);
-  const auto g = p.sw(0).consistencyView("global", 0);
-  CHECK(g.status == "not performed");
-  CHECK(param(g, "STP Mode")->peer == "-");
-  CHECK(p.sw(0).vpcView(p.now()).consistency_reason == "Consistency Check Not Performed");
+  const auto g = view(p, 0, ConsistencyScope::Global);
+  CHECK(g.status == CheckStatus::NotPerformed);
+  CHECK_FALSE(param(g, "STP Mode")->peer);
+  CHECK(globalConsistency(p.snap(0)).type1_reason->kind == CauseKind::CheckNotPerformed);
 }
 
 TEST_CASE("Configure: lines are validated as a whole and applied all or nothing", "[sim][configure]") {
@@ -197,7 +205,7 @@ TEST_CASE("Configure: lines are validated as a whole and applied all or nothing"
   CHECK(r.error().message.find("configure:3:5: error: value 99999 out of range 1-4096") == 0);
   p.runFor(100ms);
   CHECK(p.sw(1).config().interface(InterfaceId::portChannel(10))->mtu == 9216);  // nothing applied
-  CHECK(rowOf(p.sw(1).vpcView(p.now()), 10).status == "up");
+  CHECK(test::vpcOf(p.snap(1), 10).status == VpcStatus::Up);
   SECTION("the emulator block is not changeable") {
     auto e = p.configure(1, {"emulator", "local-mac 0c:00:00:00:00:09"});
     REQUIRE_FALSE(e);
@@ -217,8 +225,9 @@ TEST_CASE("Configure: lines are validated as a whole and applied all or nothing"
     const auto& journal = p.sw(0).journal().events();
     bool config_seen = false, peer_link_seen = false;
     for (const auto& e : journal) {
-      if (e.subject == "config" && e.reasons.at(1) == "shutdown") config_seen = true;
-      if (e.subject == "peer-link" && e.to == "disabled") peer_link_seen = true;
+      if (e.subject == Subject::of(SubjectKind::Config) && e.causes.at(1) == cause(CauseKind::ConfigLine, {"shutdown"}))
+        config_seen = true;
+      if (e.subject == Subject::of(SubjectKind::PeerLink) && e.to == "disabled") peer_link_seen = true;
       CHECK(e.seq != 0);
     }
     CHECK(config_seen);
@@ -231,10 +240,10 @@ TEST_CASE("Consistency: a vPC deleted on one switch goes down on the other", "[s
   auto p = sim::Pair::startConverged();
   REQUIRE(p.configure(1, {"no interface port-channel20"}));
   p.runFor(100ms);
-  const auto v1 = p.sw(0).vpcView(p.now());
-  CHECK(rowOf(v1, 20).status == "down");
-  CHECK(rowOf(v1, 20).reason_chain.at(1) == "vPC 20 is not configured on the peer");
-  CHECK(rowOf(v1, 10).status == "up");
+  const auto v1 = p.snap(0);
+  CHECK(test::vpcOf(v1, 20).status == VpcStatus::Down);
+  CHECK(test::vpcOf(v1, 20).chain.at(1) == cause(CauseKind::NotConfiguredOnPeer, {"20"}));
+  CHECK(test::vpcOf(v1, 10).status == VpcStatus::Up);
 }
 
 TEST_CASE("Consistency: every Type-1 global parameter the issue lists is checked", "[sim][consistency]") {
@@ -252,9 +261,9 @@ TEST_CASE("Consistency: every Type-1 global parameter the issue lists is checked
   auto p = sim::Pair::startConverged();
   REQUIRE(p.configure(1, lines));
   p.runFor(100ms);
-  const auto v = p.sw(1).vpcView(p.now());
-  CHECK(v.consistency_reason == "vPC type-1 configuration incompatible - " + parameter + " inconsistent");
-  CHECK(rowOf(v, 10).status == "down");
+  const auto v = p.snap(1);
+  CHECK(type1(v, parameter));
+  CHECK(test::vpcOf(v, 10).status == VpcStatus::Down);
 }
 
 TEST_CASE("Consistency: every Type-1 per-vPC parameter the issue lists is checked", "[sim][consistency]") {
@@ -271,8 +280,8 @@ TEST_CASE("Consistency: every Type-1 per-vPC parameter the issue lists is checke
   auto p = sim::Pair::startConverged();
   REQUIRE(p.configure(1, lines));
   p.runFor(100ms);
-  const auto v = p.sw(1).vpcView(p.now());
-  CHECK(rowOf(v, 10).reason == "vPC type-1 configuration incompatible - " + parameter + " inconsistent");
-  CHECK(rowOf(v, 10).status == "down");
-  CHECK(rowOf(v, 20).status == "up");
+  const auto v = p.snap(1);
+  CHECK(inconsistent(test::vpcOf(v, 10), parameter));
+  CHECK(test::vpcOf(v, 10).status == VpcStatus::Down);
+  CHECK(test::vpcOf(v, 20).status == VpcStatus::Up);
 }

@@ -3,16 +3,18 @@
 
 #include "tests/support/effects.h"
 #include "tests/support/sim_pair.h"
+#include "tests/support/states.h"
+#include "switch/core/vpc_status.h"
 
 using namespace vpc;
 using namespace std::chrono_literals;
 
 namespace {
 bool adjacent(sim::Pair& p) {
-  return p.sw(0).vpcView(p.now()).peer_status == "peer adjacency formed ok" &&
-         p.sw(1).vpcView(p.now()).peer_status == "peer adjacency formed ok";
+  return p.snap(0).status.peer == PeerStatus::AdjacencyFormed &&
+         p.snap(1).status.peer == PeerStatus::AdjacencyFormed;
 }
-bool sawEvent(const std::vector<Event>& evs, const std::string& subject, const std::string& to) {
+bool sawEvent(const std::vector<Event>& evs, const Subject& subject, const std::string& to) {
   for (const auto& e : evs)
     if (e.subject == subject && e.to == to) return true;
   return false;
@@ -26,54 +28,55 @@ TEST_CASE("Pair: the sample configs form a peer-link within a second, leaf1 is p
   REQUIRE(p.runUntil([&] { return adjacent(p); }, 1s));
   CHECK(p.now() - t0 < 1s);
 
-  const auto v1 = p.sw(0).vpcView(p.now());
-  const auto v2 = p.sw(1).vpcView(p.now());
-  CHECK(v1.role == "primary");
-  CHECK(v2.role == "secondary");
-  CHECK(v1.keepalive_status == "peer is alive");
-  CHECK(v2.keepalive_status == "peer is alive");
-  CHECK(v1.peer_link->status == "up");
-  CHECK(v1.peer_link->active_vlans == "1,10,20");
-  CHECK(v1.domain_id == 10);
-  CHECK(v1.system_mac.colon() == "00:23:04:ee:be:0a");  // derived from domain 10
-  CHECK(v1.peer_mac->colon() == "0c:00:00:00:00:02");
-  CHECK(v2.peer_role_priority == 100);
+  const auto v1 = p.snap(0);
+  const auto v2 = p.snap(1);
+  CHECK(test::isRole(v1, test::kPrimary));
+  CHECK(test::isRole(v2, test::kSecondary));
+  CHECK(v1.keepalive.state == KeepaliveState::Alive);
+  CHECK(v2.keepalive.state == KeepaliveState::Alive);
+  CHECK(v1.adjacent());
+  CHECK(vpcVlans(*v1.config) == test::vlans("1,10,20"));
+  CHECK(v1.config->vpc_domain->id == 10);
+  CHECK(v1.config->vpc_domain->systemMac().colon() == "00:23:04:ee:be:0a");  // derived from domain 10
+  CHECK(v1.role.peer->local_mac.colon() == "0c:00:00:00:00:02");
+  CHECK(v2.role.peer->role_priority == 100);
 
   REQUIRE(p.runUntil([&] { return p.converged(); }, 1s));
-  const auto vpcs = p.sw(0).vpcView(p.now()).vpcs;
+  const auto vpcs = p.snap(0).status.vpcs;
   REQUIRE(vpcs.size() == 2);
   CHECK(vpcs[0].id == 10);
-  CHECK(vpcs[0].port == "Po10");
-  CHECK(vpcs[0].status == "up");
-  CHECK(vpcs[0].consistency == "success");
-  CHECK(vpcs[0].active_vlans == "10,20");
-  CHECK(vpcs[1].status == "up");
-  CHECK(vpcs[1].active_vlans == "20");
+  CHECK(vpcs[0].port == InterfaceId::portChannel(10));
+  CHECK(vpcs[0].status == VpcStatus::Up);
+  CHECK(vpcs[0].consistency == VpcConsistency::Success);
+  CHECK(vpcs[0].active == test::vlans("10,20"));
+  CHECK(vpcs[1].status == VpcStatus::Up);
+  CHECK(vpcs[1].active == test::vlans("20"));
 
   // Every phase of the session is an event.
   const auto& ev = p.events(0);
-  CHECK(sawEvent(ev, "peer-link", "hello exchanged"));
-  CHECK(sawEvent(ev, "peer-link", "checks passed"));
-  CHECK(sawEvent(ev, "peer-link", "role decided"));
-  CHECK(sawEvent(ev, "peer-link", "consistency exchanged"));
-  CHECK(sawEvent(ev, "peer-link", "established"));
-  CHECK(sawEvent(ev, "role", "primary"));
-  CHECK(sawEvent(ev, "vPC 10", "up"));
+  const auto link = Subject::of(SubjectKind::PeerLink);
+  CHECK(sawEvent(ev, link, "hello exchanged"));
+  CHECK(sawEvent(ev, link, "checks passed"));
+  CHECK(sawEvent(ev, link, "role decided"));
+  CHECK(sawEvent(ev, link, "consistency exchanged"));
+  CHECK(sawEvent(ev, link, "established"));
+  CHECK(sawEvent(ev, Subject::of(SubjectKind::Role), "primary"));
+  CHECK(sawEvent(ev, Subject::vpc(10), "up"));
 }
 
 TEST_CASE("Pair: before any adjacency the role is none established and vPCs are down", "[sim][session]") {
   sim::Pair p(sim::defaultPairConfigs());
   p.start(0);  // leaf2 never boots
   p.runFor(10s);
-  const auto v = p.sw(0).vpcView(p.now());
-  CHECK(v.role == "none established");
-  CHECK(v.peer_status == "peer link is down");
-  CHECK(v.keepalive_status == "peer is not reachable through peer-keepalive");
-  CHECK(v.peer_status_reason == "peer-keepalive not operational, peer never alive");
-  REQUIRE(v.vpcs.size() == 2);
-  CHECK(v.vpcs[0].status == "down");
-  CHECK(v.vpcs[0].reason == "Peer-link is down");
-  CHECK(v.vpcs[0].reason_chain.at(1) == "peer-keepalive not operational, peer never alive");
+  const auto v = p.snap(0);
+  CHECK(test::isRole(v, test::kNoRole));
+  CHECK(v.status.peer == PeerStatus::LinkDown);
+  CHECK(test::unreachable(v));
+  CHECK(v.session.down.at(0).kind == CauseKind::PeerNeverAlive);
+  REQUIRE(v.status.vpcs.size() == 2);
+  CHECK(v.status.vpcs[0].status == VpcStatus::Down);
+  CHECK(v.status.vpcs[0].reason == VpcReason::PeerLinkDown);
+  CHECK(v.status.vpcs[0].chain.at(1).kind == CauseKind::PeerNeverAlive);
 }
 
 TEST_CASE("Pair: the peer-link never forms while the keepalive has never seen the peer", "[sim][session]") {
@@ -81,9 +84,9 @@ TEST_CASE("Pair: the peer-link never forms while the keepalive has never seen th
   p.cutKeepalive();
   p.start();
   p.runFor(20s);
-  CHECK(p.sw(0).vpcView(p.now()).peer_status == "peer link is down");
-  CHECK(p.sw(0).vpcView(p.now()).role == "none established");
-  CHECK(p.sw(1).vpcView(p.now()).peer_status_reason == "peer-keepalive not operational, peer never alive");
+  CHECK(p.snap(0).status.peer == PeerStatus::LinkDown);
+  CHECK(test::isRole(p.snap(0), test::kNoRole));
+  CHECK(p.snap(1).session.down.at(0).kind == CauseKind::PeerNeverAlive);
   p.restoreKeepalive();
   CHECK(p.runUntil([&] { return adjacent(p); }, 3s));
 }
@@ -96,12 +99,13 @@ TEST_CASE("Pair: a domain-id mismatch keeps the peer-link down with the NX-OS re
   p.start();
   p.runFor(10s);
   for (int i = 0; i < 2; ++i) {
-    const auto v = p.sw(i).vpcView(p.now());
-    CHECK(v.peer_status == "peer link is down");
-    CHECK(v.role == "none established");
+    const auto v = p.snap(i);
+    CHECK(v.status.peer == PeerStatus::LinkDown);
+    CHECK(test::isRole(v, test::kNoRole));
   }
   // The keepalive carries the domain id too, so it reports the mismatch in NX-OS words.
-  CHECK(p.sw(0).vpcView(p.now()).keepalive_status == "peer is alive, but domain IDs do not match");
+  CHECK(p.snap(0).keepalive.state == KeepaliveState::DomainMismatch);
+  CHECK(keepaliveStatusText(KeepaliveState::DomainMismatch) == "peer is alive, but domain IDs do not match");
 }
 
 TEST_CASE("Pair: a system-priority mismatch is refused at the Hello with the NX-OS reason", "[sim][session]") {
@@ -111,15 +115,17 @@ TEST_CASE("Pair: a system-priority mismatch is refused at the Hello with the NX-
   p.start();
   p.runFor(10s);
   for (int i = 0; i < 2; ++i) {
-    const auto v = p.sw(i).vpcView(p.now());
-    CHECK(v.peer_status == "peer link is down");
-    CHECK(v.peer_status_reason == "vPC domain/system id /system priority mismatch");
-    CHECK(v.peer_link->reason == "vPC domain/system id /system priority mismatch");
+    const auto v = p.snap(i);
+    CHECK(v.status.peer == PeerStatus::LinkDown);
+    REQUIRE_FALSE(v.session.down.empty());
+    const auto kind = v.session.down.at(0).kind;  // its own check, or the peer's refusal in the peer's words
+    CHECK((kind == CauseKind::HelloMismatch || kind == CauseKind::PeerReason));
+    CHECK(describe(v.session.down.at(0)) == "vPC domain/system id /system priority mismatch");
   }
   // Retries back off: a few attempts, not one per heartbeat.
   int rejections = 0;
   for (const auto& e : p.events(0))
-    if (e.subject == "peer-link" && e.to == "rejected") ++rejections;
+    if (e.subject == Subject::of(SubjectKind::PeerLink) && e.to == "rejected") ++rejections;
   CHECK(rejections >= 1);
   CHECK(rejections <= 3);
 }
@@ -130,8 +136,8 @@ TEST_CASE("Pair: equal role priorities are decided by the lower local MAC", "[si
   cfgs[1].vpc_domain->role_priority = 32667;
   cfgs[0].emulator.local_mac = MacAddress{0x0c0000000009};  // leaf1 now has the higher MAC
   auto p = sim::Pair::startConverged(cfgs);
-  CHECK(p.sw(0).vpcView(p.now()).role == "secondary");
-  CHECK(p.sw(1).vpcView(p.now()).role == "primary");
+  CHECK(test::isRole(p.snap(0), test::kSecondary));
+  CHECK(test::isRole(p.snap(1), test::kPrimary));
 }
 
 TEST_CASE("Pair: SIGTERM sends Goodbye, the peer sees a clean close at once", "[sim][session]") {
@@ -140,8 +146,8 @@ TEST_CASE("Pair: SIGTERM sends Goodbye, the peer sees a clean close at once", "[
   p.restorePeerLink();
   const auto t0 = p.now();
   p.stopGracefully(1);
-  REQUIRE(p.runUntil([&] { return p.sw(0).vpcView(p.now()).peer_status == "peer link is down"; }, 1s));
+  REQUIRE(p.runUntil([&] { return p.snap(0).status.peer == PeerStatus::LinkDown; }, 1s));
   CHECK(p.now() - t0 < 10ms);  // not a heartbeat timeout
-  CHECK(p.sw(0).vpcView(p.now()).peer_status_reason == "peer closed the peer-link: vpcd stopped (SIGTERM)");
-  CHECK(p.sw(0).vpcView(p.now()).role == "primary");  // the primary keeps its role
+  CHECK(p.snap(0).session.down.at(0) == cause(CauseKind::PeerGoodbye, {"vpcd stopped (SIGTERM)"}));
+  CHECK(test::isRole(p.snap(0), test::kPrimary));  // the primary keeps its role
 }

@@ -4,6 +4,7 @@
 #include <random>
 
 #include "tests/support/sim_pair.h"
+#include "tests/support/states.h"
 
 using namespace vpc;
 using namespace std::chrono_literals;
@@ -37,7 +38,7 @@ TEST_CASE("Sync: a MAC learned on a vPC appears on the peer's own port-channel (
   REQUIRE(p.learnMac(1, macs("0050.56bb.0001", 1, 10, "Ethernet1/5")));
   REQUIRE(p.learnMac(1, macs("0050.56cc.0001", 1, 20, "Ethernet1/2")));  // a member of Po20 (vPC 20)
   REQUIRE(settle(p));
-  const auto rows = p.sw(0).macRows({}, p.now());
+  const auto rows = macRows(p.sw(0).tables(), {}, p.now());
   REQUIRE(rows.size() == 3);
   CHECK(rowOf(rows, "0050.56aa.0001")->port == InterfaceId::portChannel(10));
   CHECK(rowOf(rows, "0050.56aa.0001")->flag == '*');
@@ -45,7 +46,7 @@ TEST_CASE("Sync: a MAC learned on a vPC appears on the peer's own port-channel (
   CHECK(rowOf(rows, "0050.56bb.0001")->flag == '+');
   CHECK(rowOf(rows, "0050.56cc.0001")->port == InterfaceId::portChannel(20));
   // On the learner they are local entries.
-  const auto own = p.sw(1).macRows({}, p.now());
+  const auto own = macRows(p.sw(1).tables(), {}, p.now());
   CHECK(rowOf(own, "0050.56bb.0001")->port == InterfaceId::ethernet(1, 5));
   CHECK(rowOf(own, "0050.56bb.0001")->flag == '*');
 }
@@ -55,8 +56,8 @@ TEST_CASE("Sync: both directions at once, moves, deletes and clear", "[sim][sync
   REQUIRE(p.learnMac(0, macs("0050.5600.0000", 10000, 10, "Po10")));
   REQUIRE(p.learnMac(1, macs("0050.5700.0000", 10000, 20, "Po20")));
   REQUIRE(settle(p));
-  CHECK(p.sw(0).macTable().size() == 20000);
-  CHECK(p.sw(1).macTable().size() == 20000);
+  CHECK(p.sw(0).tables().macs().size() == 20000);
+  CHECK(p.sw(1).tables().macs().size() == 20000);
 
   SECTION("a move is one update on the peer") {
     REQUIRE(p.learnMac(1, macs("0050.5700.0005", 1, 10, "Eth1/5")));  // VLAN 10, orphan port
@@ -64,7 +65,7 @@ TEST_CASE("Sync: both directions at once, moves, deletes and clear", "[sim][sync
     REQUIRE(settle(p));
     MacFilter f;
     f.mac = *MacAddress::parse("0050.5700.0005");
-    const auto rows = p.sw(0).macRows(f, p.now());
+    const auto rows = macRows(p.sw(0).tables(), f, p.now());
     REQUIRE(rows.size() == 2);  // the old (vlan 20) entry stays: a different key
     CHECK(rows[0].vlan == 10);
     CHECK(rows[0].port == InterfaceId::peerLink());
@@ -72,15 +73,15 @@ TEST_CASE("Sync: both directions at once, moves, deletes and clear", "[sim][sync
   SECTION("clear on one switch removes its entries from both") {
     CHECK(p.clearMac(1) == 10000);
     REQUIRE(settle(p));
-    CHECK(p.sw(0).macTable().size() == 10000);
-    CHECK(p.sw(1).macTable().size() == 10000);
-    CHECK(p.sw(0).macTable().peerCount() == 0);
+    CHECK(p.sw(0).tables().macs().size() == 10000);
+    CHECK(p.sw(1).tables().macs().size() == 10000);
+    CHECK(p.sw(0).tables().macs().peerCount() == 0);
   }
   SECTION("ageing on the learner deletes on the peer") {
     p.runFor(1800s + 61s);
     REQUIRE(settle(p));
-    CHECK(p.sw(0).macTable().size() == 0);
-    CHECK(p.sw(1).macTable().size() == 0);
+    CHECK(p.sw(0).tables().macs().size() == 0);
+    CHECK(p.sw(1).tables().macs().size() == 0);
   }
 }
 
@@ -89,11 +90,11 @@ TEST_CASE("Sync: a MAC both switches learn on the same vPC is one logical entry"
   REQUIRE(p.learnMac(0, macs("0050.56aa.0001", 1, 10, "Po10")));
   REQUIRE(p.learnMac(1, macs("0050.56aa.0001", 1, 10, "Po10")));
   REQUIRE(settle(p));
-  CHECK(p.sw(0).syncView().logical_macs == 1);
+  CHECK(p.sw(0).tables().totals().macs.count == 1);
   CHECK(p.clearMac(0) == 1);
   REQUIRE(settle(p));
   // leaf2 still asserts it: leaf1 keeps it, installed on its own Po10.
-  const auto rows = p.sw(0).macRows({}, p.now());
+  const auto rows = macRows(p.sw(0).tables(), {}, p.now());
   REQUIRE(rows.size() == 1);
   CHECK(rows[0].port == InterfaceId::portChannel(10));
 }
@@ -110,15 +111,15 @@ TEST_CASE("Sync: ARP entries sync only with 'ip arp synchronize' on both switche
   c.count = 100;
   REQUIRE(p.learnArp(0, c));
   p.runFor(1s);
-  const auto rows = p.sw(1).arpRows(0, p.now());
+  const auto rows = arpRows(p.sw(1).tables(), 0, p.now());
   if (second_has_it) {
     REQUIRE(rows.size() == 100);
     CHECK(rows[0].synced);
     CHECK(rows[0].ip.str() == "10.10.0.50");
-    CHECK(p.sw(0).syncView().arp_sync);
+    CHECK(p.sw(0).tables().totals().arp_sync);
   } else {
     CHECK(rows.empty());
-    CHECK_FALSE(p.sw(0).syncView().arp_sync);
+    CHECK_FALSE(p.sw(0).tables().totals().arp_sync);
   }
 }
 
@@ -134,18 +135,18 @@ TEST_CASE("Sync: the secondary restarts while the primary churns, converged with
   p.kill(1);
   p.runFor(100ms);
   // The primary flushed what pointed at the peer-link (leaf2's orphan MACs) and kept its vPC MACs.
-  CHECK(p.sw(0).macTable().peerCount() == 3000);
+  CHECK(p.sw(0).tables().macs().peerCount() == 3000);
   REQUIRE(p.learnMac(0, macs("0050.5800.0000", 200, 10, "Po10")));
   CHECK(p.clearMac(0) == 3700);
   REQUIRE(p.learnMac(0, macs("0050.5900.0000", 50, 20, "Po20")));
   p.runFor(2s);
   p.restart(1);
   REQUIRE(settle(p));
-  CHECK(p.sw(0).vpcView(p.now()).role == "primary");
-  CHECK(p.sw(1).vpcView(p.now()).role == "secondary");
-  CHECK(p.sw(1).macTable().localCount() == 0);  // the restarted switch knows nothing of its own past
-  CHECK(p.sw(0).macTable().size() == 50);        // and the survivor swept the stale copies
-  CHECK(p.sw(1).macTable().size() == 50);
+  CHECK(test::isRole(p.snap(0), test::kPrimary));
+  CHECK(test::isRole(p.snap(1), test::kSecondary));
+  CHECK(p.sw(1).tables().macs().localCount() == 0);  // the restarted switch knows nothing of its own past
+  CHECK(p.sw(0).tables().macs().size() == 50);        // and the survivor swept the stale copies
+  CHECK(p.sw(1).tables().macs().size() == 50);
 }
 
 TEST_CASE("Sync: the primary restarts, the secondary takes over, the old primary returns as operational secondary",
@@ -157,19 +158,19 @@ TEST_CASE("Sync: the primary restarts, the secondary takes over, the old primary
   p.kill(0);
   p.runFor(100ms);
   // The secondary suspends at once: everything that now leads to the peer-link is flushed.
-  CHECK(p.sw(1).vpcView(p.now()).vpcs[0].status == "down");
-  CHECK(p.sw(1).macTable().peerCount() == 0);
+  CHECK(p.snap(1).status.vpcs[0].status == VpcStatus::Down);
+  CHECK(p.sw(1).tables().macs().peerCount() == 0);
   p.runFor(9s);  // hold-timeout 3 s + timeout 5 s
-  CHECK(p.sw(1).vpcView(p.now()).role == "secondary, operational primary");
+  CHECK(test::isRole(p.snap(1), test::kSecondaryOpPrimary));
   REQUIRE(p.learnMac(1, macs("0050.5900.0000", 50, 10, "Po10")));
   p.restart(0);
   REQUIRE(settle(p));
-  CHECK(p.sw(0).vpcView(p.now()).role == "primary, operational secondary");
-  CHECK(p.sw(1).vpcView(p.now()).role == "secondary, operational primary");
+  CHECK(test::isRole(p.snap(0), test::kPrimaryOpSecondary));
+  CHECK(test::isRole(p.snap(1), test::kSecondaryOpPrimary));
   // While suspended, leaf2's own vPC MACs pointed at the dead peer-link and were flushed; leaf1 came back
   // empty. What remains is what leaf2 learned after taking over.
-  CHECK(p.sw(0).macTable().size() == 50);
-  CHECK(p.sw(1).macTable().size() == 50);
+  CHECK(p.sw(0).tables().macs().size() == 50);
+  CHECK(p.sw(1).tables().macs().size() == 50);
 }
 
 TEST_CASE("Sync: a lost batch is caught as a sequence gap and healed by a resync (regression)", "[sim][sync]") {
@@ -182,11 +183,11 @@ TEST_CASE("Sync: a lost batch is caught as a sequence gap and healed by a resync
   const auto count = static_cast<std::uint32_t>(10 * SyncLimits{}.batch_records);
   REQUIRE(p.learnMac(1, macs("0050.5600.0000", count, 10, "Po10")));
   REQUIRE(settle(p));
-  CHECK(p.sw(0).macTable().size() == count);
-  const auto sv = p.sw(0).syncView();
+  CHECK(p.sw(0).tables().macs().size() == count);
+  const auto sv = p.sw(0).tables().totals();
   CHECK(sv.rx.gaps == 1);
   CHECK(sv.rx.resyncs_requested == 1);
-  CHECK(p.sw(1).syncView().tx.resyncs == 1);
+  CHECK(p.sw(1).tables().totals().tx.resyncs == 1);
 }
 
 TEST_CASE("Sync: a silent peer-link cut is found by the heartbeat timeout, the restore resyncs", "[sim][sync]") {
@@ -196,22 +197,22 @@ TEST_CASE("Sync: a silent peer-link cut is found by the heartbeat timeout, the r
   REQUIRE(settle(p));
   const auto t0 = p.now();
   p.cutPeerLink();
-  REQUIRE(p.runUntil([&] { return p.sw(0).vpcView(p.now()).peer_status == "peer link is down"; }, 2s));
+  REQUIRE(p.runUntil([&] { return p.snap(0).status.peer == PeerStatus::LinkDown; }, 2s));
   CHECK(p.now() - t0 <= 300ms);
   CHECK(p.now() - t0 >= 200ms);
-  CHECK(p.sw(0).vpcView(p.now()).peer_status_reason == "no heartbeat for 300 ms");
-  REQUIRE(p.runUntil([&] { return p.sw(1).vpcView(p.now()).peer_status == "peer link is down"; }, 1s));
+  CHECK(p.snap(0).session.down.at(0) == cause(CauseKind::HeartbeatTimeout, {"300"}));
+  REQUIRE(p.runUntil([&] { return p.snap(1).status.peer == PeerStatus::LinkDown; }, 1s));
   // The primary flushed leaf2's orphan MACs (they pointed at the peer-link) and kept the vPC ones.
-  CHECK(p.sw(0).macTable().size() == 100);
+  CHECK(p.sw(0).tables().macs().size() == 100);
   // leaf2 suspended its vPCs and its orphan-port-suspend port: it learns nothing there now.
   CHECK_FALSE(p.learnMac(1, macs("0050.5720.0000", 10, 10, "Po10")));
-  CHECK(p.sw(1).macTable().size() == 0);
+  CHECK(p.sw(1).tables().macs().size() == 0);
   REQUIRE(p.learnMac(0, macs("0050.5800.0000", 10, 10, "Po10")));
   p.runFor(3s);
   p.restorePeerLink();
   REQUIRE(settle(p, 10s));
-  CHECK(p.sw(0).macTable().size() == 10);  // leaf2's snapshot had nothing: its old vPC MACs are swept
-  CHECK(p.sw(1).macTable().size() == 10);
+  CHECK(p.sw(0).tables().macs().size() == 10);  // leaf2's snapshot had nothing: its old vPC MACs are swept
+  CHECK(p.sw(1).tables().macs().size() == 10);
 }
 
 TEST_CASE("Sync: 100,000 MACs on the secondary reach the primary with the right mapping", "[sim][sync][scale]") {
@@ -225,11 +226,11 @@ TEST_CASE("Sync: 100,000 MACs on the secondary reach the primary with the right 
   po10.iface = InterfaceId::portChannel(10);
   MacFilter peer_link;
   peer_link.iface = InterfaceId::peerLink();
-  CHECK(p.sw(0).macCount(po10) == 50000);
-  CHECK(p.sw(0).macCount(peer_link) == 50000);
+  CHECK(macRows(p.sw(0).tables(), po10, p.now()).size() == 50000);
+  CHECK(macRows(p.sw(0).tables(), peer_link, p.now()).size() == 50000);
   CHECK(p.clearMac(1) == 100000);
   REQUIRE(settle(p));
-  CHECK(p.sw(0).macTable().size() == 0);
+  CHECK(p.sw(0).tables().macs().size() == 0);
 }
 
 TEST_CASE("Sync: random learn/move/delete churn on both switches ends in the convergence invariant",
@@ -269,12 +270,11 @@ TEST_CASE("Sync: random learn/move/delete churn on both switches ends in the con
   }
   p.restorePeerLink();
   REQUIRE(settle(p, 30s));
-  const auto a = p.sw(0).syncView();
-  const auto b = p.sw(1).syncView();
-  CHECK(a.logical_mac_digest == b.logical_mac_digest);
-  CHECK(a.logical_macs == b.logical_macs);
+  const auto a = p.sw(0).tables().totals();
+  const auto b = p.sw(1).tables().totals();
+  CHECK(a.macs == b.macs);  // kept up to date delta by delta on each side
   // The union of assertions on each side is exactly what the two learners hold.
-  CHECK(p.sw(0).macTable().peerCount() == p.sw(1).macTable().localCount());
-  CHECK(p.sw(1).macTable().peerCount() == p.sw(0).macTable().localCount());
-  CHECK(p.sw(0).vpcView(p.now()).role == "primary");
+  CHECK(p.sw(0).tables().macs().peerCount() == p.sw(1).tables().macs().localCount());
+  CHECK(p.sw(1).tables().macs().peerCount() == p.sw(0).tables().macs().localCount());
+  CHECK(test::isRole(p.snap(0), test::kPrimary));
 }

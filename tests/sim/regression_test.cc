@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "tests/support/sim_pair.h"
+#include "tests/support/states.h"
 
 using namespace vpc;
 using namespace std::chrono_literals;
@@ -21,7 +22,7 @@ LearnMacCmd mac(const std::string& m, std::uint16_t vlan, const std::string& ifa
 bool has(sim::Pair& p, int i, const std::string& m) {
   MacFilter f;
   f.mac = *MacAddress::parse(m);
-  return !p.sw(i).macRows(f, p.now()).empty();
+  return !macRows(p.sw(i).tables(), f, p.now()).empty();
 }
 
 }  // namespace
@@ -47,7 +48,7 @@ TEST_CASE("Regression: static MACs survive the secondary's suspension and its ta
   CHECK(has(p, 1, "0050.56cc.0003"));
   CHECK_FALSE(has(p, 1, "0050.56cc.0002"));  // a dynamic entry on a suspended port goes
   p.runFor(20s);
-  REQUIRE(p.sw(1).vpcView(p.now()).role == "secondary, operational primary");
+  REQUIRE(test::isRole(p.snap(1), test::kSecondaryOpPrimary));
   CHECK(has(p, 1, "0050.56cc.0001"));
   CHECK(has(p, 1, "0050.56cc.0003"));
 
@@ -65,30 +66,31 @@ TEST_CASE("Regression: the peer-link port-channel and its members follow the pee
           "[sim][regression]") {
   auto p = sim::Pair::startConverged();
   auto po1 = [&](int i) {
-    for (const auto& pc : p.sw(i).portChannels())
+    for (const auto& pc : portChannels(p.snap(i)))
       if (pc.group == 1) return pc;
     FAIL("no Po1");
-    return PortChannelView{};
+    return PortChannelRow{};
   };
-  CHECK(po1(0).flags == "SU");
-  CHECK(po1(0).members.at(0).second == 'P');
+  CHECK(po1(0).up);
+  CHECK(po1(0).members.at(0).second == PortState::Connected);
 
   SECTION("the peer dies") {
     p.kill(0);
     p.runFor(1s);
-    CHECK(po1(1).flags == "SD");
-    for (const auto& [id, flag] : po1(1).members) CHECK(flag == 's');
+    CHECK_FALSE(po1(1).up);
+    CHECK(test::portOf(p.snap(1), "Po1") == PortState::NoOperMembers);
+    for (const auto& [id, state] : po1(1).members) CHECK(state == PortState::Suspended);
   }
   SECTION("the peer-link is cut silently: both sides") {
     p.cutPeerLink();
     p.runFor(1s);
     for (int i = 0; i < 2; ++i) {
-      CHECK(po1(i).flags == "SD");
-      for (const auto& [id, flag] : po1(i).members) CHECK(flag == 's');
+      CHECK_FALSE(po1(i).up);
+      for (const auto& [id, state] : po1(i).members) CHECK(memberFlag(state) == 's');
     }
     p.restorePeerLink();
     REQUIRE(p.runUntil([&] { return p.converged(); }, 10s));
-    CHECK(po1(1).flags == "SU");
+    CHECK(po1(1).up);
   }
 }
 
@@ -100,7 +102,7 @@ TEST_CASE("Regression: a changed reason is its own kind of event, not 'up -> up'
   p.runFor(2s);
   bool reason_event = false;
   for (const auto& e : p.events(0)) {
-    if (e.subject != "vPC 10") continue;
+    if (e.subject != Subject::vpc(10)) continue;
     CHECK(e.from != e.to);
     if (e.kind == EventKind::ReasonChanged) reason_event = true;
   }

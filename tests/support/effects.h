@@ -36,7 +36,7 @@ inline std::vector<Event> events(const Effects& effects) {
   return out;
 }
 
-inline bool hasEvent(const Effects& effects, const std::string& subject, const std::string& to) {
+inline bool hasEvent(const Effects& effects, const Subject& subject, const std::string& to) {
   for (const auto& e : events(effects))
     if (e.subject == subject && e.to == to) return true;
   return false;

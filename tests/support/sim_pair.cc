@@ -229,10 +229,10 @@ Result<std::string> Pair::rolePreempt(int i) {
   return r;
 }
 
-std::optional<TimePoint> Pair::lastEvent(int i, const std::string& subject, const std::string& to) const {
+std::optional<TimePoint> Pair::lastEvent(int i, const Subject& subject, const std::string& to) const {
   std::optional<TimePoint> at;
   for (const auto& e : events_[i])
-    if (e.subject == subject && e.to == to) at = e.at;
+    if (e.subject == subject && e.to == to && e.kind == EventKind::StateChanged) at = e.at;
   return at;
 }
 
@@ -240,11 +240,10 @@ bool Pair::converged() const {
   if (!alive_[0] || !alive_[1]) return false;
   for (int i = 0; i < 2; ++i)
     if (nodes_[i]->sessionState() != SessionState::Established) return false;
-  const auto a = nodes_[0]->syncView();
-  const auto b = nodes_[1]->syncView();
+  const auto a = nodes_[0]->tables().totals();
+  const auto b = nodes_[1]->tables().totals();
   if (a.tx.pending_records || a.tx.queued_records || b.tx.pending_records || b.tx.queued_records) return false;
-  return a.logical_mac_digest == b.logical_mac_digest && a.logical_macs == b.logical_macs &&
-         a.logical_arp_digest == b.logical_arp_digest && a.logical_arps == b.logical_arps;
+  return a.macs == b.macs && a.arps == b.arps;
 }
 
 }  // namespace vpc::sim

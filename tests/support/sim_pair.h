@@ -68,8 +68,10 @@ class Pair {
   std::uint64_t clearMac(int i);
   Result<ConfigureResult> configure(int i, const std::vector<std::string>& lines);
   Result<std::string> rolePreempt(int i);
-  // When switch i last recorded an event for `subject` going to `to` (nullopt: never).
-  std::optional<TimePoint> lastEvent(int i, const std::string& subject, const std::string& to) const;
+  // When switch i last recorded a state change of `subject` to `to` (nullopt: never).
+  std::optional<TimePoint> lastEvent(int i, const Subject& subject, const std::string& to) const;
+  // Switch i's state now.
+  NodeSnapshot snap(int i) const { return nodes_[i]->snapshot(now()); }
 
   bool converged() const;  // both adjacent and established, identical logical views, nothing pending
   const std::vector<Event>& events(int i) const { return events_[i]; }

@@ -1,0 +1,258 @@
+// vpcctl: the operator CLI of an emulated switch (its entry point composes it with the lab registry's
+// names: labs/vpcctl_main.cc).
+//   vpcctl -s ADDRESS[:PORT] [--json] <command words>       e.g. vpcctl -s 127.0.1.1 sh vpc br
+//   vpcctl -s NAME [...]                                     a name the resolver knows (a lab's node)
+//   vpcctl -s ADDRESS[:PORT]                                 an interactive NX-OS session
+// Commands take NX-OS abbreviations; `--json` (or a trailing `| json`) prints the reply's JSON twin.
+// Exit codes: 0 ok, 1 the switch refused the command, 2 usage error, 3 switch unreachable.
+#include "switch/cli/vpcctl.h"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+#include <grpcpp/grpcpp.h>
+
+#include "peerlink/core/interface_id.h"
+#include "peerlink/core/values.h"
+#include "peerlink/transport/grpc_status.h"
+#include "switch/cli/shell.h"
+#include "switch/cli/shell_terminal.h"
+#include "switch/mgmt/registry.h"
+#include "switch/mgmt/text.h"
+#include "vpc/v1/mgmt.grpc.pb.h"
+
+namespace vpc::cli {
+
+namespace {
+
+constexpr int kExitRefused = 1;
+constexpr int kExitUsage = 2;
+constexpr int kExitUnreachable = 3;
+
+// ADDRESS[:PORT] with the default management port 9000, or a name the resolver knows.
+std::optional<std::string> resolve(const std::string& target, const NameResolver& names, std::string& error) {
+  const auto colon = target.rfind(':');
+  const std::string host = colon == std::string::npos ? target : target.substr(0, colon);
+  const std::string port = colon == std::string::npos ? "9000" : target.substr(colon + 1);
+  if (Ipv4::parse(host) && parseUint(port) && *parseUint(port) > 0 && *parseUint(port) <= 65535)
+    return host + ":" + port;
+  if (host == "localhost") return "127.0.0.1:" + port;
+  auto node = names.resolve(target);
+  if (node) return *node;
+  error = node.error().message;
+  return std::nullopt;
+}
+
+struct Client {
+  std::unique_ptr<v1::Management::Stub> stub;
+  std::string address;
+  int timeout_s = 30;
+
+  std::unique_ptr<grpc::ClientContext> context() const {
+    auto ctx = std::make_unique<grpc::ClientContext>();
+    ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(timeout_s));
+    return ctx;
+  }
+};
+
+int reportRpcError(const grpc::Status& s, const Client& c) {
+  if (s.error_code() == grpc::StatusCode::UNAVAILABLE || s.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED) {
+    std::cerr << "vpcctl: cannot reach the switch at " << c.address << ": " << transport::describeStatus(s) << "\n";
+    return kExitUnreachable;
+  }
+  std::cerr << "% " << s.error_message() << "\n";
+  return kExitRefused;
+}
+
+
+void printSyntaxError(const std::string& line, const grammar::MatchError& e) {
+  std::cerr << line << "\n" << std::string(e.column > 0 ? e.column - 1 : 0, ' ') << "^\n";
+  switch (e.kind) {
+    case grammar::MatchError::Kind::Ambiguous: std::cerr << "% Ambiguous command at '^' marker.\n"; break;
+    case grammar::MatchError::Kind::Incomplete: std::cerr << "% Incomplete command at '^' marker.\n"; break;
+    case grammar::MatchError::Kind::BadValue: std::cerr << "% Invalid value at '^' marker: " << e.message << "\n"; break;
+    default: std::cerr << "% Invalid command at '^' marker.\n";
+  }
+}
+
+int run(const Client& c, const grammar::Match& m, bool json) {
+  if (m.command == mgmt::kEvents) {
+    v1::EventsRequest req;
+    req.set_follow(m.has("--follow") || m.has("follow"));
+    if (m.hasValue("last")) req.set_last(static_cast<std::uint32_t>(m.number("last")));
+    grpc::ClientContext ctx;  // no deadline: --follow runs until interrupted
+    auto reader = c.stub->Events(&ctx, req);
+    v1::Event ev;
+    while (reader->Read(&ev)) std::cout << mgmt::toJson(ev, false) << std::endl;
+    const auto status = reader->Finish();
+    return status.ok() ? 0 : reportRpcError(status, c);
+  }
+  const auto r = mgmt::call(*c.stub, m, std::chrono::seconds(c.timeout_s));
+  if (!r.status.ok()) return reportRpcError(r.status, c);
+  std::cout << (json ? mgmt::toJson(*r.reply) : mgmt::render(m, *r.reply));
+  return 0;
+}
+
+// `configure [terminal] [LINE...]`: each argument is one line as typed in configure terminal; with no
+// line arguments the lines come from stdin.
+int configure(const Client& c, std::vector<std::string> lines, bool json) {
+  if (!lines.empty() && (lines.front() == "terminal" || lines.front() == "t" || lines.front() == "term"))
+    lines.erase(lines.begin());
+  if (lines.empty()) {
+    std::string line;
+    while (std::getline(std::cin, line)) lines.push_back(line);
+  }
+  v1::ConfigureRequest req;
+  for (const auto& l : lines) req.add_lines(l);
+  v1::ConfigureReply reply;
+  auto ctx = c.context();
+  const auto status = c.stub->Configure(ctx.get(), req, &reply);
+  if (!status.ok()) {
+    if (status.error_code() == grpc::StatusCode::INVALID_ARGUMENT) {
+      std::cerr << status.error_message() << "\n";
+      return kExitRefused;
+    }
+    return reportRpcError(status, c);
+  }
+  if (json) std::cout << mgmt::toJson(reply);
+  else
+    for (const auto& m : reply.messages()) std::cout << m << "\n";
+  return 0;
+}
+
+// The switch's reason from a Configure error: "configure:2:6: error: <reason>\n  <line>\n  ^" -> "<reason>".
+std::string configureReason(const std::string& message) {
+  std::string reason = message;
+  if (const auto at = reason.find(": error: "); at != std::string::npos) reason = reason.substr(at + 9);
+  if (const auto nl = reason.find('\n'); nl != std::string::npos) reason.resize(nl);
+  return reason;
+}
+
+// The interactive shell's view of the switch: exec commands print as one-shot ones do.
+class SwitchBackend : public ShellBackend {
+ public:
+  explicit SwitchBackend(const Client& c) : c_(c) {}
+  int exec(const grammar::Match& m, bool json) override { return run(c_, m, json); }
+  ConfigureOutcome configure(const std::vector<std::string>& lines) override {
+    v1::ConfigureRequest req;
+    for (const auto& l : lines) req.add_lines(l);
+    v1::ConfigureReply reply;
+    auto ctx = c_.context();
+    const auto status = c_.stub->Configure(ctx.get(), req, &reply);
+    ConfigureOutcome out;
+    if (!status.ok()) {
+      out.error = status.error_code() == grpc::StatusCode::INVALID_ARGUMENT
+                      ? configureReason(status.error_message())
+                      : transport::describeStatus(status);
+      return out;
+    }
+    out.ok = true;
+    out.messages.assign(reply.messages().begin(), reply.messages().end());
+    return out;
+  }
+
+ private:
+  const Client& c_;
+};
+
+// `vpcctl -s X` with no command: an NX-OS session (a terminal), or commands read line by line (a pipe).
+int shell(const Client& c) {
+  v1::InfoReply info;
+  auto ctx = c.context();
+  const auto status = c.stub->GetInfo(ctx.get(), {}, &info);
+  if (!status.ok()) return reportRpcError(status, c);
+  SwitchBackend backend(c);
+  Shell sh(info.hostname(), backend);
+  if (!(isatty(STDIN_FILENO) && isatty(STDOUT_FILENO))) return runScriptShell(sh);
+  std::string history;
+  if (const char* h = std::getenv("VPCCTL_HISTORY")) history = h;
+  else if (const char* home = std::getenv("HOME")) history = std::string(home) + "/.vpcctl_history";
+  return runTerminalShell(sh, history);
+}
+
+bool isConfigureWord(const std::string& w) {
+  const std::string lower = toLower(w);
+  return lower.size() >= 4 && std::string("configure").compare(0, lower.size(), lower) == 0;
+}
+
+std::string commandList() {
+  return "With no command: an NX-OS session (prompt, history, ? help, tab completion, configure terminal);\n"
+         "with stdin not a terminal, the session's lines are read from stdin.\n\n"
+         "commands (NX-OS abbreviations work, e.g. 'sh vpc br'; add --json or '| json' for the JSON twin):\n"
+         "  show vpc [brief] | show vpc role | show vpc peer-keepalive | show vpc statistics peer-keepalive\n"
+         "  show vpc consistency-parameters {global | vpc N | vlans | interface port-channelN}\n"
+         "  show vpc orphan-ports | show port-channel summary | show interface status\n"
+         "  show mac address-table [vlan V] [address M] [interface I] [dynamic|static] [count]\n"
+         "  show ip arp [vlan V] | show running-config [vpc] | show version\n"
+         "  show vpc sync | show vpc history [last N] | show peer-link messages [last N]   (emulator)\n"
+         "  explain {vpc N | interface IF | vlan V | peer-link | role}                 (emulator)\n"
+         "  events [--follow] [last N]\n"
+         "  learn mac MAC [count N] vlan V interface IF [static]                      (emulator)\n"
+         "  learn arp IP [count N] mac MAC vlan V                                     (emulator)\n"
+         "  clear mac address-table dynamic | clear ip arp | vpc role preempt\n"
+         "  configure [LINE...]   (each argument one line of configure terminal; none: lines from stdin)\n";
+}
+
+}  // namespace
+
+int vpcctlMain(int argc, char** argv, const NameResolver& names) {
+  CLI::App app{"vpcctl - NX-OS style CLI for an emulated vPC switch\n\n" + commandList()};
+  std::string target;
+  bool json = false;
+  int timeout_s = 30;
+  std::vector<std::string> words;
+  app.add_option("-s,--switch", target,
+                 "the switch: ADDRESS[:PORT] (default port 9000), or a deployed lab's NODE or LAB/NODE")
+      ->required();
+  app.add_flag("--json", json, "print the JSON twin of the reply");
+  app.add_option("--timeout", timeout_s, "seconds to wait for the switch")->check(CLI::Range(1, 3600));
+  app.add_option("command", words, "command words")->expected(0, -1);
+  app.prefix_command();  // everything after the first command word is the command, even "--follow"
+  CLI11_PARSE(app, argc, argv);
+  for (const auto& w : app.remaining()) words.push_back(w);
+
+  // NX-OS style "| json" and a trailing --json are accepted too.
+  std::vector<std::string> cmd;
+  for (std::size_t i = 0; i < words.size(); ++i) {
+    if (words[i] == "--json") json = true;
+    else if (words[i] == "|" && i + 1 < words.size() && words[i + 1] == "json") {
+      json = true;
+      ++i;
+    } else cmd.push_back(words[i]);
+  }
+  std::string error;
+  auto address = resolve(target, names, error);
+  if (!address) {
+    std::cerr << "vpcctl: " << error << "\n";
+    return kExitUsage;
+  }
+  const bool configuring = !cmd.empty() && isConfigureWord(cmd.front());
+  std::optional<grammar::Match> match;
+  if (!configuring && !cmd.empty()) {
+    std::string line;
+    for (const auto& w : cmd) line += (line.empty() ? "" : " ") + w;
+    auto matched = mgmt::execGrammar().match(line);
+    if (auto* err = std::get_if<grammar::MatchError>(&matched)) {
+      printSyntaxError(line, *err);
+      return kExitUsage;
+    }
+    match = std::get<grammar::Match>(matched);
+  }
+  grpc::ChannelArguments args;
+  args.SetMaxReceiveMessageSize(-1);  // a big MAC table is one reply
+  Client client;
+  client.address = *address;
+  client.timeout_s = timeout_s;
+  client.stub = v1::Management::NewStub(grpc::CreateCustomChannel(*address, grpc::InsecureChannelCredentials(), args));
+  if (cmd.empty()) return shell(client);
+  if (configuring) return configure(client, std::vector<std::string>(cmd.begin() + 1, cmd.end()), json);
+  return run(client, *match, json);
+}
+
+}  // namespace vpc::cli

@@ -1,0 +1,135 @@
+#include "switch/mgmt/registry.h"
+
+#include <stdexcept>
+
+#include "switch/mgmt/commands.h"
+
+namespace vpc::mgmt {
+
+namespace {
+
+// A verb with its own way of calling.
+class CustomVerb final : public Verb {
+ public:
+  using CallFn = CallResult (*)(v1::Management::Stub&, const grammar::Match&, std::chrono::milliseconds);
+  using TextFn = std::string (*)(const grammar::Match&, const google::protobuf::Message&);
+  CustomVerb(int id, const char* spec, const char* help, Kind kind, CallFn call_fn, TextFn text_fn)
+      : id_(id), spec_(spec), help_(help), kind_(kind), call_(call_fn), text_(text_fn) {}
+  int id() const override { return id_; }
+  const char* spec() const override { return spec_; }
+  const char* help() const override { return help_; }
+  Kind kind() const override { return kind_; }
+  CallResult call(v1::Management::Stub& stub, const grammar::Match& m, std::chrono::milliseconds timeout) const override {
+    return call_(stub, m, timeout);
+  }
+  std::string render(const grammar::Match& m, const google::protobuf::Message& reply) const override {
+    return text_(m, reply);
+  }
+
+ private:
+  int id_;
+  const char* spec_;
+  const char* help_;
+  Kind kind_;
+  CallFn call_;
+  TextFn text_;
+};
+
+Registry build() {
+  Registry r;
+  addVpcShows(r);
+  addKeepaliveShows(r);
+  addConsistencyShows(r);
+  addInterfaceShows(r);
+  addTableShows(r);
+  addSyncShows(r);
+  addSwitchShows(r);
+  addChanges(r);
+  return r;
+}
+
+grammar::Grammar buildGrammar(bool shell) {
+  grammar::Grammar g;
+  for (const auto& v : registry().verbs())
+    if (auto err = g.add(v->id(), v->spec(), v->help())) throw std::logic_error("exec grammar: " + *err);
+  if (shell) {
+    struct Word {
+      Command id;
+      const char* spec;
+      const char* help;
+    };
+    const Word words[] = {
+        {kConfigureTerminal, "configure [ terminal ]", "enter configuration mode"},
+        {kExit, "exit", "leave the shell"},
+        {kQuit, "quit", "leave the shell"},
+        {kEnd, "end", "stay in exec mode"},
+    };
+    for (const auto& w : words)
+      if (auto err = g.add(w.id, w.spec, w.help)) throw std::logic_error("shell grammar: " + *err);
+  }
+  return g;
+}
+
+}  // namespace
+
+void Registry::verb(int id, const char* spec, const char* help, Verb::Kind kind,
+                    CallResult (*call_fn)(v1::Management::Stub&, const grammar::Match&, std::chrono::milliseconds),
+                    std::string (*text)(const grammar::Match&, const google::protobuf::Message&)) {
+  verbs_.push_back(std::make_unique<CustomVerb>(id, spec, help, kind, call_fn, text));
+}
+
+const Verb* Registry::find(int id) const {
+  for (const auto& v : verbs_)
+    if (v->id() == id) return v.get();
+  return nullptr;
+}
+
+const Registry& registry() {
+  static const Registry r = build();
+  return r;
+}
+
+const grammar::Grammar& execGrammar() {
+  static const grammar::Grammar g = buildGrammar(false);
+  return g;
+}
+
+const grammar::Grammar& shellExecGrammar() {
+  static const grammar::Grammar g = buildGrammar(true);
+  return g;
+}
+
+CallResult call(v1::Management::Stub& stub, const grammar::Match& m, std::chrono::milliseconds timeout) {
+  const auto* v = registry().find(m.command);
+  if (!v || v->kind() == Verb::Kind::Stream)
+    return {grpc::Status(grpc::StatusCode::UNIMPLEMENTED, "this command has no single reply"), nullptr};
+  return v->call(stub, m, timeout);
+}
+
+std::string render(const grammar::Match& m, const google::protobuf::Message& reply) {
+  const auto* v = registry().find(m.command);
+  return v ? v->render(m, reply) : std::string();
+}
+
+Service::Service(Backend& sw) {
+  const auto* service = v1::InfoRequest::descriptor()->file()->FindServiceByName("Management");
+  std::vector<bool> served(static_cast<std::size_t>(service->method_count()), false);
+  for (const auto& rpc : registry().rpcs()) {
+    const auto* method = service->FindMethodByName(rpc->name());
+    if (!method) throw std::logic_error("management registry: no RPC " + rpc->name() + " in vpc.v1.Management");
+    MarkMethodCallback(method->index(), rpc->handler(sw));
+    served[static_cast<std::size_t>(method->index())] = true;
+  }
+  for (int i = 0; i < service->method_count(); ++i)
+    if (!served[static_cast<std::size_t>(i)]) unserved_.push_back(service->method(i)->name());
+}
+
+void Service::markStream(const std::string& name, grpc::internal::MethodHandler* handler) {
+  const auto* service = v1::InfoRequest::descriptor()->file()->FindServiceByName("Management");
+  const auto* method = service->FindMethodByName(name);
+  if (!method) throw std::logic_error("no RPC " + name + " in vpc.v1.Management");
+  MarkMethodCallback(method->index(), handler);
+  std::erase(unserved_, name);
+}
+
+}  // namespace vpc::mgmt

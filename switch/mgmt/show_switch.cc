@@ -1,0 +1,188 @@
+// show version, show running-config [vpc], show vpc history, events, explain: RPCs GetInfo,
+// ShowRunningConfig, Events (the stream, served by the daemon) and Explain.
+#include <fmt/format.h>
+
+#include "switch/core/config_writer.h"
+#include "switch/core/explain.h"
+#include "switch/mgmt/commands.h"
+#include "switch/mgmt/convert.h"
+#include "switch/mgmt/text.h"
+
+namespace vpc::mgmt {
+
+namespace {
+
+void getInfo(Backend& sw, const v1::InfoRequest&, v1::InfoReply* out, const Done& done) {
+  *out = sw.info();
+  ok(done);
+}
+
+v1::InfoRequest infoRequest(const grammar::Match&) { return {}; }
+
+std::string renderVersion(const grammar::Match&, const v1::InfoReply& r) {
+  std::string out;
+  out += "vpclab - Cisco Nexus vPC emulator\n";
+  out += field("  version", r.version(), 20);
+  out += field("  hostname", r.hostname(), 20);
+  out += field("  uptime", fmt::format("{:.1f} s", r.uptime_s()), 20);
+  out += field("  timers scaled by", fmt::format("{:g}", r.time_scale()), 20);
+  out += field("  management", r.management_address(), 20);
+  out += field("  peer-link", r.peer_link_address().empty() ? "-" : r.peer_link_address(), 20);
+  out += field("  peer-keepalive", r.keepalive_address().empty() ? "-" : r.keepalive_address(), 20);
+  out += field("  pid", std::to_string(r.pid()), 20);
+  return out;
+}
+
+void runningConfig(Backend& sw, const v1::ShowRunningConfigRequest& req, v1::ShowRunningConfigReply* out,
+                   const Done& done) {
+  if (req.section() != "" && req.section() != "vpc") return invalid(done, "section must be empty or 'vpc'");
+  out->set_text(writeConfig(sw.node().config(), req.section() == "vpc" ? ConfigSection::Vpc : ConfigSection::All));
+  ok(done);
+}
+
+v1::ShowRunningConfigRequest configRequest(const grammar::Match& m) {
+  v1::ShowRunningConfigRequest req;
+  if (m.has("vpc")) req.set_section("vpc");
+  return req;
+}
+
+std::string renderConfig(const grammar::Match&, const v1::ShowRunningConfigReply& r) { return r.text(); }
+
+// `show vpc history`: the Events stream without follow, read to its end.
+CallResult history(v1::Management::Stub& stub, const grammar::Match& m, std::chrono::milliseconds timeout) {
+  v1::EventsRequest req;
+  req.set_last(static_cast<std::uint32_t>(m.numberOr("last").value_or(40)));
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + timeout);
+  auto reader = stub.Events(&ctx, req);
+  auto list = std::make_unique<v1::EventList>();
+  v1::Event ev;
+  while (reader->Read(&ev)) *list->add_events() = ev;
+  CallResult r;
+  r.status = reader->Finish();
+  if (r.status.ok()) r.reply = std::move(list);
+  return r;
+}
+
+std::string renderHistory(const grammar::Match&, const google::protobuf::Message& reply) {
+  const auto& list = static_cast<const v1::EventList&>(reply);
+  std::string out;
+  out += "vPC history (oldest first; times UTC)\n";
+  out += "--------------------------------------------------------------------------------\n";
+  for (const auto& e : list.events()) {
+    if (e.kind() == "reason")
+      out += fmt::format("{}  {:<18} reason: {} -> {}\n", e.time(), e.subject(), e.from().empty() ? "-" : e.from(),
+                         e.to());
+    else
+      out += fmt::format("{}  {:<18} {} -> {}\n", e.time(), e.subject(), e.from().empty() ? "-" : e.from(), e.to());
+    if (!e.reason().empty()) {
+      for (const auto& line : wrap("<- " + e.reason(), 100)) out += "      " + line + "\n";
+    }
+  }
+  return out;
+}
+
+// `events` is read by the caller (vpcctl prints it as NDJSON, with --follow until interrupted).
+CallResult noCall(v1::Management::Stub&, const grammar::Match&, std::chrono::milliseconds) {
+  return {grpc::Status(grpc::StatusCode::UNIMPLEMENTED, "events is a stream: read it with the Events RPC"), nullptr};
+}
+std::string noText(const grammar::Match&, const google::protobuf::Message&) { return ""; }
+
+void explainRpc(Backend& sw, const v1::ExplainRequest& req, v1::ExplainReply* out, const Done& done) {
+  ExplainQuery q;
+  if (req.subject() == "vpc") {
+    q.kind = ExplainQuery::Kind::Vpc;
+    q.vpc = req.vpc();
+  } else if (req.subject() == "interface") {
+    q.kind = ExplainQuery::Kind::Interface;
+    auto i = InterfaceId::parse(req.interface());
+    if (!i) return invalid(done, "invalid interface '" + req.interface() + "'");
+    q.iface = *i;
+  } else if (req.subject() == "peer-link") {
+    q.kind = ExplainQuery::Kind::PeerLink;
+  } else if (req.subject() == "role") {
+    q.kind = ExplainQuery::Kind::Role;
+  } else if (req.subject() == "vlan") {
+    q.kind = ExplainQuery::Kind::Vlan;
+    if (req.vlan() < kMinVlan || req.vlan() > kMaxVlan) return invalid(done, "vlan must be 1-4094");
+    q.vlan = static_cast<std::uint16_t>(req.vlan());
+  } else {
+    return invalid(done, "subject must be vpc, interface, peer-link, role or vlan");
+  }
+  auto x = explain(sw.snapshot(), sw.node().journal(), q);
+  if (!x) return fail(done, x.error());
+  out->set_subject(x->subject);
+  out->set_status(x->status);
+  out->set_reason(x->reason);
+  chainToProto(x->chain, out->mutable_reason_chain(), out->mutable_causes());
+  for (const auto& r : x->rules) out->add_rules(r);
+  for (const auto& e : x->events) toProto(e, sw.node().config().hostname, sw.clock(), out->add_events());
+  ok(done);
+}
+
+v1::ExplainRequest explainRequest(const grammar::Match& m) {
+  v1::ExplainRequest req;
+  if (m.hasValue("vpc")) {
+    req.set_subject("vpc");
+    req.set_vpc(static_cast<std::uint32_t>(m.number("vpc")));
+  } else if (m.hasValue("interface")) {
+    req.set_subject("interface");
+    req.set_interface(m.text("interface"));
+  } else if (m.hasValue("vlan")) {
+    req.set_subject("vlan");
+    req.set_vlan(static_cast<std::uint32_t>(m.number("vlan")));
+  } else if (m.has("peer-link")) {
+    req.set_subject("peer-link");
+  } else {
+    req.set_subject("role");
+  }
+  return req;
+}
+
+std::string renderExplain(const grammar::Match&, const v1::ExplainReply& r) {
+  std::string out;
+  out += r.subject() + ": " + r.status() + "\n";
+  if (!r.reason().empty()) out += "Reason: " + r.reason() + "\n";
+  if (r.reason_chain_size()) {
+    out += "\nCause chain (most immediate first):\n";
+    for (int i = 0; i < r.reason_chain_size(); ++i)
+      out += std::string(i == 0 ? "  " : "  <- ") + r.reason_chain(i) + "\n";
+  }
+  if (r.rules_size()) {
+    out += "\nRules that applied:\n";
+    for (const auto& rule : r.rules()) {
+      const auto lines = wrap(rule, 96);
+      for (std::size_t i = 0; i < lines.size(); ++i) out += (i == 0 ? "  - " : "    ") + lines[i] + "\n";
+    }
+  }
+  if (r.events_size()) {
+    out += "\nWhat happened (oldest first):\n";
+    for (const auto& e : r.events()) {
+      out += fmt::format("  {}  {:<15} {} -> {}\n", e.time(), e.subject(), e.from().empty() ? "-" : e.from(), e.to());
+      if (!e.reason().empty())
+        for (const auto& line : wrap("<- " + e.reason(), 96)) out += "        " + line + "\n";
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+void addSwitchShows(Registry& r) {
+  r.rpc<v1::InfoRequest, v1::InfoReply>("GetInfo", getInfo);
+  r.verb(kShowVersion, "show version", "emulator version and uptime", Verb::Kind::Show, &v1::Management::Stub::GetInfo,
+         infoRequest, renderVersion);
+  r.rpc<v1::ShowRunningConfigRequest, v1::ShowRunningConfigReply>("ShowRunningConfig", runningConfig);
+  r.verb(kShowRunningConfig, "show running-config [ vpc ]", "the running configuration (NX-OS syntax)",
+         Verb::Kind::Show, &v1::Management::Stub::ShowRunningConfig, configRequest, renderConfig);
+  r.verb(kShowVpcHistory, "show vpc history [ last <last:1-4096> ]", "the last state changes and their reasons",
+         Verb::Kind::Show, history, renderHistory);
+  r.verb(kEvents, "events { --follow | follow | last <last:1-1000000> }*", "state-change events as NDJSON",
+         Verb::Kind::Stream, noCall, noText);
+  r.rpc<v1::ExplainRequest, v1::ExplainReply>("Explain", explainRpc);
+  r.verb(kExplain, "explain { vpc <vpc:1-4096> | interface <interface:interface> | vlan <vlan:1-4094> | peer-link | role }",
+         "why something is the way it is: cause chain, rules, events", Verb::Kind::Show, &v1::Management::Stub::Explain,
+         explainRequest, renderExplain);
+}
+
+}  // namespace vpc::mgmt
