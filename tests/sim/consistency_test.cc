@@ -32,7 +32,8 @@ bool type1(const NodeSnapshot& s, const std::string& parameter) {
 
 }  // namespace
 
-TEST_CASE("Consistency: matching sample configs report success everywhere", "[sim][consistency]") {
+TEST_CASE("Consistency: matching sample configs report success everywhere",
+          "[rule:consistency-check][sim][consistency]") {
   auto p = sim::Pair::startConverged();
   const auto v = p.snap(0);
   const auto gc = globalConsistency(v);
@@ -56,7 +57,7 @@ TEST_CASE("Consistency: matching sample configs report success everywhere", "[si
 }
 
 TEST_CASE("Consistency: a Type-1 global mismatch suspends every vPC, on the secondary only with graceful check",
-          "[sim][consistency]") {
+          "[rule:type1-global-mismatch][sim][consistency]") {
   const bool graceful = GENERATE(true, false);
   auto p = sim::Pair::startConverged();
   if (!graceful) {
@@ -91,7 +92,8 @@ TEST_CASE("Consistency: a Type-1 global mismatch suspends every vPC, on the seco
   CHECK(globalConsistency(p.snap(0)).type1 == CheckStatus::Success);
 }
 
-TEST_CASE("Consistency: a Type-1 per-vPC mismatch (MTU) suspends only that vPC", "[sim][consistency]") {
+TEST_CASE("Consistency: a Type-1 per-vPC mismatch (MTU) suspends only that vPC",
+          "[rule:type1-vpc-mismatch][sim][consistency]") {
   const bool graceful = GENERATE(true, false);
   auto cfgs = sim::defaultPairConfigs();
   cfgs[0].vpc_domain->graceful_consistency_check = graceful;
@@ -121,7 +123,8 @@ TEST_CASE("Consistency: a Type-1 per-vPC mismatch (MTU) suspends only that vPC",
   CHECK(seen);
 }
 
-TEST_CASE("Consistency: allowed VLANs that differ leave only the common ones active", "[sim][consistency]") {
+TEST_CASE("Consistency: allowed VLANs that differ leave only the common ones active",
+          "[rule:per-vlan-mismatch][sim][consistency]") {
   auto p = sim::Pair::startConverged();
   REQUIRE(p.configure(1, {"interface port-channel10", "switchport trunk allowed vlan 10"}));
   p.runFor(100ms);
@@ -143,7 +146,8 @@ TEST_CASE("Consistency: allowed VLANs that differ leave only the common ones act
   CHECK(r.error().message.find("VLAN 20 is suspended") != std::string::npos);
 }
 
-TEST_CASE("Consistency: STP disabled on a VLAN on one switch suspends that VLAN only", "[sim][consistency]") {
+TEST_CASE("Consistency: STP disabled on a VLAN on one switch suspends that VLAN only",
+          "[rule:per-vlan-mismatch][sim][consistency]") {
   auto p = sim::Pair::startConverged();
   REQUIRE(p.configure(1, {"no spanning-tree vlan 20"}));
   p.runFor(100ms);
@@ -159,7 +163,7 @@ TEST_CASE("Consistency: STP disabled on a VLAN on one switch suspends that VLAN 
   CHECK(param(vl, "Vlan 20 STP")->peer == "Disabled");
 }
 
-TEST_CASE("Consistency: Type-2 mismatches only warn", "[sim][consistency]") {
+TEST_CASE("Consistency: Type-2 mismatches only warn", "[rule:type2-mismatch][sim][consistency]") {
   auto p = sim::Pair::startConverged();
   SECTION("MAC aging time") {
     REQUIRE(p.configure(1, {"mac address-table aging-time 600"}));
@@ -180,7 +184,7 @@ TEST_CASE("Consistency: Type-2 mismatches only warn", "[sim][consistency]") {
 }
 
 TEST_CASE("Consistency: graceful check off on one switch reads 'Disabled (due to peer configuration)'",
-          "[sim][consistency]") {
+          "[rule:type1-global-mismatch][sim][consistency]") {
   auto p = sim::Pair::startConverged();
   REQUIRE(p.configure(1, {"vpc domain 10", "no graceful consistency-check"}));
   p.runFor(100ms);
@@ -188,7 +192,8 @@ TEST_CASE("Consistency: graceful check off on one switch reads 'Disabled (due to
   CHECK(graceful(p.snap(1)) == Graceful::Disabled);
 }
 
-TEST_CASE("Consistency: the check is not performed while the peer-link is down", "[sim][consistency]") {
+TEST_CASE("Consistency: the check is not performed while the peer-link is down",
+          "[rule:consistency-check][sim][consistency]") {
   auto p = sim::Pair::startConverged();
   p.cutPeerLink();
   p.runFor(1s);
@@ -198,7 +203,8 @@ TEST_CASE("Consistency: the check is not performed while the peer-link is down",
   CHECK(globalConsistency(p.snap(0)).type1_reason->kind == CauseKind::CheckNotPerformed);
 }
 
-TEST_CASE("Configure: lines are validated as a whole and applied all or nothing", "[sim][configure]") {
+TEST_CASE("Configure: lines are validated as a whole and applied all or nothing",
+          "[rule:config-atomic][sim][configure]") {
   auto p = sim::Pair::startConverged();
   auto r = p.configure(1, {"interface port-channel10", "mtu 1500", "vpc 99999"});
   REQUIRE_FALSE(r);
@@ -236,7 +242,8 @@ TEST_CASE("Configure: lines are validated as a whole and applied all or nothing"
   }
 }
 
-TEST_CASE("Consistency: a vPC deleted on one switch goes down on the other", "[sim][consistency]") {
+TEST_CASE("Consistency: a vPC deleted on one switch goes down on the other",
+          "[rule:type1-vpc-mismatch][sim][consistency]") {
   auto p = sim::Pair::startConverged();
   REQUIRE(p.configure(1, {"no interface port-channel20"}));
   p.runFor(100ms);
@@ -246,7 +253,8 @@ TEST_CASE("Consistency: a vPC deleted on one switch goes down on the other", "[s
   CHECK(test::vpcOf(v1, 10).status == VpcStatus::Up);
 }
 
-TEST_CASE("Consistency: every Type-1 global parameter the issue lists is checked", "[sim][consistency]") {
+TEST_CASE("Consistency: every Type-1 global parameter the issue lists is checked",
+          "[rule:type1-global-mismatch][sim][consistency]") {
   auto [lines, parameter] = GENERATE(table<std::vector<std::string>, std::string>({
       {{"spanning-tree mode mst"}, "STP Mode"},
       {{"spanning-tree mst configuration", "name REGION-A"}, "STP MST Region Name"},
@@ -266,7 +274,8 @@ TEST_CASE("Consistency: every Type-1 global parameter the issue lists is checked
   CHECK(test::vpcOf(v, 10).status == VpcStatus::Down);
 }
 
-TEST_CASE("Consistency: every Type-1 per-vPC parameter the issue lists is checked", "[sim][consistency]") {
+TEST_CASE("Consistency: every Type-1 per-vPC parameter the issue lists is checked",
+          "[rule:type1-vpc-mismatch][sim][consistency]") {
   auto [lines, parameter] = GENERATE(table<std::vector<std::string>, std::string>({
       {{"interface Ethernet1/1", "channel-group 10 mode on"}, "mode"},
       {{"interface port-channel10", "speed 10000"}, "Speed"},

@@ -40,7 +40,7 @@ int find(const std::vector<Event>& events, const Subject& subject, const std::st
 }  // namespace
 
 TEST_CASE("Explain: a vPC suspended by peer-link loss names the cause, the rule and the events in order",
-          "[sim][explain]") {
+          "[rule:peer-link-failure][sim][explain]") {
   auto p = sim::Pair::startConverged();
   p.runFor(1s);
   p.cutPeerLink();
@@ -75,7 +75,8 @@ TEST_CASE("Explain: a vPC suspended by peer-link loss names the cause, the rule 
   CHECK(primary.status.rfind("up", 0) == 0);
 }
 
-TEST_CASE("Explain: a Type-1 mismatch names the parameter and the graceful rule", "[sim][explain]") {
+TEST_CASE("Explain: a Type-1 mismatch names the parameter and the graceful rule",
+          "[rule:type1-global-mismatch][sim][explain]") {
   auto p = sim::Pair::startConverged();
   REQUIRE(p.configure(1, {"interface port-channel10", "mtu 1500"}));
   p.runFor(1s);
@@ -86,7 +87,8 @@ TEST_CASE("Explain: a Type-1 mismatch names the parameter and the graceful rule"
   CHECK(find(x.events, Subject::of(SubjectKind::Config), "") >= 0);  // the configure command is a cause on record
 }
 
-TEST_CASE("Explain: the role, the peer-link and an orphan port, and unknown subjects are errors", "[sim][explain]") {
+TEST_CASE("Explain: the role, the peer-link and an orphan port, and unknown subjects are errors",
+          "[rule:explain][sim][explain]") {
   auto p = sim::Pair::startConverged();
   ExplainQuery role;
   role.kind = ExplainQuery::Kind::Role;
@@ -125,7 +127,7 @@ TEST_CASE("Explain: the role, the peer-link and an orphan port, and unknown subj
   CHECK(m.error().message == "vPC 99 is not configured");
 }
 
-TEST_CASE("Orphan ports and port-channel summary follow the ports' state", "[sim][explain]") {
+TEST_CASE("Orphan ports and port-channel summary follow the ports' state", "[rule:explain][sim][explain]") {
   auto p = sim::Pair::startConverged();
   const auto orphans = orphanPorts(p.sw(1).config());
   REQUIRE(orphans.size() == 1);
@@ -156,7 +158,8 @@ TEST_CASE("Orphan ports and port-channel summary follow the ports' state", "[sim
   CHECK(channel(0, 10).up);  // the primary keeps them
 }
 
-TEST_CASE("Explain: a VLAN suspended by per-VLAN consistency, and one that is simply active", "[sim][explain]") {
+TEST_CASE("Explain: a VLAN suspended by per-VLAN consistency, and one that is simply active",
+          "[rule:per-vlan-mismatch][sim][explain]") {
   auto p = sim::Pair::startConverged();
   ExplainQuery q;
   q.kind = ExplainQuery::Kind::Vlan;

@@ -35,7 +35,7 @@ Duration since(sim::Pair&, std::optional<TimePoint> at, TimePoint t0) {
 }  // namespace
 
 TEST_CASE("Failover: peer-link loss with the keepalive alive: the secondary suspends, the primary keeps all",
-          "[sim][failover]") {
+          "[rule:peer-link-failure][sim][failover]") {
   auto p = sim::Pair::startConverged();
   REQUIRE(p.learnMac(1, macs("0050.5700.0000", 20, 10, "Eth1/5")));
   REQUIRE(p.learnMac(1, macs("0050.5710.0000", 20, 10, "Po10")));
@@ -93,7 +93,7 @@ TEST_CASE("Failover: peer-link loss with the keepalive alive: the secondary susp
 }
 
 TEST_CASE("Failover: peer-link restored: adjacency, resync, then the secondary's ports after delay restore",
-          "[sim][failover][restore]") {
+          "[rule:delay-restore][sim][failover][restore]") {
   auto p = sim::Pair::startConverged();
   p.cutPeerLink();
   p.runFor(10s);
@@ -129,7 +129,7 @@ TEST_CASE("Failover: peer-link restored: adjacency, resync, then the secondary's
   (void)t0;
 }
 
-TEST_CASE("Failover: keepalive loss alone changes only the status", "[sim][failover]") {
+TEST_CASE("Failover: keepalive loss alone changes only the status", "[rule:keepalive-loss][sim][failover]") {
   auto p = sim::Pair::startConverged();
   p.cutKeepalive();
   p.runFor(10s);
@@ -144,7 +144,7 @@ TEST_CASE("Failover: keepalive loss alone changes only the status", "[sim][failo
 }
 
 TEST_CASE("Failover: both paths lost with both alive: dual-active, and the recovery keeps the sticky primary",
-          "[sim][failover][dual-active]") {
+          "[rule:dual-active][sim][failover][dual-active]") {
   auto p = sim::Pair::startConverged();
   p.cutKeepalive();
   p.runFor(6s);
@@ -185,7 +185,7 @@ TEST_CASE("Failover: both paths lost with both alive: dual-active, and the recov
 }
 
 TEST_CASE("Failover: primary failure: the secondary becomes operational primary after hold-timeout + timeout",
-          "[sim][failover]") {
+          "[rule:primary-failure][sim][failover]") {
   auto p = sim::Pair::startConverged();
   const auto t0 = p.now();
   p.kill(0);
@@ -224,7 +224,7 @@ TEST_CASE("Failover: primary failure: the secondary becomes operational primary 
 }
 
 TEST_CASE("Failover: secondary failure: the primary keeps everything, the secondary returns as secondary",
-          "[sim][failover]") {
+          "[rule:secondary-failure][sim][failover]") {
   auto p = sim::Pair::startConverged();
   p.kill(1);
   p.runFor(20s);
@@ -240,7 +240,8 @@ TEST_CASE("Failover: secondary failure: the primary keeps everything, the second
   CHECK(test::vpcOf(p.snap(1), 10).status == VpcStatus::Up);
 }
 
-TEST_CASE("Failover: the keepalive broken at boot keeps the peer-link down and the vPCs down", "[sim][failover]") {
+TEST_CASE("Failover: the keepalive broken at boot keeps the peer-link down and the vPCs down",
+          "[rule:boot-keepalive-down][sim][failover]") {
   sim::Pair p(sim::defaultPairConfigs());
   p.cutKeepalive();
   p.start();
@@ -253,7 +254,8 @@ TEST_CASE("Failover: the keepalive broken at boot keeps the peer-link down and t
   }
 }
 
-TEST_CASE("Failover: auto-recovery: a switch booting alone becomes primary after reload-delay", "[sim][failover]") {
+TEST_CASE("Failover: auto-recovery: a switch booting alone becomes primary after reload-delay",
+          "[rule:auto-recovery][sim][failover]") {
   auto cfgs = sim::defaultPairConfigs();
   const bool enabled = GENERATE(true, false);
   cfgs[1].vpc_domain->auto_recovery = enabled;
@@ -289,7 +291,7 @@ TEST_CASE("Failover: auto-recovery: a switch booting alone becomes primary after
   }
 }
 
-TEST_CASE("Failover: auto-recovery stops waiting when the keepalive works", "[sim][failover]") {
+TEST_CASE("Failover: auto-recovery stops waiting when the keepalive works", "[rule:auto-recovery][sim][failover]") {
   auto cfgs = sim::defaultPairConfigs();
   cfgs[1].vpc_domain->auto_recovery = true;
   sim::Pair p(cfgs);
@@ -302,7 +304,7 @@ TEST_CASE("Failover: auto-recovery stops waiting when the keepalive works", "[si
 }
 
 TEST_CASE("Failover: with auto-recovery, 3 missed keepalives after a peer-alive decision restore the secondary",
-          "[sim][failover]") {
+          "[rule:auto-recovery][sim][failover]") {
   auto cfgs = sim::defaultPairConfigs();
   const bool enabled = GENERATE(true, false);
   cfgs[1].vpc_domain->auto_recovery = enabled;
@@ -325,7 +327,7 @@ TEST_CASE("Failover: with auto-recovery, 3 missed keepalives after a peer-alive 
 }
 
 TEST_CASE("Failover: member ports down on one switch: down* there, the peer keeps the vPC, MACs re-point",
-          "[sim][failover][member]") {
+          "[rule:member-port-failure][sim][failover][member]") {
   auto p = sim::Pair::startConverged();
   REQUIRE(p.learnMac(1, macs("0050.5700.0000", 10, 10, "Po10")));
   REQUIRE(p.learnMac(0, macs("0050.5600.0000", 10, 10, "Po10")));
@@ -354,7 +356,8 @@ TEST_CASE("Failover: member ports down on one switch: down* there, the peer keep
   CHECK_FALSE(test::vpcOf(p.snap(1), 10).peer_link_traffic_allowed);
 }
 
-TEST_CASE("Failover: a role priority change waits for the peer-link to re-initialise", "[sim][failover][role]") {
+TEST_CASE("Failover: a role priority change waits for the peer-link to re-initialise",
+          "[rule:role-election][sim][failover][role]") {
   auto p = sim::Pair::startConverged();
   auto r = p.configure(1, {"vpc domain 10", "role priority 50"});
   REQUIRE(r);
@@ -388,7 +391,7 @@ TEST_CASE("Failover: a role priority change waits for the peer-link to re-initia
   }
 }
 
-TEST_CASE("Failover: vpc role preempt needs the peer adjacency", "[sim][failover][role]") {
+TEST_CASE("Failover: vpc role preempt needs the peer adjacency", "[rule:role-preempt][sim][failover][role]") {
   auto p = sim::Pair::startConverged();
   p.cutPeerLink();
   p.runFor(1s);
@@ -397,7 +400,8 @@ TEST_CASE("Failover: vpc role preempt needs the peer adjacency", "[sim][failover
   CHECK(r.error().message.find("peer-link is down") != std::string::npos);
 }
 
-TEST_CASE("Failover: shutting the peer-link port-channel is a clean peer-link loss", "[sim][failover]") {
+TEST_CASE("Failover: shutting the peer-link port-channel is a clean peer-link loss",
+          "[rule:peer-link-shut][sim][failover]") {
   auto p = sim::Pair::startConverged();
   const auto t0 = p.now();
   REQUIRE(p.configure(0, {"interface port-channel1", "shutdown"}));
@@ -411,7 +415,8 @@ TEST_CASE("Failover: shutting the peer-link port-channel is a clean peer-link lo
   REQUIRE(p.runUntil([&] { return p.converged(); }, 10s));
 }
 
-TEST_CASE("Failover: time-scale shrinks every protocol timer, show vpc keeps the NX-OS values", "[sim][failover]") {
+TEST_CASE("Failover: time-scale shrinks every protocol timer, show vpc keeps the NX-OS values",
+          "[rule:timers][sim][failover]") {
   auto p = sim::Pair::startConverged(sim::defaultPairConfigs(), NodeOptions{1, 0.05, {}});
   const auto t0 = p.now();
   p.kill(0);
@@ -422,7 +427,8 @@ TEST_CASE("Failover: time-scale shrinks every protocol timer, show vpc keeps the
   CHECK(v.scale.factor == 0.05);
 }
 
-TEST_CASE("Failover: delay restore orphan-port holds the orphan-suspend ports after a rejoin", "[sim][failover][restore]") {
+TEST_CASE("Failover: delay restore orphan-port holds the orphan-suspend ports after a rejoin",
+          "[rule:delay-restore][sim][failover][restore]") {
   auto cfgs = sim::defaultPairConfigs();
   cfgs[1].vpc_domain->delay_restore_orphan_s = 5;
   auto p = sim::Pair::startConverged(cfgs);

@@ -21,7 +21,8 @@ bool sawEvent(const std::vector<Event>& evs, const Subject& subject, const std::
 }
 }  // namespace
 
-TEST_CASE("Pair: the sample configs form a peer-link within a second, leaf1 is primary", "[sim][session]") {
+TEST_CASE("Pair: the sample configs form a peer-link within a second, leaf1 is primary",
+          "[rule:bring-up][sim][session]") {
   sim::Pair p(sim::defaultPairConfigs());
   p.start();
   const auto t0 = p.now();
@@ -64,7 +65,8 @@ TEST_CASE("Pair: the sample configs form a peer-link within a second, leaf1 is p
   CHECK(sawEvent(ev, Subject::vpc(10), "up"));
 }
 
-TEST_CASE("Pair: before any adjacency the role is none established and vPCs are down", "[sim][session]") {
+TEST_CASE("Pair: before any adjacency the role is none established and vPCs are down",
+          "[rule:bring-up][sim][session]") {
   sim::Pair p(sim::defaultPairConfigs());
   p.start(0);  // leaf2 never boots
   p.runFor(10s);
@@ -79,7 +81,8 @@ TEST_CASE("Pair: before any adjacency the role is none established and vPCs are 
   CHECK(v.status.vpcs[0].chain.at(1).kind == CauseKind::PeerNeverAlive);
 }
 
-TEST_CASE("Pair: the peer-link never forms while the keepalive has never seen the peer", "[sim][session]") {
+TEST_CASE("Pair: the peer-link never forms while the keepalive has never seen the peer",
+          "[rule:bring-up][sim][session]") {
   sim::Pair p(sim::defaultPairConfigs());
   p.cutKeepalive();
   p.start();
@@ -91,7 +94,8 @@ TEST_CASE("Pair: the peer-link never forms while the keepalive has never seen th
   CHECK(p.runUntil([&] { return adjacent(p); }, 3s));
 }
 
-TEST_CASE("Pair: a domain-id mismatch keeps the peer-link down with the NX-OS reason", "[sim][session]") {
+TEST_CASE("Pair: a domain-id mismatch keeps the peer-link down with the NX-OS reason",
+          "[rule:bring-up][sim][session]") {
   auto cfgs = sim::defaultPairConfigs();
   cfgs[1].vpc_domain->id = 20;
   cfgs[1].vpc_domain->system_mac = cfgs[0].vpc_domain->systemMac();  // only the domain id differs
@@ -108,7 +112,8 @@ TEST_CASE("Pair: a domain-id mismatch keeps the peer-link down with the NX-OS re
   CHECK(keepaliveStatusText(KeepaliveState::DomainMismatch) == "peer is alive, but domain IDs do not match");
 }
 
-TEST_CASE("Pair: a system-priority mismatch is refused at the Hello with the NX-OS reason", "[sim][session]") {
+TEST_CASE("Pair: a system-priority mismatch is refused at the Hello with the NX-OS reason",
+          "[rule:bring-up][sim][session]") {
   auto cfgs = sim::defaultPairConfigs();
   cfgs[1].vpc_domain->system_priority = 4000;
   sim::Pair p(cfgs);
@@ -130,7 +135,7 @@ TEST_CASE("Pair: a system-priority mismatch is refused at the Hello with the NX-
   CHECK(rejections <= 3);
 }
 
-TEST_CASE("Pair: equal role priorities are decided by the lower local MAC", "[sim][role]") {
+TEST_CASE("Pair: equal role priorities are decided by the lower local MAC", "[rule:role-election][sim][role]") {
   auto cfgs = sim::defaultPairConfigs();
   cfgs[0].vpc_domain->role_priority = 32667;
   cfgs[1].vpc_domain->role_priority = 32667;
@@ -140,7 +145,7 @@ TEST_CASE("Pair: equal role priorities are decided by the lower local MAC", "[si
   CHECK(test::isRole(p.snap(1), test::kPrimary));
 }
 
-TEST_CASE("Pair: SIGTERM sends Goodbye, the peer sees a clean close at once", "[sim][session]") {
+TEST_CASE("Pair: SIGTERM sends Goodbye, the peer sees a clean close at once", "[rule:peer-link-shut][sim][session]") {
   auto p = sim::Pair::startConverged();
   p.cutPeerLink();  // nothing but the Goodbye could tell leaf1 quickly... so restore first
   p.restorePeerLink();

@@ -32,7 +32,7 @@ bool settle(sim::Pair& p, Duration limit = 5s) { return p.runUntil([&] { return 
 
 TEST_CASE("Sync: a MAC learned on a vPC appears on the peer's own port-channel (*), "
           "one learned on an orphan port on the vPC Peer-Link (+)",
-          "[sim][sync]") {
+          "[rule:sync-mapping][sim][sync]") {
   auto p = sim::Pair::startConverged();
   REQUIRE(p.learnMac(1, macs("0050.56aa.0001", 1, 10, "port-channel10")));
   REQUIRE(p.learnMac(1, macs("0050.56bb.0001", 1, 10, "Ethernet1/5")));
@@ -51,7 +51,7 @@ TEST_CASE("Sync: a MAC learned on a vPC appears on the peer's own port-channel (
   CHECK(rowOf(own, "0050.56bb.0001")->flag == '*');
 }
 
-TEST_CASE("Sync: both directions at once, moves, deletes and clear", "[sim][sync]") {
+TEST_CASE("Sync: both directions at once, moves, deletes and clear", "[rule:sync-mapping][sim][sync]") {
   auto p = sim::Pair::startConverged();
   REQUIRE(p.learnMac(0, macs("0050.5600.0000", 10000, 10, "Po10")));
   REQUIRE(p.learnMac(1, macs("0050.5700.0000", 10000, 20, "Po20")));
@@ -85,7 +85,7 @@ TEST_CASE("Sync: both directions at once, moves, deletes and clear", "[sim][sync
   }
 }
 
-TEST_CASE("Sync: a MAC both switches learn on the same vPC is one logical entry", "[sim][sync]") {
+TEST_CASE("Sync: a MAC both switches learn on the same vPC is one logical entry", "[rule:sync-mapping][sim][sync]") {
   auto p = sim::Pair::startConverged();
   REQUIRE(p.learnMac(0, macs("0050.56aa.0001", 1, 10, "Po10")));
   REQUIRE(p.learnMac(1, macs("0050.56aa.0001", 1, 10, "Po10")));
@@ -99,7 +99,8 @@ TEST_CASE("Sync: a MAC both switches learn on the same vPC is one logical entry"
   CHECK(rows[0].port == InterfaceId::portChannel(10));
 }
 
-TEST_CASE("Sync: ARP entries sync only with 'ip arp synchronize' on both switches, flagged +", "[sim][sync]") {
+TEST_CASE("Sync: ARP entries sync only with 'ip arp synchronize' on both switches, flagged +",
+          "[rule:arp-sync][sim][sync]") {
   auto cfgs = sim::defaultPairConfigs();
   const bool second_has_it = GENERATE(true, false);
   cfgs[1].vpc_domain->arp_synchronize = second_has_it;
@@ -124,7 +125,7 @@ TEST_CASE("Sync: ARP entries sync only with 'ip arp synchronize' on both switche
 }
 
 TEST_CASE("Sync: the secondary restarts while the primary churns, converged with unchanged roles",
-          "[sim][sync][restart]") {
+          "[rule:sync-resync][sim][sync][restart]") {
   auto p = sim::Pair::startConverged();
   REQUIRE(p.learnMac(0, macs("0050.5600.0000", 3000, 10, "Po10")));
   REQUIRE(p.learnMac(0, macs("0050.5610.0000", 500, 10, "Eth1/5")));
@@ -150,7 +151,7 @@ TEST_CASE("Sync: the secondary restarts while the primary churns, converged with
 }
 
 TEST_CASE("Sync: the primary restarts, the secondary takes over, the old primary returns as operational secondary",
-          "[sim][sync][restart]") {
+          "[rule:primary-failure][sim][sync][restart]") {
   auto p = sim::Pair::startConverged();
   REQUIRE(p.learnMac(0, macs("0050.5600.0000", 3000, 10, "Po10")));
   REQUIRE(p.learnMac(1, macs("0050.5700.0000", 3000, 20, "Po20")));
@@ -173,7 +174,8 @@ TEST_CASE("Sync: the primary restarts, the secondary takes over, the old primary
   CHECK(p.sw(1).tables().macs().size() == 50);
 }
 
-TEST_CASE("Sync: a lost batch is caught as a sequence gap and healed by a resync (regression)", "[sim][sync]") {
+TEST_CASE("Sync: a lost batch is caught as a sequence gap and healed by a resync (regression)",
+          "[rule:sync-resync][sim][sync]") {
   // 1. Both switches converge. 2. leaf2 learns ten batches' worth of MACs. 3. The third batch
   //    vanishes without the stream breaking. 4. leaf1 sees batch 4 where it expected 3, asks for a
   //    resync and drops the rest. 5. leaf2 resends a snapshot; the views converge.
@@ -190,7 +192,8 @@ TEST_CASE("Sync: a lost batch is caught as a sequence gap and healed by a resync
   CHECK(p.sw(1).tables().totals().tx.resyncs == 1);
 }
 
-TEST_CASE("Sync: a silent peer-link cut is found by the heartbeat timeout, the restore resyncs", "[sim][sync]") {
+TEST_CASE("Sync: a silent peer-link cut is found by the heartbeat timeout, the restore resyncs",
+          "[rule:peer-link-shut][sim][sync]") {
   auto p = sim::Pair::startConverged();
   REQUIRE(p.learnMac(1, macs("0050.5700.0000", 100, 10, "Eth1/5")));
   REQUIRE(p.learnMac(1, macs("0050.5710.0000", 100, 10, "Po10")));
@@ -215,7 +218,8 @@ TEST_CASE("Sync: a silent peer-link cut is found by the heartbeat timeout, the r
   CHECK(p.sw(1).tables().macs().size() == 10);
 }
 
-TEST_CASE("Sync: 100,000 MACs on the secondary reach the primary with the right mapping", "[sim][sync][scale]") {
+TEST_CASE("Sync: 100,000 MACs on the secondary reach the primary with the right mapping",
+          "[rule:sync-mapping][sim][sync][scale]") {
   auto p = sim::Pair::startConverged();
   const auto t0 = p.now();
   REQUIRE(p.learnMac(1, macs("0050.5600.0000", 50000, 10, "Po10")));
@@ -234,7 +238,7 @@ TEST_CASE("Sync: 100,000 MACs on the secondary reach the primary with the right 
 }
 
 TEST_CASE("Sync: random learn/move/delete churn on both switches ends in the convergence invariant",
-          "[sim][sync][churn]") {
+          "[rule:sync-convergence][sim][sync][churn]") {
   const auto seed = GENERATE(range(1, 21));
   INFO("seed " << seed);
   auto p = sim::Pair::startConverged();

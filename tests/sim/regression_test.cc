@@ -33,7 +33,8 @@ bool has(sim::Pair& p, int i, const std::string& m) {
 //    suspend`), and the flush of entries that "lead nowhere" took the static ones too.
 // 3. leaf2 takes over after hold-timeout + timeout and brings Eth1/5 back - with an empty table.
 // Static entries are configuration: no port state removes them.
-TEST_CASE("Regression: static MACs survive the secondary's suspension and its takeover", "[sim][regression]") {
+TEST_CASE("Regression: static MACs survive the secondary's suspension and its takeover",
+          "[rule:static-mac][sim][regression]") {
   auto p = sim::Pair::startConverged();
   REQUIRE(p.learnMac(1, mac("0050.56cc.0001", 10, "Ethernet1/5", true)));
   REQUIRE(p.learnMac(1, mac("0050.56cc.0002", 10, "Ethernet1/5", false)));
@@ -63,7 +64,7 @@ TEST_CASE("Regression: static MACs survive the secondary's suspension and its ta
 // 2. Its `show port-channel summary` still read Po1(SU) with members (P): the peer-link port-channel's
 //    state came from configuration alone. On NX-OS the peer-link Po goes down with the link.
 TEST_CASE("Regression: the peer-link port-channel and its members follow the peer-link on both sides",
-          "[sim][regression]") {
+          "[rule:peer-link-port-state][sim][regression]") {
   auto p = sim::Pair::startConverged();
   auto po1 = [&](int i) {
     for (const auto& pc : portChannels(p.snap(i)))
@@ -96,7 +97,7 @@ TEST_CASE("Regression: the peer-link port-channel and its members follow the pee
 
 // 1. The peer-link goes down; the primary keeps vPC 10 up, but its reason changes.
 // 2. The journal said "vPC 10: up -> up": a reason change was recorded as a state change that is none.
-TEST_CASE("Regression: a changed reason is its own kind of event, not 'up -> up'", "[sim][regression]") {
+TEST_CASE("Regression: a changed reason is its own kind of event, not 'up -> up'", "[rule:events][sim][regression]") {
   auto p = sim::Pair::startConverged();
   p.cutPeerLink();
   p.runFor(2s);
