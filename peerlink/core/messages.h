@@ -122,6 +122,15 @@ std::string_view messageName(const Message& m);
 // One line for the message ring of `show vpc sync` / `show peer-link messages`.
 std::string describe(const Message& m);
 
+// One message as the transport saw it on the wire (`show peer-link messages`).
+struct WireNote {
+  TimePoint at{};
+  bool tx = false;
+  std::string type;
+  std::uint32_t bytes = 0;
+  std::string summary;
+};
+
 }  // namespace peer
 
 // One peer-keepalive datagram.

@@ -41,14 +41,8 @@ class PeerLinkTransport {
     virtual void peerClosed(ConnId conn, std::string reason) = 0;
   };
 
-  // One message on the wire, for `show peer-link messages` (the last kLogSize are kept).
-  struct WireNote {
-    TimePoint at{};
-    bool tx = false;
-    std::string type;
-    std::uint32_t bytes = 0;
-    std::string summary;
-  };
+  // The messages on the wire, for `show peer-link messages` (the last kLogSize are kept).
+  using WireNote = peer::WireNote;
   static constexpr std::size_t kLogSize = 256;
 
   struct Stats {

@@ -212,39 +212,13 @@ class DualTable {
   // Retracts every local assertion for which pred(key, entry) holds; sink(delta) for each.
   template <class Pred, class Sink>
   void retractLocalIf(Pred pred, Sink&& sink) {
-    for (auto it = map_.begin(); it != map_.end();) {
-      Entry& e = it->second;
-      if (!e.has_local || !pred(it->first, static_cast<const Entry&>(e))) {
-        ++it;
-        continue;
-      }
-      Delta d{it->first, e.assertions(), {}};
-      e.has_local = false;
-      --local_count_;
-      d.after = e.assertions();
-      auto victim = it++;
-      if (!e.has_peer) erase(victim);
-      sink(d);
-    }
+    retractIf(&Entry::has_local, &Entry::has_peer, local_count_, pred, sink);
   }
 
   // Retracts every peer assertion for which pred(key, entry) holds; sink(delta) for each.
   template <class Pred, class Sink>
   void retractPeerIf(Pred pred, Sink&& sink) {
-    for (auto it = map_.begin(); it != map_.end();) {
-      Entry& e = it->second;
-      if (!e.has_peer || !pred(it->first, static_cast<const Entry&>(e))) {
-        ++it;
-        continue;
-      }
-      Delta d{it->first, e.assertions(), {}};
-      e.has_peer = false;
-      --peer_count_;
-      d.after = e.assertions();
-      auto victim = it++;
-      if (!e.has_local) erase(victim);
-      sink(d);
-    }
+    retractIf(&Entry::has_peer, &Entry::has_local, peer_count_, pred, sink);
   }
 
   // Restarts the age of every peer assertion (the peer can no longer refresh them).
@@ -298,6 +272,25 @@ class DualTable {
     auto [it, inserted] = map_.try_emplace(key);
     if (inserted && map_.capacity() != cap) invalidateCursors();
     return it->second;
+  }
+  // One side's assertions (`mine`, counted in `count`) retracted where pred holds; an entry the other
+  // side does not assert either goes.
+  template <class Pred, class Sink>
+  void retractIf(bool Entry::*mine, bool Entry::*other, std::size_t& count, Pred& pred, Sink& sink) {
+    for (auto it = map_.begin(); it != map_.end();) {
+      Entry& e = it->second;
+      if (!(e.*mine) || !pred(it->first, static_cast<const Entry&>(e))) {
+        ++it;
+        continue;
+      }
+      Delta d{it->first, e.assertions(), {}};
+      e.*mine = false;
+      --count;
+      d.after = e.assertions();
+      auto victim = it++;
+      if (!(e.*other)) erase(victim);
+      sink(d);
+    }
   }
   void erase(typename Map::iterator it) {
     for (auto* c : cursors_)

@@ -236,11 +236,7 @@ v1::InfoReply Daemon::info() const {
 std::vector<mgmt::WireNote> Daemon::peerLinkMessages(std::size_t last) const {
   const auto& log = peer_link_.log();
   const std::size_t from = last && log.size() > last ? log.size() - last : 0;
-  std::vector<mgmt::WireNote> out;
-  out.reserve(log.size() - from);
-  for (std::size_t i = from; i < log.size(); ++i)
-    out.push_back(mgmt::WireNote{log[i].at, log[i].tx, log[i].type, log[i].bytes, log[i].summary});
-  return out;
+  return {log.begin() + static_cast<std::ptrdiff_t>(from), log.end()};
 }
 
 // ---------------------------------------------------------------------------------------------------

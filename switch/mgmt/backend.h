@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "peerlink/core/journal.h"
+#include "peerlink/core/messages.h"
 #include "peerlink/core/result.h"
 #include "switch/core/snapshot.h"
 #include "switch/core/switch_node.h"
@@ -17,14 +18,7 @@
 
 namespace vpc::mgmt {
 
-// One message on the peer-link wire, as the transport logged it (`show peer-link messages`).
-struct WireNote {
-  TimePoint at{};
-  bool tx = false;
-  std::string type;
-  std::uint32_t bytes = 0;
-  std::string summary;
-};
+using WireNote = peer::WireNote;  // one message on the peer-link wire (`show peer-link messages`)
 
 class Backend {
  public:

@@ -5,6 +5,8 @@
 // A learn of up to a million entries goes in slices (kSlice entries each, the switch's other work in
 // between), so it never holds the switch's thread long enough to miss a peer-link heartbeat.
 #include <memory>
+#include <optional>
+#include <string>
 
 #include "switch/mgmt/commands.h"
 
@@ -61,20 +63,27 @@ void learnSliced(Backend& sw, Cmd cmd, v1::LearnReply* reply, const Done& done,
       });
 }
 
+// What LearnMac and LearnArp requests share: the (first) MAC, the VLAN and the count. The error names
+// the field, or nothing when all three are good.
+template <class Request, class Cmd>
+std::optional<std::string> parseLearn(const Request& req, Cmd& cmd) {
+  auto m = MacAddress::parse(req.mac());
+  if (!m) return "invalid MAC address '" + req.mac() + "'";
+  cmd.mac = *m;
+  if (req.vlan() < kMinVlan || req.vlan() > kMaxVlan)
+    return "vlan " + std::to_string(req.vlan()) + " out of range 1-4094";
+  cmd.vlan = static_cast<std::uint16_t>(req.vlan());
+  cmd.count = req.count() == 0 ? 1 : req.count();
+  if (cmd.count > kMaxLearnCount) return "count " + std::to_string(cmd.count) + " out of range 1-1000000";
+  return std::nullopt;
+}
+
 void learnMac(Backend& sw, const v1::LearnMacRequest& req, v1::LearnReply* reply, const Done& done) {
   LearnMacCmd cmd;
-  auto m = MacAddress::parse(req.mac());
-  if (!m) return invalid(done, "invalid MAC address '" + req.mac() + "'");
-  cmd.mac = *m;
+  if (auto bad = parseLearn(req, cmd)) return invalid(done, *bad);
   auto i = InterfaceId::parse(req.interface());
   if (!i) return invalid(done, "invalid interface '" + req.interface() + "'");
   cmd.iface = *i;
-  if (req.vlan() < kMinVlan || req.vlan() > kMaxVlan)
-    return invalid(done, "vlan " + std::to_string(req.vlan()) + " out of range 1-4094");
-  cmd.vlan = static_cast<std::uint16_t>(req.vlan());
-  cmd.count = req.count() == 0 ? 1 : req.count();
-  if (cmd.count > kMaxLearnCount)
-    return invalid(done, "count " + std::to_string(cmd.count) + " out of range 1-1000000");
   cmd.is_static = req.is_static();
   learnSliced(sw, cmd, reply, done, &SwitchNode::learnMac);
 }
@@ -84,15 +93,7 @@ void learnArp(Backend& sw, const v1::LearnArpRequest& req, v1::LearnReply* reply
   auto ip = Ipv4::parse(req.ip());
   if (!ip) return invalid(done, "invalid IPv4 address '" + req.ip() + "'");
   cmd.ip = *ip;
-  auto m = MacAddress::parse(req.mac());
-  if (!m) return invalid(done, "invalid MAC address '" + req.mac() + "'");
-  cmd.mac = *m;
-  if (req.vlan() < kMinVlan || req.vlan() > kMaxVlan)
-    return invalid(done, "vlan " + std::to_string(req.vlan()) + " out of range 1-4094");
-  cmd.vlan = static_cast<std::uint16_t>(req.vlan());
-  cmd.count = req.count() == 0 ? 1 : req.count();
-  if (cmd.count > kMaxLearnCount)
-    return invalid(done, "count " + std::to_string(cmd.count) + " out of range 1-1000000");
+  if (auto bad = parseLearn(req, cmd)) return invalid(done, *bad);
   learnSliced(sw, cmd, reply, done, &SwitchNode::learnArp);
 }
 
