@@ -6,6 +6,7 @@
 #include <array>
 #include <cstdint>
 #include <string>
+#include <type_traits>
 #include <variant>
 #include <vector>
 
@@ -117,6 +118,21 @@ struct Goodbye {
 
 using Message = std::variant<Hello, Heartbeat, VpcState, ConsistencyParams, SyncBegin, SyncEnd, MacBatch, ArpBatch,
                              Ack, ResyncRequest, Goodbye, RolePreempt>;
+
+template <class M>
+struct IsBatch : std::false_type {};
+template <class T>
+struct IsBatch<Batch<T>> : std::true_type {};
+
+// Table data - a batch of any synced kind, or an ack: it changes tables, never a switch's status.
+inline bool isTableData(const Message& m) {
+  return std::visit(
+      [](const auto& x) {
+        using X = std::decay_t<decltype(x)>;
+        return IsBatch<X>::value || std::is_same_v<X, Ack>;
+      },
+      m);
+}
 
 std::string_view messageName(const Message& m);
 // One line for the message ring of `show vpc sync` / `show peer-link messages`.

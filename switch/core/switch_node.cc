@@ -143,11 +143,9 @@ Effects SwitchNode::handle(const Input& input, TimePoint now) {
             const auto facts = session_.onMessage(m.conn, m.msg, now, out);
             onSession(facts, now, out);
             if (facts.route) route(m.msg, now, out);
-            // Sync data (batches, acks) changes tables, never what the switch's status is derived from.
-            const bool sync_data = std::holds_alternative<peer::MacBatch>(m.msg) ||
-                                   std::holds_alternative<peer::ArpBatch>(m.msg) ||
-                                   std::holds_alternative<peer::Ack>(m.msg);
-            if (sync_data && !facts.up && !facts.down && session_.state() == state_before) status_inputs = false;
+            // Table data changes tables, never what the switch's status is derived from.
+            if (peer::isTableData(m.msg) && !facts.up && !facts.down && session_.state() == state_before)
+              status_inputs = false;
           },
           [&](const in::PeerMessageMalformed& m) {
             if (m.conn != session_.conn() || !session_.adjacent()) return;
