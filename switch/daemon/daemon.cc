@@ -91,15 +91,6 @@ class EventStream final : public mgmt::EventStream, public EventSubscriber {
   std::uint32_t last_;
 };
 
-// Input from outside goes to the log at most this often (every one is counted by the core).
-LogLimiter& limiter(const char* what) {
-  static LogLimiter peer(5, std::chrono::seconds(10)), keepalive(5, std::chrono::seconds(10)),
-      sends(5, std::chrono::seconds(10));
-  if (what[0] == 'p') return peer;
-  if (what[0] == 'k') return keepalive;
-  return sends;
-}
-
 std::string suppressedNote(std::uint64_t n) {
   return n ? " (" + std::to_string(n) + " more like it not logged)" : std::string();
 }
@@ -196,26 +187,35 @@ Result<ConfigureResult> Daemon::configure(const std::vector<std::string>& lines)
   return r;
 }
 
-void Daemon::sliced(std::function<bool()> step, std::function<void()> finish) {
+void Daemon::sliced(std::function<bool(bool abandon)> step, std::function<void(bool complete)> finish) {
+  if (shutting_down_) {
+    step(true);
+    boost::asio::post(worker_, [finish = std::move(finish)] { finish(false); });
+    return;
+  }
   const auto id = next_job_++;
   jobs_[id] = Job{std::move(step), std::move(finish)};
   nextSlice(id);
+}
+
+void Daemon::abandonJobs() {
+  for (auto& [id, job] : jobs_) {
+    job.step(true);
+    boost::asio::post(worker_, [finish = std::move(job.finish)] { finish(false); });
+  }
+  jobs_.clear();
 }
 
 // One slice of a long read, then back to the queue: whatever else waits on the switch's thread (a
 // heartbeat, a keepalive) runs before the next slice.
 void Daemon::nextSlice(std::uint64_t id) {
   auto it = jobs_.find(id);
-  if (it == jobs_.end()) return;
-  if (shutting_down_) {
-    jobs_.erase(it);
-    return;
-  }
-  if (!it->second.step()) {
+  if (it == jobs_.end()) return;  // abandoned at shutdown
+  if (!it->second.step(false)) {
     boost::asio::post(io_, [this, id] { nextSlice(id); });
     return;
   }
-  boost::asio::post(worker_, std::move(it->second.finish));
+  boost::asio::post(worker_, [finish = std::move(it->second.finish)] { finish(true); });
   jobs_.erase(it);
 }
 
@@ -259,7 +259,7 @@ void Daemon::peerMessage(ConnId conn, peer::Message msg) {
 }
 void Daemon::peerMalformed(ConnId conn, std::string error) {
   std::uint64_t suppressed = 0;
-  if (limiter("peer").allow(Clock::now(), suppressed))
+  if (peer_log_limit_.allow(Clock::now(), suppressed))
     logger("peerlink")->warn("malformed message on connection {:#x}: {}{}", conn, error, suppressedNote(suppressed));
   deliver(in::PeerMessageMalformed{conn, std::move(error)});
 }
@@ -268,13 +268,13 @@ void Daemon::peerClosed(ConnId conn, std::string reason) { deliver(in::PeerTrans
 void Daemon::keepaliveReceived(const KeepaliveMsg& msg) { deliver(in::KeepaliveReceived{msg}); }
 void Daemon::keepaliveMalformed(const std::string& error) {
   std::uint64_t suppressed = 0;
-  if (limiter("keepalive").allow(Clock::now(), suppressed))
+  if (keepalive_log_limit_.allow(Clock::now(), suppressed))
     logger("keepalive")->warn("bad datagram: {}{}", error, suppressedNote(suppressed));
   deliver(in::KeepaliveMalformed{error});
 }
 void Daemon::keepaliveSent(bool ok, const std::string& error) {
   std::uint64_t suppressed = 0;
-  if (!ok && limiter("send").allow(Clock::now(), suppressed))
+  if (!ok && send_log_limit_.allow(Clock::now(), suppressed))
     logger("keepalive")->warn("send failed: {}{}", error, suppressedNote(suppressed));
   deliver(in::KeepaliveSendResult{ok});
 }
@@ -336,6 +336,7 @@ void Daemon::shutdown(const std::string& reason) {
   shutting_down_ = true;
   timer_.cancel();
   keepalive_.close();
+  abandonJobs();
   for (auto* s : std::set<EventSubscriber*>(subscribers_)) s->onShutdown();
   shutdown_deadline_ = now() + kShutdownFlushWait;
   auto wait_idle = std::make_shared<std::function<void()>>();

@@ -22,6 +22,7 @@
 #include "peerlink/transport/grpc_peer_link.h"
 #include "peerlink/transport/udp_keepalive.h"
 #include "switch/core/switch_node.h"
+#include "switch/daemon/log.h"
 #include "switch/mgmt/backend.h"
 #include "switch/mgmt/registry.h"
 #include "switch/mgmt/wall_clock.h"
@@ -66,7 +67,7 @@ class Daemon : public mgmt::Backend,
   std::vector<mgmt::WireNote> peerLinkMessages(std::size_t last) const override;
   void command(const std::function<void(SwitchNode&, TimePoint, Effects&)>& f) override;
   Result<ConfigureResult> configure(const std::vector<std::string>& lines) override;
-  void sliced(std::function<bool()> step, std::function<void()> finish) override;
+  void sliced(std::function<bool(bool abandon)> step, std::function<void(bool complete)> finish) override;
 
   // io thread: a command whose result the caller wants (tests, benchmarks).
   template <class F>
@@ -120,6 +121,10 @@ class Daemon : public mgmt::Backend,
   std::string peer_address_;
   std::string keepalive_address_;
   std::set<EventSubscriber*> subscribers_;
+  // Input from outside reaches the log at most 5 lines per 10 s per kind (the core counts every one).
+  LogLimiter peer_log_limit_{5, std::chrono::seconds(10)};
+  LogLimiter keepalive_log_limit_{5, std::chrono::seconds(10)};
+  LogLimiter send_log_limit_{5, std::chrono::seconds(10)};
   std::function<void(const peer::Message&)> peer_applied_;
   bool shutting_down_ = false;
   boost::asio::steady_timer shutdown_timer_;
@@ -128,9 +133,10 @@ class Daemon : public mgmt::Backend,
   // Long reads in progress: their slices run on the io thread; destroyed before the node (they hold
   // cursors into its tables).
   struct Job {
-    std::function<bool()> step;
-    std::function<void()> finish;
+    std::function<bool(bool abandon)> step;
+    std::function<void(bool complete)> finish;
   };
+  void abandonJobs();  // at shutdown: each long read is answered (finish(false)), none continues
   std::map<std::uint64_t, Job> jobs_;
   std::uint64_t next_job_ = 1;
   boost::asio::thread_pool worker_{1};  // the heavy half of long reads (sorting, building replies)

@@ -40,11 +40,12 @@ class Backend {
   virtual void command(const std::function<void(SwitchNode&, TimePoint, Effects&)>& f) = 0;
   virtual Result<ConfigureResult> configure(const std::vector<std::string>& lines) = 0;
 
-  // A long read of the tables, in slices: step() runs on the switch's thread again and again, each
-  // time for at most about a millisecond, with the switch's other work between the slices, until it
-  // returns true; then finish() runs on a worker thread (sorting, building the reply). Nothing of the
-  // switch may be touched from finish().
-  virtual void sliced(std::function<bool()> step, std::function<void()> finish) = 0;
+  // A long read of the tables, in slices: step(false) runs on the switch's thread again and again,
+  // each time for at most about a millisecond, with the switch's other work between the slices, until
+  // it returns true; then finish(true) runs on a worker thread (sorting, building the reply). Nothing
+  // of the switch may be touched from finish(). A switch that shuts down first calls step(true) once
+  // (let go of the switch: detach cursors) and then finish(false): the call must still be answered.
+  virtual void sliced(std::function<bool(bool abandon)> step, std::function<void(bool complete)> finish) = 0;
 };
 
 }  // namespace vpc::mgmt

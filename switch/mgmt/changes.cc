@@ -32,7 +32,8 @@ void learnSliced(Backend& sw, Cmd cmd, v1::LearnReply* reply, const Done& done,
   auto job = std::make_shared<SlicedLearn>();
   job->total = cmd.count;
   sw.sliced(
-      [&sw, job, cmd, learn]() mutable {
+      [&sw, job, cmd, learn](bool abandon) mutable {
+        if (abandon) return true;
         Cmd part = cmd;
         part.count = std::min(kSlice, job->total - job->done);
         part.mac.value += job->done;
@@ -50,7 +51,11 @@ void learnSliced(Backend& sw, Cmd cmd, v1::LearnReply* reply, const Done& done,
         job->done += part.count;
         return job->done >= job->total;
       },
-      [job, reply, done] {
+      [job, reply, done](bool complete) {
+        if (!complete)
+          return done(grpc::Status(grpc::StatusCode::UNAVAILABLE, "the switch is shutting down (" +
+                                                                      std::to_string(job->done) + " of " +
+                                                                      std::to_string(job->total) + " learned)"));
         if (job->error) {
           Error e = *job->error;
           if (job->done > 0)

@@ -62,7 +62,11 @@ void showMac(Backend& sw, const v1::ShowMacRequest& req, v1::ShowMacReply* reply
   auto read = std::make_shared<SlicedRead<MacTable, MacRow>>(tables.macs());
   if (!count_only) read->rows.reserve(filter.mac ? 16 : tables.macs().size());
   sw.sliced(
-      [read, filter, now, count_only, &tables] {
+      [read, filter, now, count_only, &tables](bool abandon) {
+        if (abandon) {
+          read->cursor.detach();
+          return true;
+        }
         if (read->cursor.restarting()) {
           read->rows.clear();
           read->matched = 0;
@@ -76,7 +80,8 @@ void showMac(Backend& sw, const v1::ShowMacRequest& req, v1::ShowMacReply* reply
         if (end) read->cursor.detach();  // here, on the switch's thread: finish() may not touch the table
         return end;
       },
-      [read, reply, done, count_only] {
+      [read, reply, done, count_only](bool complete) {
+        if (!complete) return done(grpc::Status(grpc::StatusCode::UNAVAILABLE, "the switch is shutting down"));
         reply->set_total(read->matched);
         if (!count_only) {
           auto& rows = read->rows;
@@ -134,7 +139,11 @@ void showArp(Backend& sw, const v1::ShowArpRequest& req, v1::ShowArpReply* reply
   const TimePoint now = sw.now();
   auto read = std::make_shared<SlicedRead<ArpTable, ArpRow>>(sw.tables().arps());
   sw.sliced(
-      [read, vlan, now, count_only] {
+      [read, vlan, now, count_only](bool abandon) {
+        if (abandon) {
+          read->cursor.detach();
+          return true;
+        }
         if (read->cursor.restarting()) {
           read->rows.clear();
           read->matched = 0;
@@ -148,7 +157,8 @@ void showArp(Backend& sw, const v1::ShowArpRequest& req, v1::ShowArpReply* reply
         if (end) read->cursor.detach();
         return end;
       },
-      [read, reply, done, count_only] {
+      [read, reply, done, count_only](bool complete) {
+        if (!complete) return done(grpc::Status(grpc::StatusCode::UNAVAILABLE, "the switch is shutting down"));
         reply->set_context("default");
         reply->set_total(read->matched);
         if (!count_only) {

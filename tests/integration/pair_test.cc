@@ -179,6 +179,33 @@ TEST_CASE("Integration: SIGTERM sends Goodbye, the peer sees a clean close at on
   CHECK_THAT(lab.log(1), Contains("stopped"));
 }
 
+// A long show in progress when the switch is told to stop: the call is answered (its rows, or
+// UNAVAILABLE), and vpcd still exits at once and cleanly.
+TEST_CASE("Integration: SIGTERM during a long show answers the call and exits cleanly", "[integration]") {
+  Lab lab;
+  lab.start(0, {{"  vpc orphan-port suspend\n", ""}});  // alone, Eth1/5 forwards and learns
+  for (int k = 0; k < 6; ++k) {
+    char first[32];
+    std::snprintf(first, sizeof first, "0050.56%02x.0000", k);
+    lab.learnMac(0, first, 50000, 10, "Ethernet1/5");
+  }
+  grpc::Status status;
+  v1::ShowMacReply reply;
+  std::thread show([&] {
+    grpc::ClientContext ctx;
+    ctx.set_deadline(std::chrono::system_clock::now() + 30s);
+    status = lab.mgmt(0).ShowMacAddressTable(&ctx, v1::ShowMacRequest(), &reply);
+  });
+  lab.kill(0, SIGTERM);
+  show.join();
+  INFO(status.error_message());
+  CHECK((status.ok() || status.error_code() == grpc::StatusCode::UNAVAILABLE));
+  if (status.ok()) CHECK(reply.entries_size() == 300000);
+  const auto code = lab.wait(0, 5s);
+  REQUIRE(code);
+  CHECK(*code == 0);
+}
+
 TEST_CASE("Integration: a second switch on the same address refuses to start", "[integration]") {
   Lab lab;
   lab.start(0);
