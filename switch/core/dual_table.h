@@ -187,6 +187,11 @@ class DualTable {
   Delta assertPeer(const Key& key, const Value& value, std::uint32_t gen, TimePoint now) {
     Entry& e = slot(key);
     Delta d{key, e.assertions(), {}};
+    if (gen != gen_) {
+      gen_ = gen;
+      gen_count_ = 0;
+    }
+    if (!(e.has_peer && e.peer_gen == gen)) ++gen_count_;
     e.peer_gen = gen;
     e.peer_seen = now;
     if (!(e.has_peer && e.peer == value)) {
@@ -201,6 +206,7 @@ class DualTable {
   Delta retractPeer(const Key& key) {
     auto it = map_.find(key);
     if (it == map_.end() || !it->second.has_peer) return Delta{key, {}, {}};
+    if (it->second.peer_gen == gen_) --gen_count_;
     Delta d{key, it->second.assertions(), {}};
     it->second.has_peer = false;
     --peer_count_;
@@ -227,9 +233,11 @@ class DualTable {
       if (e.has_peer) e.peer_seen = now;
   }
 
-  // Mark and sweep: retracts peer assertions not refreshed in generation `gen`.
+  // Mark and sweep: retracts peer assertions not refreshed in generation `gen`. Free when every peer
+  // assertion was (a first snapshot, or one that refreshed everything): the table counts them.
   template <class Sink>
   void sweepPeer(std::uint32_t gen, Sink&& sink) {
+    if (peer_count_ == 0 || (gen == gen_ && gen_count_ == peer_count_)) return;
     retractPeerIf([gen](const Key&, const Entry& e) { return e.peer_gen != gen; }, sink);
   }
 
@@ -284,6 +292,7 @@ class DualTable {
         continue;
       }
       Delta d{it->first, e.assertions(), {}};
+      if (mine == &Entry::has_peer && e.peer_gen == gen_) --gen_count_;
       e.*mine = false;
       --count;
       d.after = e.assertions();
@@ -305,6 +314,8 @@ class DualTable {
   Map map_;
   std::size_t local_count_ = 0;
   std::size_t peer_count_ = 0;
+  std::uint32_t gen_ = 0;       // the latest generation of peer assertions
+  std::size_t gen_count_ = 0;   // peer assertions refreshed in it
   std::vector<ScanCursor*> cursors_;  // usually none; one per long read in progress
 };
 

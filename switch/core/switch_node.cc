@@ -222,13 +222,15 @@ void SwitchNode::settle(TimePoint now, Effects& out, std::size_t first_effect, b
 
 void SwitchNode::settleStatus(TimePoint now, Effects& out) {
   const LinkFacts link{session_.adjacent(), session_.downCauses()};
-  const bool forwarding = vpc_.settle(link, now, out);
-  if (forwarding || ports_dirty_) {
+  const auto forwarding = vpc_.settle(link, now, out);
+  if (forwarding.changed || ports_dirty_) {
     const auto& peer = vpc_.roleInfo().peer;
     tables_.setPorts(PortMap::build(*config_, vpc_.status(), peer ? peer->local_mac.value : 0));
     ports_dirty_ = false;
   }
-  if (forwarding || flush_needed_) {
+  // A flush walks the whole table: only when something stopped forwarding (or the peer-link went, or
+  // the configuration changed) can an entry have come to lead nowhere.
+  if (forwarding.lost || flush_needed_) {
     flush_needed_ = false;
     tables_.flush(link.adjacent, link.down, now, out);
   }

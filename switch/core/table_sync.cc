@@ -39,20 +39,30 @@ const DualTable<ArpTraits>& TableSync::table<ArpTraits>() const {
 }
 
 // ---------------------------------------------------------------------------------------------------
-// Deltas: the one place a table change goes.
+// Deltas: the one place a table change goes. Every applied record passes here, so it is inlined into
+// the loops that apply them (measured: the calls cost a bulk resync ~25 %, the digest itself little).
+
+// Where a MAC sits, named the same on both switches: a vPC by its number, any other port by its
+// switch's local MAC and the port.
+[[gnu::always_inline]] inline std::uint64_t TableSync::macLocation(bool local, const MacValue& v) {
+  auto& memo = locations_[local ? 1 : 0][(v.port ^ (v.port >> 16) ^ (v.is_static ? 7 : 0)) % kLocationSlots];
+  if (memo.valid && memo.port == v) [[likely]]
+    return memo.location;
+  const auto port = InterfaceId::fromTrustedCode(local ? ports_.wirePort(v.port) : v.port);
+  const std::uint64_t owner = port.kind() == IfKind::Vpc ? 0 : (local ? ports_.self : ports_.peer);
+  memo = {true, v, mix(owner ^ mix(port.code()) ^ (v.is_static ? 1 : 0))};
+  return memo.location;
+}
 
 template <>
-Digest TableSync::contribution<MacTraits>(std::uint64_t key, const Assertions<MacValue>& a) const {
+[[gnu::always_inline]] inline Digest TableSync::contribution<MacTraits>(std::uint64_t key,
+                                                                      const Assertions<MacValue>& a) {
+  if (!a.has_local && !a.has_peer) return {};
   std::uint64_t locs[2];
   int n = 0;
-  if (a.has_local) {
-    const auto wire = InterfaceId::fromTrustedCode(ports_.wirePort(a.local.port));
-    locs[n++] = mix((wire.kind() == IfKind::Vpc ? 0 : ports_.self) ^ mix(wire.code()) ^ (a.local.is_static ? 1 : 0));
-  }
+  if (a.has_local) locs[n++] = macLocation(true, a.local);
   if (a.has_peer) {
-    const auto port = InterfaceId::fromTrustedCode(a.peer.port);
-    const std::uint64_t loc =
-        mix((port.kind() == IfKind::Vpc ? 0 : ports_.peer) ^ mix(port.code()) ^ (a.peer.is_static ? 1 : 0));
+    const std::uint64_t loc = macLocation(false, a.peer);
     if (n == 0 || locs[0] != loc) locs[n++] = loc;  // both on the same vPC: one logical entry
   }
   Digest d;
@@ -62,7 +72,7 @@ Digest TableSync::contribution<MacTraits>(std::uint64_t key, const Assertions<Ma
 }
 
 template <>
-Digest TableSync::contribution<ArpTraits>(std::uint32_t ip, const Assertions<ArpValue>& a) const {
+Digest TableSync::contribution<ArpTraits>(std::uint32_t ip, const Assertions<ArpValue>& a) {
   std::uint64_t locs[2];
   int n = 0;
   if (a.has_local) locs[n++] = mix(a.local.mac ^ (static_cast<std::uint64_t>(a.local.vlan) << 48));
@@ -77,7 +87,7 @@ Digest TableSync::contribution<ArpTraits>(std::uint32_t ip, const Assertions<Arp
 }
 
 template <class T>
-void TableSync::absorb(const TableDelta<T>& d) {
+[[gnu::always_inline]] inline void TableSync::absorb(const TableDelta<T>& d) {
   if (d.empty()) return;
   auto& digest = digests_[T::kIndex];
   const Digest before = contribution<T>(d.key, d.before);
@@ -103,6 +113,7 @@ void TableSync::recomputeDigests() {
 void TableSync::setPorts(PortMap ports) {
   const bool identity = !ports_.sameIdentity(ports);
   ports_ = std::move(ports);
+  locations_ = {};
   // The logical location of a local entry on a port-channel follows its vPC number, and every other
   // location names its switch: a vPC added or removed, or a new peer, moves them all.
   if (identity) recomputeDigests();

@@ -112,7 +112,8 @@ class TableSync {
   template <class T>
   void absorb(const TableDelta<T>& d);
   template <class T>
-  Digest contribution(typename T::Key key, const Assertions<typename T::Value>& a) const;
+  Digest contribution(typename T::Key key, const Assertions<typename T::Value>& a);
+  std::uint64_t macLocation(bool local, const MacValue& v);
   template <class T>
   void applyBatch(const peer::Batch<T>& b, TimePoint now, std::vector<peer::Message>& send, Effects& out);
   void requestResync(const Cause& why, TimePoint now, std::vector<peer::Message>& send, Effects& out);
@@ -126,6 +127,15 @@ class TableSync {
   std::array<bool, kSyncTypes> enabled_{};  // kinds this session syncs
   std::uint32_t rx_gen_ = 0;                // sync generation of peer assertions (mark and sweep)
   std::array<Digest, kSyncTypes> digests_{};
+  // Logical locations of MAC ports already computed, for local [1] and peer [0] assertions: a table
+  // holds a million MACs on a few dozen ports, and mixing a location costs more than the table insert.
+  struct LocationMemo {
+    bool valid = false;
+    MacValue port;
+    std::uint64_t location = 0;
+  };
+  static constexpr std::size_t kLocationSlots = 16;
+  std::array<std::array<LocationMemo, kLocationSlots>, 2> locations_{};
   std::optional<TimePoint> next_age_;
 };
 

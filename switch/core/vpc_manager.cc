@@ -259,15 +259,15 @@ std::optional<ConsistencyResult> VpcManager::consistency(bool adjacent) const {
   return checkConsistency(local_consistency_, *peer_consistency_);
 }
 
-bool VpcManager::settle(const LinkFacts& link, TimePoint now, Effects& out) {
+VpcManager::ForwardingChange VpcManager::settle(const LinkFacts& link, TimePoint now, Effects& out) {
   const auto cc = consistency(link.adjacent);
   const DeriveInputs in{*config_, role_, peer_dead_, link, suspend_all_, restore_, peer_vpc_state_, cc, status_, now};
-  bool forwarding = false;
-  recordChanges(deriveStatus(in), link, now, out, forwarding);
-  return forwarding;
+  return recordChanges(deriveStatus(in), link, now, out);
 }
 
-void VpcManager::recordChanges(SwitchStatus next, const LinkFacts& link, TimePoint now, Effects& out, bool& forwarding) {
+VpcManager::ForwardingChange VpcManager::recordChanges(SwitchStatus next, const LinkFacts& link, TimePoint now,
+                                                       Effects& out) {
+  ForwardingChange fwd;
   const bool first = !derived_;
   if (first || !sameRole(next.role, status_.role)) {
     Causes why = link.adjacent ? Causes{cause(CauseKind::AdjacencyFormed)} : link.down;
@@ -302,11 +302,21 @@ void VpcManager::recordChanges(SwitchStatus next, const LinkFacts& link, TimePoi
     if (before || ps.state != PortState::Connected)
       recordEvent(out, now, Subject::interface(id), before ? std::string(toString(before->state)) : std::string(),
                   std::string(toString(ps.state)), ps.chain.empty() ? Causes{cause(CauseKind::InterfaceUp)} : ps.chain);
-    forwarding = true;
+    fwd.changed = true;
+    if (before && before->state == PortState::Connected) fwd.lost = true;
   }
-  if (next.vpc_active != status_.vpc_active) forwarding = true;
+  for (const auto& [id, ps] : status_.ports)
+    if (ps.state == PortState::Connected && !next.port(id)) fwd.changed = fwd.lost = true;  // removed
+  if (next.vpc_active != status_.vpc_active) {
+    fwd.changed = true;
+    for (const auto& [id, vlans] : status_.vpc_active) {  // a VLAN a vPC no longer forwards
+      const auto it = next.vpc_active.find(id);
+      if (it == next.vpc_active.end() || !((vlans & it->second) == vlans)) fwd.lost = true;
+    }
+  }
   status_ = std::move(next);
   derived_ = true;
+  return fwd;
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -69,9 +69,13 @@ class VpcManager {
   void tick(TimePoint now, Effects& out);
   std::optional<TimePoint> nextDeadline() const;
 
-  // Re-derives the status and records what changed. Returns whether forwarding changed (a port's
-  // state or a vPC's VLANs): the tables then drop what leads nowhere.
-  bool settle(const LinkFacts& link, TimePoint now, Effects& out);
+  // What a settle did to forwarding.
+  struct ForwardingChange {
+    bool changed = false;  // a port's state or a vPC's VLANs changed: the tables' port map is stale
+    bool lost = false;     // something stopped forwarding: the tables drop what now leads nowhere
+  };
+  // Re-derives the status and records what changed.
+  ForwardingChange settle(const LinkFacts& link, TimePoint now, Effects& out);
   // What the peer must hear after a settle: this switch's vPC state and consistency parameters, when
   // they changed since last sent on this session.
   void outgoing(bool adjacent, std::vector<peer::Message>& send);
@@ -96,7 +100,7 @@ class VpcManager {
   void takeOver(const FailoverFacts& facts, TimePoint now, Effects& out);
   void applyPreempt(std::uint32_t peer_priority, const Cause& why, TimePoint now, Effects& out);
   void expireRestoreTimers(TimePoint now, Effects& out);
-  void recordChanges(SwitchStatus next, const LinkFacts& link, TimePoint now, Effects& out, bool& forwarding);
+  ForwardingChange recordChanges(SwitchStatus next, const LinkFacts& link, TimePoint now, Effects& out);
   void recordRole(const RoleState& before, Causes why, TimePoint now, Effects& out, bool first = false);
   peer::VpcState localVpcState() const;
 

@@ -66,6 +66,36 @@ TEST_CASE("MacTable: mark and sweep removes peer entries the snapshot did not re
   CHECK(swept.empty());
 }
 
+// The sweep is skipped when the table's count says every peer assertion is of this generation; the
+// count must survive duplicates, retractions and a stale entry that is refreshed last.
+TEST_CASE("MacTable: the sweep's generation count stays exact", "[tables][unit]") {
+  test::FakeClock clock;
+  MacTable t;
+  std::vector<TableDelta<MacTraits>> swept;
+  auto sweep = [&](std::uint32_t gen) {
+    swept.clear();
+    t.sweepPeer(gen, [&](const auto& d) { swept.push_back(d); });
+    return swept.size();
+  };
+  for (std::uint64_t i = 1; i <= 5; ++i) (void)t.assertPeer(macKey(10, i), MacValue{7, false}, 1, clock.now());
+  CHECK(sweep(1) == 0);
+  // Generation 2: every entry again, one twice, one retracted by an incremental delete and one by age.
+  for (std::uint64_t i = 1; i <= 5; ++i) (void)t.assertPeer(macKey(10, i), MacValue{7, false}, 2, clock.now());
+  (void)t.assertPeer(macKey(10, 3), MacValue{8, false}, 2, clock.now());
+  (void)t.retractPeer(macKey(10, 4));
+  t.retractPeerIf([](std::uint64_t key, const auto&) { return key == macKey(10, 5); }, [](const auto&) {});
+  CHECK(sweep(2) == 0);
+  CHECK(t.peerCount() == 3);
+  // Generation 3 refreshes all but MAC 2, which the sweep must still find.
+  (void)t.assertPeer(macKey(10, 1), MacValue{7, false}, 3, clock.now());
+  (void)t.assertPeer(macKey(10, 3), MacValue{7, false}, 3, clock.now());
+  (void)t.assertPeer(macKey(10, 6), MacValue{7, false}, 3, clock.now());
+  CHECK(sweep(3) == 1);
+  CHECK(swept.at(0).key == macKey(10, 2));
+  CHECK(t.peerCount() == 3);
+  CHECK(sweep(3) == 0);
+}
+
 TEST_CASE("MacTable: retracting by predicate hands each change over as a delta", "[tables][unit]") {
   test::FakeClock clock;
   MacTable t;

@@ -33,7 +33,7 @@ struct Manager {
   Effects out;
   LinkFacts link;
 
-  bool settle() { return vpc.settle(link, clock.now(), out); }
+  bool settle() { return vpc.settle(link, clock.now(), out).changed; }
   // The peer's Hello passed the checks, its state and parameters arrive: a steady adjacency.
   void adjacency(bool peer_forwarding = false) {
     link = LinkFacts{false, {cause(CauseKind::PeerLinkConnecting)}};
@@ -210,4 +210,26 @@ TEST_CASE("VpcManager: a changed reason is recorded as such, a changed state as 
   CHECK(reason_event);
   CHECK(primary.status().vpc(10)->status == VpcStatus::Up);
   CHECK(primary.status().vpc(10)->chain.at(0).kind == CauseKind::PrimaryKeeps);
+}
+
+// The node flushes the tables (a walk of every entry) only when a settle says something stopped
+// forwarding: what starts forwarding cannot strand an entry.
+TEST_CASE("VpcManager: a settle tells forwarding gained from forwarding lost", "[vpc][unit]") {
+  Manager m;
+  m.adjacency();
+  REQUIRE(m.vpc.status().vpc_active.count(10));
+  auto settle = [&] { return m.vpc.settle(m.link, m.clock.now(), m.out); };
+  CHECK_FALSE(settle().changed);  // nothing new
+
+  m.link = LinkFacts{false, {cause(CauseKind::HeartbeatTimeout, {"300"})}};
+  m.vpc.adjacencyLost(m.link.down, m.clock.now(), m.out);
+  const auto lost = settle();  // the secondary suspends its vPCs
+  CHECK(lost.changed);
+  CHECK(lost.lost);
+
+  m.link = LinkFacts{true, {}};
+  m.vpc.adjacencyFormed(helloFrom(m.peer), m.clock.now(), m.out);
+  const auto back = settle();  // ports come back (the vPCs wait for the peer's state)
+  CHECK(back.changed);
+  CHECK_FALSE(back.lost);
 }
