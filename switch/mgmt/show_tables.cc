@@ -29,7 +29,7 @@ std::string arpAge(Duration age) {
   return buf;
 }
 
-// A read of one table in slices; `row(key, entry)` gives the row of an entry, or none.
+// A read of one table in slices, with the rows it kept and how many entries matched.
 template <class Table, class Row>
 struct SlicedRead {
   explicit SlicedRead(Table& t) : table(t), cursor(t) {}
@@ -37,6 +37,29 @@ struct SlicedRead {
   typename Table::ScanCursor cursor;
   std::vector<Row> rows;
   std::uint64_t matched = 0;
+
+  // One slice (Backend::sliced's step): `row(key, entry)` gives an entry's row, or none when it does
+  // not match; rows are kept unless only counted. A rehash restarts the read; the end and an
+  // abandoned read let go of the table here, on the switch's thread.
+  template <class RowOf>
+  bool step(bool abandon, bool count_only, RowOf&& row) {
+    if (abandon) {
+      cursor.detach();
+      return true;
+    }
+    if (cursor.restarting()) {
+      rows.clear();
+      matched = 0;
+    }
+    const bool end = table.scan(cursor, kSlice, [&](const auto& key, const auto& entry) {
+      auto r = row(key, entry);
+      if (!r) return;
+      ++matched;
+      if (!count_only) rows.push_back(std::move(*r));
+    });
+    if (end) cursor.detach();
+    return end;
+  }
 };
 
 void showMac(Backend& sw, const v1::ShowMacRequest& req, v1::ShowMacReply* reply, const Done& done) {
@@ -63,22 +86,9 @@ void showMac(Backend& sw, const v1::ShowMacRequest& req, v1::ShowMacReply* reply
   if (!count_only) read->rows.reserve(filter.mac ? 16 : tables.macs().size());
   sw.sliced(
       [read, filter, now, count_only, &tables](bool abandon) {
-        if (abandon) {
-          read->cursor.detach();
-          return true;
-        }
-        if (read->cursor.restarting()) {
-          read->rows.clear();
-          read->matched = 0;
-        }
-        const bool end = read->table.scan(read->cursor, kSlice, [&](std::uint64_t key, const MacTable::Entry& e) {
-          auto row = macRow(tables, key, e, filter, now);
-          if (!row) return;
-          ++read->matched;
-          if (!count_only) read->rows.push_back(*row);
+        return read->step(abandon, count_only, [&](std::uint64_t key, const MacTable::Entry& e) {
+          return macRow(tables, key, e, filter, now);
         });
-        if (end) read->cursor.detach();  // here, on the switch's thread: finish() may not touch the table
-        return end;
       },
       [read, reply, done, count_only](bool complete) {
         if (!complete) return done(grpc::Status(grpc::StatusCode::UNAVAILABLE, "the switch is shutting down"));
@@ -140,22 +150,8 @@ void showArp(Backend& sw, const v1::ShowArpRequest& req, v1::ShowArpReply* reply
   auto read = std::make_shared<SlicedRead<ArpTable, ArpRow>>(sw.tables().arps());
   sw.sliced(
       [read, vlan, now, count_only](bool abandon) {
-        if (abandon) {
-          read->cursor.detach();
-          return true;
-        }
-        if (read->cursor.restarting()) {
-          read->rows.clear();
-          read->matched = 0;
-        }
-        const bool end = read->table.scan(read->cursor, kSlice, [&](std::uint32_t ip, const ArpTable::Entry& e) {
-          auto row = arpRow(ip, e, vlan, now);
-          if (!row) return;
-          ++read->matched;
-          if (!count_only) read->rows.push_back(*row);
-        });
-        if (end) read->cursor.detach();
-        return end;
+        return read->step(abandon, count_only,
+                          [&](std::uint32_t ip, const ArpTable::Entry& e) { return arpRow(ip, e, vlan, now); });
       },
       [read, reply, done, count_only](bool complete) {
         if (!complete) return done(grpc::Status(grpc::StatusCode::UNAVAILABLE, "the switch is shutting down"));
