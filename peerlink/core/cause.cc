@@ -137,6 +137,7 @@ Words words(CauseKind k) {
       return {"delay-restore-svi-running", "delay restore interface-vlan {0} s is running"};
     case K::VlanMissing: return {"vlan-missing", "VLAN {0} does not exist"};
     case K::PeerLinkMemberDown: return {"peer-link-member-down", "member of the vPC peer-link, which is down"};
+    case K::LinkNotConnected: return {"link-not-connected", "Link not connected ({0} has no carrier)"};
     case K::PeerLinkPortDown: return {"peer-link-port-down", "the vPC peer-link is down: no member is up in it"};
     case K::InterfaceUp: return {"interface-up", "up"};
     case K::DelayRestoreStarted:

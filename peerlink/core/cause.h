@@ -117,6 +117,7 @@ enum class CauseKind : std::uint16_t {
   DelayRestoreSviRunning,  // {s}
   VlanMissing,             // {vlan}
   PeerLinkMemberDown,
+  LinkNotConnected,        // {port}: its real link has no carrier
   PeerLinkPortDown,
   InterfaceUp,
   DelayRestoreStarted,     // {vpc s} {svi s} {orphan s}

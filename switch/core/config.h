@@ -84,6 +84,14 @@ struct InterfaceConfig {
   VlanSet carriedVlans() const { return mode == PortMode::Trunk ? trunk_allowed : VlanSet::of({access_vlan}); }
 };
 
+// An NX-OS port bound to a Linux network interface (emulator `port Ethernet1/1 link IFNAME`): the
+// switch sends and receives its frames there and follows its carrier.
+struct PortBinding {
+  std::string link;  // the Linux interface's name
+  int line = 0;      // where it was configured (errors at start name it)
+  bool operator==(const PortBinding& o) const { return link == o.link; }
+};
+
 struct EmulatorConfig {
   std::optional<MacAddress> local_mac;
   std::string management = "127.0.0.1:9000";  // management API (gRPC)
@@ -91,6 +99,7 @@ struct EmulatorConfig {
   std::string peer_link_peer;                 // A.B.C.D:port
   std::uint32_t heartbeat_ms = 100;
   std::uint32_t heartbeat_timeout_ms = 300;
+  std::map<InterfaceId, PortBinding> ports;   // bound to real links
   bool operator==(const EmulatorConfig&) const = default;
 };
 

@@ -81,7 +81,7 @@ enum Cmd : int {
   kSpeed, kDuplex, kChannelGroup, kNoChannelGroup, kVpcPeerLink, kNoVpcPeerLink, kVpcId, kNoVpcId, kOrphanSuspend,
   kNoOrphanSuspend, kIpAddress, kVrfMember, kStpPortType, kNoStpPortType,
   // emulator
-  kLocalMac, kManagement, kPeerLinkEmu,
+  kLocalMac, kManagement, kPeerLinkEmu, kPortLink,
 };
 
 struct Grammars {
@@ -193,6 +193,7 @@ struct Grammars {
     add(emulator, kPeerLinkEmu,
         "peer-link listen <listen:hostport> peer <peer:hostport> [ heartbeat <heartbeat:10-10000> ] "
         "[ timeout <timeout:30-60000> ]");
+    add(emulator, kPortLink, "port <if:interface> link <link:word>");
   }
 
   const grammar::Grammar& of(Mode m) const {
@@ -733,6 +734,30 @@ class Parser {
           return;
         }
         break;
+      case kPortLink: {
+        const auto id = m.interface("if");
+        const auto link = m.text("link");
+        if (id.kind() != IfKind::Ethernet) {
+          fail(current_line_, col(1), "only Ethernet ports can be bound to a link, not " + id.longName());
+          return;
+        }
+        if (link.empty() || link.size() > 15 || link.find('/') != std::string::npos) {
+          fail(current_line_, col(3), "'" + link + "' is not a Linux interface name (1-15 characters, no '/')");
+          return;
+        }
+        if (e.ports.contains(id)) {
+          fail(current_line_, col(1), id.longName() + " is already bound (line " + std::to_string(e.ports.at(id).line) + ")");
+          return;
+        }
+        for (const auto& [other, b] : e.ports)
+          if (b.link == link) {
+            fail(current_line_, col(3), "link " + link + " is already bound to " + other.longName() + " (line " +
+                                            std::to_string(b.line) + ")");
+            return;
+          }
+        e.ports[id] = PortBinding{link, current_line_};
+        break;
+      }
       default: break;
     }
   }
@@ -752,6 +777,9 @@ class Parser {
       fail(emulator_line_, 1, "the emulator block needs 'peer-link listen <addr:port> peer <addr:port>'");
       return;
     }
+    for (const auto& [id, b] : cfg_.emulator.ports)
+      if (!cfg_.interface(id)) return fail(b.line, 1, "port " + id.longName() + " link " + b.link + ": interface " +
+                                                        id.longName() + " is not configured");
     for (const auto& [key, s] : cfg_.static_macs) {
       const auto* ic = cfg_.interface(s.iface);
       const std::string what = "static MAC " + s.mac.dotted() + ": ";

@@ -137,6 +137,7 @@ std::string writeConfig(const SwitchConfig& c, ConfigSection section) {
     if (!e.peer_link_listen.empty())
       o << "  peer-link listen " << e.peer_link_listen << " peer " << e.peer_link_peer << " heartbeat " << e.heartbeat_ms
         << " timeout " << e.heartbeat_timeout_ms << "\n";
+    for (const auto& [id, b] : e.ports) o << "  port " << id.longName() << " link " << b.link << "\n";
   }
   return o.str();
 }

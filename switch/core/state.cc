@@ -51,6 +51,7 @@ std::string_view toString(PortState s) {
     case PortState::NoOperMembers: return "noOperMem";
     case PortState::Down: return "down";
     case PortState::Suspended: return "suspended";
+    case PortState::NotConnected: return "notconnec";
   }
   return "?";
 }

@@ -36,7 +36,7 @@ enum class PeerLeg : std::uint8_t { Unknown, NotConfigured, Up, Down };
 std::string_view toString(PeerLeg l);  // "unknown" | "not configured" | "up" | "down"
 
 // `show interface status` Status column.
-enum class PortState : std::uint8_t { Connected, Disabled, SuspendedByVpc, NoOperMembers, Down, Suspended };
+enum class PortState : std::uint8_t { Connected, Disabled, SuspendedByVpc, NoOperMembers, Down, Suspended, NotConnected };
 std::string_view toString(PortState s);  // connected | disabled | suspndByV | noOperMem | down | suspended
 
 // A configured role and the operational one ("primary, operational secondary" when they differ).

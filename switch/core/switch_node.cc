@@ -64,13 +64,24 @@ void SwitchNode::applyKeepaliveTimers() {
 
 bool SwitchNode::peerLinkUsable() const {
   const auto* pl = config_->peerLink();
-  return config_->vpc_domain && pl && !config_->emulator.peer_link_peer.empty() && portChannelUp(*config_, *pl);
+  return config_->vpc_domain && pl && !config_->emulator.peer_link_peer.empty() &&
+         portChannelUp(*config_, vpc_.noCarrier(), *pl);
 }
 
 Cause SwitchNode::peerLinkDownCause() const {
   const auto* pl = config_->peerLink();
   if (!pl || !config_->vpc_domain) return cause(CauseKind::PeerLinkNotConfigured);
   return cause(pl->shutdown ? CauseKind::PeerLinkShut : CauseKind::PeerLinkNoMember, {pl->id.longName()});
+}
+
+void SwitchNode::followPeerLinkPort(TimePoint now, Effects& out) {
+  const bool usable = peerLinkUsable();
+  if (!usable && session_.state() != SessionState::Disabled) {
+    onSession(session_.disable(peerLinkDownCause(), now, out), now, out);
+  } else if (usable && session_.state() == SessionState::Disabled) {
+    session_.setLocalHello(localHello());
+    session_.enable(now, out);
+  }
 }
 
 bool SwitchNode::arpSync(const peer::Hello& peer) const {
@@ -152,6 +163,11 @@ Effects SwitchNode::handle(const Input& input, TimePoint now) {
             std::vector<peer::Message> msgs;
             tables_.onMalformed(m.error, now, msgs, out);
             send(msgs, out);
+          },
+          [&](const in::LinkChanged& l) {
+            if (!vpc_.linkChanged(l.port, l.up)) return;
+            ports_dirty_ = true;
+            followPeerLinkPort(now, out);
           },
           [&](const in::ShutdownRequested& s) {
             session_.shutdown(s.reason, now, out);
@@ -390,14 +406,7 @@ Result<ConfigureResult> SwitchNode::configure(const std::vector<std::string>& li
   // The domain's identity changed under a live peer-link: re-initialise it (the Hello checks decide).
   if (session_.adjacent() && (od.system_priority != nd.system_priority || od.systemMac() != nd.systemMac()))
     onSession(session_.reset(cause(CauseKind::SystemParamsChanged), now, out), now, out);
-  // The peer-link port-channel itself.
-  const bool usable = peerLinkUsable();
-  if (!usable && session_.state() != SessionState::Disabled) {
-    onSession(session_.disable(peerLinkDownCause(), now, out), now, out);
-  } else if (usable && session_.state() == SessionState::Disabled) {
-    session_.setLocalHello(localHello());
-    session_.enable(now, out);
-  }
+  followPeerLinkPort(now, out);
   tables_.applyStaticMacs(old->static_macs, config_->static_macs, now);
   ports_dirty_ = true;
   flush_needed_ = true;

@@ -64,11 +64,16 @@ struct PeerMessageMalformed {
 struct ShutdownRequested {
   std::string reason;
 };
+// The carrier of a port bound to a real link (emulator `port IF link NAME`) came or went.
+struct LinkChanged {
+  InterfaceId port;
+  bool up = false;
+};
 }  // namespace in
 
 using Input = std::variant<in::KeepaliveReceived, in::KeepaliveMalformed, in::KeepaliveSendResult, in::PeerTransportUp,
                            in::PeerTransportDown, in::PeerMessageReceived, in::PeerMessageMalformed,
-                           in::ShutdownRequested>;
+                           in::ShutdownRequested, in::LinkChanged>;
 
 // ---------------------------------------------------------------------------------------------------
 // Management commands.
@@ -136,6 +141,9 @@ class SwitchNode {
   void applyKeepaliveTimers();
   bool peerLinkUsable() const;  // configured, admin up, a member up
   Cause peerLinkDownCause() const;
+  // The session follows the peer-link port-channel: closed while it cannot carry (shut, no member up),
+  // enabled again when it can.
+  void followPeerLinkPort(TimePoint now, Effects& out);
   bool arpSync(const peer::Hello& peer) const;
   // After every input: status, what the peer must hear, sync output, the journal. `status_inputs` is
   // false when the input cannot have changed the status (sync data).

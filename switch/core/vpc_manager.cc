@@ -22,6 +22,12 @@ VpcManager::VpcManager(std::shared_ptr<const SwitchConfig> config, TimeScale sca
   applyTimers();
   op_role_priority_ = config_->vpc_domain ? config_->vpc_domain->role_priority : kDefaultRolePriority;
   local_consistency_ = vpc::localConsistency(*config_);
+  for (const auto& [id, binding] : config_->emulator.ports) no_carrier_.insert(id);
+}
+
+bool VpcManager::linkChanged(InterfaceId port, bool up) {
+  if (!config_->emulator.ports.contains(port)) return false;  // only a bound port has a carrier
+  return up ? no_carrier_.erase(port) > 0 : no_carrier_.insert(port).second;
 }
 
 void VpcManager::applyTimers() {
@@ -261,7 +267,7 @@ std::optional<ConsistencyResult> VpcManager::consistency(bool adjacent) const {
 
 VpcManager::ForwardingChange VpcManager::settle(const LinkFacts& link, TimePoint now, Effects& out) {
   const auto cc = consistency(link.adjacent);
-  const DeriveInputs in{*config_, role_, peer_dead_, link, suspend_all_, restore_, peer_vpc_state_, cc, status_, now};
+  const DeriveInputs in{*config_, no_carrier_, role_, peer_dead_, link, suspend_all_, restore_, peer_vpc_state_, cc, status_, now};
   return recordChanges(deriveStatus(in), link, now, out);
 }
 
@@ -329,7 +335,7 @@ peer::VpcState VpcManager::localVpcState() const {
   for (const auto& [id, ic] : config_->interfaces) {
     if (!ic.vpc_id) continue;
     const bool forwarding = status_.vpc_active.count(*ic.vpc_id) > 0;
-    const bool up = portChannelUp(*config_, ic);
+    const bool up = portChannelUp(*config_, no_carrier_, ic);
     // "suspended": the leg is up but not forwarding (peer-link loss, delay restore, a Type-1 mismatch).
     s.vpcs.push_back(
         peer::VpcInfo{*ic.vpc_id, id.shortName(), up, up && !forwarding, ic.carriedVlans() & config_->vlans});

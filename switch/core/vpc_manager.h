@@ -19,6 +19,7 @@
 //   failover: take over                     | operational primary, sticky set, suspension lifted
 //   VpcState / ConsistencyParams from peer  | the consistency check and the vPCs' VLANs
 //   RolePreempt (request / ack)             | roles re-elected from priorities, sticky cleared, no flap
+//   linkChanged(port, up)                   | a bound port's carrier: a member port failure when lost
 //   configChanged                           | timers, consistency parameters; a re-entered role priority
 //                                           |   clears the sticky bit
 #pragma once
@@ -95,6 +96,10 @@ class VpcManager {
   std::optional<ConsistencyResult> consistency(bool adjacent) const;
   const std::optional<Causes>& suspendedAll() const { return suspend_all_; }
 
+  // The carrier of a port bound to a real link; returns whether it changed. Bound ports start without.
+  bool linkChanged(InterfaceId port, bool up);
+  const NoCarrier& noCarrier() const { return no_carrier_; }
+
  private:
   void applyTimers();
   void takeOver(const FailoverFacts& facts, TimePoint now, Effects& out);
@@ -120,6 +125,7 @@ class VpcManager {
   std::optional<peer::VpcState> peer_vpc_state_, sent_vpc_state_;
   std::optional<peer::ConsistencyParams> peer_consistency_, sent_consistency_;
   peer::ConsistencyParams local_consistency_;
+  NoCarrier no_carrier_;
   SwitchStatus status_;
   bool derived_ = false;  // status_ holds a derivation (the first one records the start-up states)
 };

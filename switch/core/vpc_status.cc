@@ -4,11 +4,15 @@
 
 namespace vpc {
 
-bool portChannelUp(const SwitchConfig& config, const InterfaceConfig& pc) {
+bool memberUp(const SwitchConfig& config, const NoCarrier& no_carrier, InterfaceId member) {
+  const auto* mc = config.interface(member);
+  return mc && !mc->shutdown && !no_carrier.contains(member);
+}
+
+bool portChannelUp(const SwitchConfig& config, const NoCarrier& no_carrier, const InterfaceConfig& pc) {
   if (pc.shutdown) return false;
-  for (const auto& m : config.members(pc.id.number())) {
-    if (const auto* mc = config.interface(m); mc && !mc->shutdown) return true;
-  }
+  for (const auto& m : config.members(pc.id.number()))
+    if (memberUp(config, no_carrier, m)) return true;
   return false;
 }
 
@@ -46,7 +50,7 @@ VpcRow deriveVpc(const DeriveInputs& in, const InterfaceConfig& pc) {
 
   if (!cfg.peerLink())
     return down(VpcConsistency::Failed, VpcReason::NoPeerLink, {cause(CauseKind::NoPeerLinkConfigured)});
-  if (!portChannelUp(cfg, pc)) {
+  if (!portChannelUp(cfg, in.no_carrier, pc)) {
     const Cause why = cause(pc.shutdown ? CauseKind::LocalLegShut : CauseKind::LocalLegDown, {pc.id.longName()});
     if (in.link.adjacent) {
       row.status = VpcStatus::DownLocalLeg;
@@ -152,6 +156,8 @@ SwitchStatus deriveStatus(const DeriveInputs& in) {
       case IfKind::Ethernet: {
         if (ic.shutdown) {
           ps = {PortState::Disabled, {cause(CauseKind::AdminShutdown)}};
+        } else if (in.no_carrier.contains(id)) {
+          ps = {PortState::NotConnected, {cause(CauseKind::LinkNotConnected, {id.longName()})}};
         } else if (ic.channel_group) {
           auto it = by_pc.find(*ic.channel_group);
           if (it != by_pc.end() && it->second->status == VpcStatus::Down) ps = {PortState::SuspendedByVpc, it->second->chain};
@@ -170,7 +176,7 @@ SwitchStatus deriveStatus(const DeriveInputs& in) {
       }
       case IfKind::PortChannel: {
         if (ic.shutdown) ps = {PortState::Disabled, {cause(CauseKind::AdminShutdown)}};
-        else if (!portChannelUp(cfg, ic)) ps = {PortState::NoOperMembers, {cause(CauseKind::NoMemberUp)}};
+        else if (!portChannelUp(cfg, in.no_carrier, ic)) ps = {PortState::NoOperMembers, {cause(CauseKind::NoMemberUp)}};
         else if (ic.vpc_peer_link && peer_link_down)
           ps = {PortState::NoOperMembers, concat({cause(CauseKind::PeerLinkPortDown)}, in.link.down)};
         else if (ic.vpc_id) {

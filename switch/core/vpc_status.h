@@ -12,6 +12,7 @@
 #pragma once
 
 #include <optional>
+#include <set>
 
 #include "peerlink/core/cause.h"
 #include "peerlink/core/messages.h"
@@ -35,8 +36,13 @@ struct RestoreTimers {
   bool running(const std::optional<TimePoint>& at, TimePoint now) const { return at && now < *at; }
 };
 
+// Ports bound to real links whose carrier is lost (a bound port starts without carrier until the
+// shell reports it; an unbound port has none to lose).
+using NoCarrier = std::set<InterfaceId>;
+
 struct DeriveInputs {
   const SwitchConfig& config;
+  const NoCarrier& no_carrier;
   RoleState role;
   bool peer_dead = false;                   // took over after the peer was declared dead (or auto-recovered)
   const LinkFacts& link;
@@ -50,9 +56,9 @@ struct DeriveInputs {
 
 SwitchStatus deriveStatus(const DeriveInputs& in);
 
-// The peer-link port-channel's members and every vPC's port-channel: up when configured so (not shut,
-// a member not shut).
-bool portChannelUp(const SwitchConfig& config, const InterfaceConfig& pc);
+// A port-channel is up when it is not shut and a member is up: not shut, and with carrier if bound.
+bool memberUp(const SwitchConfig& config, const NoCarrier& no_carrier, InterfaceId member);
+bool portChannelUp(const SwitchConfig& config, const NoCarrier& no_carrier, const InterfaceConfig& pc);
 // VLANs the peer-link carries (the vPC VLANs).
 VlanSet vpcVlans(const SwitchConfig& config);
 

@@ -59,6 +59,10 @@ void Pair::start() {
 
 void Pair::start(int i) { boot(i); }
 
+void Pair::link(int i, const std::string& port, bool up) {
+  deliver(i, in::LinkChanged{*InterfaceId::parse(port), up}, Duration{});
+}
+
 void Pair::deliver(int target, Input input, Duration delay) {
   queue_.push(Delivery{now() + delay, seq_++, target, generation_[target], std::move(input)});
 }

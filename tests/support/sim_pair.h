@@ -58,6 +58,8 @@ class Pair {
   void losePeerMessages(int from, std::function<bool(const peer::Message&)> pred, int count = 1) {
     loss_ = Loss{from, std::move(pred), count};
   }
+  // The carrier of switch i's port `port` (bound to a link in its config) comes or goes, now.
+  void link(int i, const std::string& port, bool up);
   void kill(int i);
   void restart(int i);
   void stopGracefully(int i);  // SIGTERM: Goodbye, then exit

@@ -225,6 +225,14 @@ TEST_CASE("Config: bad lines name file:line:col and the text", "[config][unit]")
                                 "mac address-table static 0050.56aa.0001 vlan 1 interface e1/1\n",
        9, 1, "configure it on the port-channel"},
       {std::string(kMinimal) + "no mac address-table static 0050.56aa.0001 vlan 1\n", 6, 29, "no static MAC"},
+      {std::string(kMinimal) + "  port port-channel10 link veth1\n", 6, 8, "only Ethernet ports can be bound"},
+      {std::string(kMinimal) + "  port Ethernet1/1 link a/b\n", 6, 25, "is not a Linux interface name"},
+      {std::string(kMinimal) + "  port Ethernet1/1 link abcdefghijklmnop\n", 6, 25, "is not a Linux interface name"},
+      {std::string(kMinimal) + "  port Ethernet1/1 link v1\n  port e1/1 link v2\n", 7, 8,
+       "Ethernet1/1 is already bound (line 6)"},
+      {std::string(kMinimal) + "  port Ethernet1/1 link v1\n  port e1/2 link v1\n", 7, 18,
+       "link v1 is already bound to Ethernet1/1 (line 6)"},
+      {std::string(kMinimal) + "  port Ethernet1/9 link v1\n", 6, 1, "interface Ethernet1/9 is not configured"},
   };
   for (const auto& c : cases) {
     const auto e = errorOf(c.text);
@@ -354,6 +362,8 @@ emulator
   local-mac 0c:00:00:00:00:01
   management 127.0.1.1:9000
   peer-link listen 127.0.1.1:7100 peer 127.0.1.2:7100 heartbeat 100 timeout 300
+  port Ethernet1/1 link leaf9-e1-1
+  port Ethernet1/5 link leaf9-e1-5
 )";
   const auto cfg = parsed(canonical);
   const std::string written = writeConfig(cfg);
