@@ -75,9 +75,16 @@ struct ClosePeer {
 struct EventRecorded {
   Event event;
 };
+// A frame leaves by `port`: an Ethernet port (its bound link; an unbound port drops it) or the
+// peer-link (InterfaceId::peerLink(), the frame 802.1Q-tagged with its VLAN).
+struct SendFrame {
+  InterfaceId port;
+  std::vector<std::uint8_t> bytes;
+};
 }  // namespace fx
 
-using Effect = std::variant<fx::SendKeepalive, fx::SendPeer, fx::ConnectPeer, fx::ClosePeer, fx::EventRecorded>;
+using Effect =
+    std::variant<fx::SendKeepalive, fx::SendPeer, fx::ConnectPeer, fx::ClosePeer, fx::EventRecorded, fx::SendFrame>;
 using Effects = std::vector<Effect>;
 
 inline void recordEvent(Effects& out, TimePoint at, Subject subject, std::string from, std::string to, Causes causes,

@@ -164,6 +164,13 @@ Effects SwitchNode::handle(const Input& input, TimePoint now) {
             tables_.onMalformed(m.error, now, msgs, out);
             send(msgs, out);
           },
+          [&](const in::FrameReceived& f) {
+            const auto& peer = vpc_.roleInfo().peer;
+            const ForwardingView view{*config_, vpc_.status(), session_.adjacent(), config_->emulator.local_mac->value,
+                                      peer ? peer->local_mac.value : 0};
+            forwarding_.receive(view, tables_, f.port, f.bytes, now, out);
+            status_inputs = false;  // frames change tables, never the status
+          },
           [&](const in::LinkChanged& l) {
             if (!vpc_.linkChanged(l.port, l.up)) return;
             ports_dirty_ = true;

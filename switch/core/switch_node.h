@@ -8,6 +8,7 @@
 //   SessionFsm    - the peer-link session: Hello checks, liveness (peerlink/core/session_fsm.h)
 //   VpcManager    - roles, failover, suspension, delay restore, the derived status (vpc_manager.h)
 //   TableSync     - the MAC and ARP tables and their sync over the peer-link (table_sync.h)
+//   Forwarding    - the data plane: frames in, frames out, what they teach the tables (forwarding.h)
 //   Journal       - the bounded history of events (peerlink/core/journal.h)
 // It passes each input to the part that owns it and cross-part facts on as inputs (the session's "Hello
 // checks passed" becomes the vPC manager's adjacencyFormed and the tables' sessionUp), then settles:
@@ -28,6 +29,7 @@
 #include "peerlink/core/result.h"
 #include "peerlink/core/session_fsm.h"
 #include "switch/core/config.h"
+#include "switch/core/forwarding.h"
 #include "switch/core/snapshot.h"
 #include "switch/core/table_sync.h"
 #include "switch/core/vpc_manager.h"
@@ -69,11 +71,16 @@ struct LinkChanged {
   InterfaceId port;
   bool up = false;
 };
+// A frame arrived on a bound port, or over the peer-link (port = InterfaceId::peerLink()).
+struct FrameReceived {
+  InterfaceId port;
+  std::vector<std::uint8_t> bytes;
+};
 }  // namespace in
 
 using Input = std::variant<in::KeepaliveReceived, in::KeepaliveMalformed, in::KeepaliveSendResult, in::PeerTransportUp,
                            in::PeerTransportDown, in::PeerMessageReceived, in::PeerMessageMalformed,
-                           in::ShutdownRequested, in::LinkChanged>;
+                           in::ShutdownRequested, in::LinkChanged, in::FrameReceived>;
 
 // ---------------------------------------------------------------------------------------------------
 // Management commands.
@@ -127,6 +134,7 @@ class SwitchNode {
   const SwitchConfig& config() const { return *config_; }
   const SwitchStatus& status() const { return vpc_.status(); }
   const TableSync& tables() const { return tables_; }
+  const ForwardingCounters& frames() const { return forwarding_.counters(); }
   TableSync& tables() { return tables_; }  // slice-wise reads (DualTable::ScanCursor)
   Role role() const { return vpc_.role(); }
   bool sticky() const { return vpc_.sticky(); }
@@ -159,6 +167,7 @@ class SwitchNode {
   SessionFsm session_;
   VpcManager vpc_;
   TableSync tables_;
+  Forwarding forwarding_;
   Journal journal_;
   bool ports_dirty_ = true;   // the tables' PortMap must be rebuilt
   bool flush_needed_ = false;

@@ -301,6 +301,7 @@ void Daemon::execute(const Effects& effects) {
                      mgmt::toProto(ev, node_->config().hostname, clock_, &proto);
                      for (auto* s : std::set<EventSubscriber*>(subscribers_)) s->onEvent(proto);
                    },
+                   [&](const fx::SendFrame&) {},  // no port is bound to a link yet in the shell
                },
                e);
   }

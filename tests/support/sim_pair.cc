@@ -63,6 +63,10 @@ void Pair::link(int i, const std::string& port, bool up) {
   deliver(i, in::LinkChanged{*InterfaceId::parse(port), up}, Duration{});
 }
 
+void Pair::frame(int i, const std::string& port, std::vector<std::uint8_t> bytes) {
+  deliver(i, in::FrameReceived{*InterfaceId::parse(port), std::move(bytes)}, Duration{});
+}
+
 void Pair::deliver(int target, Input input, Duration delay) {
   queue_.push(Delivery{now() + delay, seq_++, target, generation_[target], std::move(input)});
 }
@@ -106,6 +110,13 @@ void Pair::execute(int i, const Effects& effects) {
       if (keepalive_up_ && alive_[j]) deliver(j, in::KeepaliveReceived{k->msg}, delay_);
     } else if (const auto* ev = std::get_if<fx::EventRecorded>(&e)) {
       events_[i].push_back(ev->event);
+    } else if (const auto* f = std::get_if<fx::SendFrame>(&e)) {
+      if (f->port != InterfaceId::peerLink()) {
+        sent_[i].push_back(SentFrame{now(), f->port, f->bytes});
+      } else if (peer_link_up_ && alive_[j]) {
+        ++peer_link_frames_;
+        deliver(j, in::FrameReceived{InterfaceId::peerLink(), f->bytes}, delay_);
+      }
     }
   }
 }

@@ -60,6 +60,18 @@ class Pair {
   }
   // The carrier of switch i's port `port` (bound to a link in its config) comes or goes, now.
   void link(int i, const std::string& port, bool up);
+  // A frame arrives on switch i's port now. Frames the switches send over the peer-link reach the other
+  // switch (after the link's delay, while the peer-link path is up); frames they send out of their
+  // ports are kept here, in order, for the test to read.
+  void frame(int i, const std::string& port, std::vector<std::uint8_t> bytes);
+  struct SentFrame {
+    TimePoint at;
+    InterfaceId port;
+    std::vector<std::uint8_t> bytes;
+  };
+  const std::vector<SentFrame>& sent(int i) const { return sent_[i]; }
+  void clearSent() { sent_[0].clear(), sent_[1].clear(); }
+  std::uint64_t peerLinkFrames() const { return peer_link_frames_; }
   void kill(int i);
   void restart(int i);
   void stopGracefully(int i);  // SIGTERM: Goodbye, then exit
@@ -107,6 +119,8 @@ class Pair {
   NodeOptions options_;
   test::FakeClock clock_;
   std::array<std::unique_ptr<SwitchNode>, 2> nodes_;
+  std::array<std::vector<SentFrame>, 2> sent_;
+  std::uint64_t peer_link_frames_ = 0;
   std::array<bool, 2> alive_{false, false};
   std::array<std::uint64_t, 2> generation_{0, 0};
   std::array<std::vector<Event>, 2> events_;
