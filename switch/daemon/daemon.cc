@@ -106,6 +106,7 @@ Daemon::Daemon(boost::asio::io_context& io, SwitchConfig config, DaemonOptions o
       timer_(io),
       peer_link_(io, *this),
       keepalive_(io, *this),
+      ports_(io, *this),
       shutdown_timer_(io) {
   NodeOptions no;
   no.boot_id = boot_id_;
@@ -131,6 +132,7 @@ Status Daemon::start() {
   auto log = logger("vpcd");
   std::string error;
   VPC_RETURN_IF_ERROR(openKeepalive());
+  VPC_RETURN_IF_ERROR(ports_.open(config_.emulator.ports, options_.config_path));
   if (!config_.emulator.peer_link_listen.empty()) {
     peer_server_ =
         startServer(config_.emulator.peer_link_listen, {peer_link_.service()}, peer_address_, error, /*peer_link=*/true);
@@ -147,6 +149,7 @@ Status Daemon::start() {
                       std::to_string(config_.vpc_domain->keepalive->udp_port)
                 : "-");
   execute(node_->start(now()));
+  ports_.start();
   rearm();
   return Status::ok();
 }
@@ -265,6 +268,14 @@ void Daemon::peerMalformed(ConnId conn, std::string error) {
 }
 void Daemon::peerClosed(ConnId conn, std::string reason) { deliver(in::PeerTransportDown{conn, std::move(reason)}); }
 
+void Daemon::frameReceived(InterfaceId port, std::vector<std::uint8_t> bytes) {
+  deliver(in::FrameReceived{port, std::move(bytes)});
+}
+void Daemon::carrierChanged(InterfaceId port, bool up) {
+  logger("ports")->info("{}: carrier {}", port.longName(), up ? "up" : "down");
+  deliver(in::LinkChanged{port, up});
+}
+
 void Daemon::keepaliveReceived(const KeepaliveMsg& msg) { deliver(in::KeepaliveReceived{msg}); }
 void Daemon::keepaliveMalformed(const std::string& error) {
   std::uint64_t suppressed = 0;
@@ -301,7 +312,10 @@ void Daemon::execute(const Effects& effects) {
                      mgmt::toProto(ev, node_->config().hostname, clock_, &proto);
                      for (auto* s : std::set<EventSubscriber*>(subscribers_)) s->onEvent(proto);
                    },
-                   [&](const fx::SendFrame&) {},  // no port is bound to a link yet in the shell
+                   [&](const fx::SendFrame& f) {
+                     if (f.port != InterfaceId::peerLink()) ports_.send(f.port, f.bytes);
+                     // The peer-link's frame stream is not there yet: frames to the peer go nowhere.
+                   },
                },
                e);
   }
@@ -337,6 +351,7 @@ void Daemon::shutdown(const std::string& reason) {
   shutting_down_ = true;
   timer_.cancel();
   keepalive_.close();
+  ports_.close();
   abandonJobs();
   for (auto* s : std::set<EventSubscriber*>(subscribers_)) s->onShutdown();
   shutdown_deadline_ = now() + kShutdownFlushWait;

@@ -23,6 +23,7 @@
 #include "peerlink/transport/udp_keepalive.h"
 #include "switch/core/switch_node.h"
 #include "switch/daemon/log.h"
+#include "switch/daemon/packet_ports.h"
 #include "switch/mgmt/backend.h"
 #include "switch/mgmt/registry.h"
 #include "switch/mgmt/wall_clock.h"
@@ -45,7 +46,8 @@ struct DaemonOptions {
 
 class Daemon : public mgmt::Backend,
                private transport::PeerLinkTransport::Sink,
-               private transport::UdpKeepalive::Sink {
+               private transport::UdpKeepalive::Sink,
+               private PacketPorts::Sink {
  public:
   Daemon(boost::asio::io_context& io, SwitchConfig config, DaemonOptions options);
   ~Daemon() override;
@@ -95,6 +97,9 @@ class Daemon : public mgmt::Backend,
   void keepaliveReceived(const KeepaliveMsg& msg) override;
   void keepaliveMalformed(const std::string& error) override;
   void keepaliveSent(bool ok, const std::string& error) override;
+  // PacketPorts::Sink (io thread)
+  void frameReceived(InterfaceId port, std::vector<std::uint8_t> bytes) override;
+  void carrierChanged(InterfaceId port, bool up) override;
 
   void deliver(const Input& input);
   void execute(const Effects& effects);
@@ -114,6 +119,7 @@ class Daemon : public mgmt::Backend,
   std::optional<TimePoint> armed_;
   transport::PeerLinkTransport peer_link_;
   transport::UdpKeepalive keepalive_;
+  PacketPorts ports_;
   std::unique_ptr<mgmt::Service> mgmt_service_;
   std::unique_ptr<grpc::Server> mgmt_server_;
   std::unique_ptr<grpc::Server> peer_server_;
