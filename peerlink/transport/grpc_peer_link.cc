@@ -216,6 +216,8 @@ class PeerLinkTransport::ClientStream final : public Stream,
     stub_ = v1::PeerLink::NewStub(channel_);
   }
 
+  v1::PeerLink::Stub& stub() { return *stub_; }
+
   void begin() {
     stub_->async()->Session(&ctx_, this);
     AddHold();  // writes come from the io thread, outside reactions
@@ -279,6 +281,150 @@ class PeerLinkTransport::ClientStream final : public Stream,
 };
 
 // ---------------------------------------------------------------------------------------------------
+// The frame stream of one connection: frames are queued and written a batch at a time (a burst gathers
+// into one message while the previous write is in flight); what arrives is posted to the io thread.
+class PeerLinkTransport::FrameStream : public std::enable_shared_from_this<FrameStream> {
+ public:
+  static constexpr int kBatchFrames = 64;
+  static constexpr std::size_t kMaxQueued = 256;  // batches; beyond that frames are dropped
+
+  explicit FrameStream(PeerLinkTransport& t) : t_(t) { ++t_.live_frame_streams_; }
+  virtual ~FrameStream() { --t_.live_frame_streams_; }
+
+  // io thread.
+  bool enqueue(const std::vector<std::uint8_t>& frame) {
+    std::lock_guard lock(mu_);
+    if (finished_) return false;
+    const std::size_t busy = writing_ ? 1 : 0;  // the front batch is being written
+    if (out_.size() > busy && out_.back().frames_size() < kBatchFrames) {
+      out_.back().add_frames(frame.data(), frame.size());
+    } else {
+      if (out_.size() >= kMaxQueued) return false;
+      out_.emplace_back().add_frames(frame.data(), frame.size());
+    }
+    if (!writing_) writeNextLocked();
+    return true;
+  }
+  void cancel() {
+    std::lock_guard lock(mu_);
+    if (finished_) return;
+    finished_ = true;
+    abortNow();
+  }
+
+ protected:
+  virtual void startWrite(const v1::FrameBatch* batch) = 0;
+  virtual void abortNow() = 0;
+
+  // gRPC thread.
+  void onWriteDone(bool ok) {
+    std::lock_guard lock(mu_);
+    writing_ = false;
+    if (!out_.empty()) out_.pop_front();
+    if (!ok) {
+      out_.clear();
+      return;
+    }
+    writeNextLocked();
+  }
+  void writeNextLocked() {
+    if (finished_ || out_.empty()) return;
+    writing_ = true;
+    startWrite(&out_.front());
+  }
+  // gRPC thread: the frames of a batch that arrived, to the io thread.
+  void postReceived() {
+    std::vector<std::vector<std::uint8_t>> frames;
+    frames.reserve(static_cast<std::size_t>(in_.frames_size()));
+    for (const auto& f : in_.frames()) frames.emplace_back(f.begin(), f.end());
+    boost::asio::post(t_.io_, [self = shared_from_this(), frames = std::move(frames)]() mutable {
+      for (auto& f : frames) {
+        ++self->t_.stats_.rx_frames;
+        self->t_.sink_.peerFrame(std::move(f));
+      }
+    });
+  }
+  // The reactor lives until gRPC is done with it, whoever else lets go of it first.
+  void keepAlive() { keep_ = shared_from_this(); }
+  void postDone() {
+    boost::asio::post(t_.io_, [self = shared_from_this()] {
+      if (self->t_.frames_ == self) self->t_.frames_.reset();
+      self->keep_.reset();
+    });
+  }
+
+  PeerLinkTransport& t_;
+  std::recursive_mutex mu_;  // gRPC may complete a write inside StartWrite
+  std::deque<v1::FrameBatch> out_;
+  bool writing_ = false;
+  bool finished_ = false;
+  v1::FrameBatch in_;
+  std::shared_ptr<FrameStream> keep_;  // io thread
+};
+
+class PeerLinkTransport::FrameServer final : public FrameStream,
+                                             public grpc::ServerBidiReactor<v1::FrameBatch, v1::FrameBatch> {
+ public:
+  using FrameStream::FrameStream;
+  void begin() {
+    keepAlive();
+    StartRead(&in_);
+  }
+  void OnReadDone(bool ok) override {
+    if (!ok) {
+      cancel();
+      return;
+    }
+    postReceived();
+    StartRead(&in_);
+  }
+  void OnWriteDone(bool ok) override { onWriteDone(ok); }
+  void OnCancel() override { cancel(); }
+  void OnDone() override { postDone(); }
+
+ protected:
+  void startWrite(const v1::FrameBatch* batch) override { StartWrite(batch); }
+  void abortNow() override { Finish(grpc::Status::OK); }
+};
+
+class PeerLinkTransport::FrameClient final : public FrameStream,
+                                             public grpc::ClientBidiReactor<v1::FrameBatch, v1::FrameBatch> {
+ public:
+  using FrameStream::FrameStream;
+  void begin(v1::PeerLink::Stub& stub) {
+    keepAlive();
+    stub.async()->Frames(&ctx_, this);
+    AddHold();  // writes come from the io thread, outside reactions
+    StartRead(&in_);
+    StartCall();
+  }
+  void OnReadDone(bool ok) override {
+    if (!ok) {
+      cancel();
+      return;
+    }
+    postReceived();
+    StartRead(&in_);
+  }
+  void OnWriteDone(bool ok) override { onWriteDone(ok); }
+  void OnDone(const grpc::Status&) override { postDone(); }
+
+ protected:
+  void startWrite(const v1::FrameBatch* batch) override { StartWrite(batch); }
+  void abortNow() override {
+    ctx_.TryCancel();
+    if (!hold_released_) {
+      hold_released_ = true;
+      RemoveHold();
+    }
+  }
+
+ private:
+  grpc::ClientContext ctx_;
+  bool hold_released_ = false;
+};
+
+// ---------------------------------------------------------------------------------------------------
 class PeerLinkTransport::Service final : public v1::PeerLink::CallbackService {
  public:
   explicit Service(PeerLinkTransport& t) : t_(t) {}
@@ -290,6 +436,17 @@ class PeerLinkTransport::Service final : public v1::PeerLink::CallbackService {
     boost::asio::post(t_.io_, [&t = t_, conn, stream] {
       t.adopt(conn, stream);
       t.sink_.peerAccepted(conn);
+    });
+    stream->begin();
+    return stream.get();
+  }
+
+  grpc::ServerBidiReactor<v1::FrameBatch, v1::FrameBatch>* Frames(grpc::CallbackServerContext*) override {
+    auto stream = std::make_shared<FrameServer>(t_);
+    boost::asio::post(t_.io_, [&t = t_, stream] {  // the newest connection's frames are the current ones
+      if (t.frames_) t.frames_->cancel();
+      t.frames_ = stream;
+      t.frames_conn_ = 0;
     });
     stream->begin();
     return stream.get();
@@ -327,6 +484,20 @@ void PeerLinkTransport::dial(ConnId conn, const std::string& address, Duration c
   auto stream = std::make_shared<ClientStream>(*this, conn, address, connect_timeout);
   streams_[conn] = stream;
   stream->begin();
+  // The frames ride the same channel, so the same TCP connection as the session.
+  if (frames_) frames_->cancel();
+  auto frames = std::make_shared<FrameClient>(*this);
+  frames_ = frames;
+  frames_conn_ = conn;
+  frames->begin(stream->stub());
+}
+
+void PeerLinkTransport::sendFrame(const std::vector<std::uint8_t>& frame) {
+  if (frames_ && frames_->enqueue(frame)) {
+    ++stats_.tx_frames;
+    return;
+  }
+  ++stats_.frames_dropped;
 }
 
 void PeerLinkTransport::send(ConnId conn, const peer::Message& msg) {
@@ -337,12 +508,20 @@ void PeerLinkTransport::send(ConnId conn, const peer::Message& msg) {
 void PeerLinkTransport::close(ConnId conn) {
   auto it = streams_.find(conn);
   if (it != streams_.end()) it->second->close();
+  if (frames_ && frames_conn_ == conn) {
+    frames_->cancel();
+    frames_.reset();
+  }
 }
 
 void PeerLinkTransport::closeAll() {
   std::vector<ConnId> ids;
   for (const auto& [id, s] : streams_) ids.push_back(id);
   for (auto id : ids) close(id);
+  if (frames_) {
+    frames_->cancel();
+    frames_.reset();
+  }
 }
 
 std::size_t PeerLinkTransport::queued(ConnId conn) const {

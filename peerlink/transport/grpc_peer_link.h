@@ -17,6 +17,7 @@
 #include <memory>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -39,6 +40,8 @@ class PeerLinkTransport {
     virtual void peerMessage(ConnId conn, peer::Message msg) = 0;
     virtual void peerMalformed(ConnId conn, std::string error) = 0;
     virtual void peerClosed(ConnId conn, std::string reason) = 0;
+    // A data-plane frame the peer sent over the peer-link's frame stream.
+    virtual void peerFrame(std::vector<std::uint8_t> frame) { (void)frame; }
   };
 
   // The messages on the wire, for `show peer-link messages` (the last kLogSize are kept).
@@ -50,6 +53,8 @@ class PeerLinkTransport {
     std::uint64_t rx_messages = 0;
     std::uint64_t malformed = 0;
     std::uint64_t max_queue = 0;
+    std::uint64_t tx_frames = 0, rx_frames = 0;
+    std::uint64_t frames_dropped = 0;  // no frame stream, or its queue full
   };
 
   PeerLinkTransport(boost::asio::io_context& io, Sink& sink);
@@ -69,24 +74,32 @@ class PeerLinkTransport {
   // the HTTP/2 handshake take longer than `connect_timeout`.
   void dial(ConnId conn, const std::string& address, Duration connect_timeout);
   void send(ConnId conn, const peer::Message& msg);
+  // A frame for the peer, on the frame stream of the current connection (dropped, counted, when there
+  // is none or its queue is full: a data plane drops rather than waits).
+  void sendFrame(const std::vector<std::uint8_t>& frame);
   // Closes a connection. If a Goodbye is queued it is flushed first (bounded wait), so the peer learns
   // why; otherwise the stream is cancelled at once.
   void close(ConnId conn);
   void closeAll();
-  bool idle() const { return streams_.empty(); }
+  bool idle() const { return streams_.empty() && live_frame_streams_ == 0; }
   std::size_t queued(ConnId conn) const;
   const Stats& stats() const { return stats_; }
   const std::deque<WireNote>& log() const { return log_; }
 
   class Stream;  // one connection (server or client side); defined in the .cc
+  class FrameStream;  // the frame stream of one connection
 
  private:
   class Service;
   class ServerStream;
   class ClientStream;
+  class FrameServer;
+  class FrameClient;
   friend class Service;
   friend class ServerStream;
   friend class ClientStream;
+  friend class FrameServer;
+  friend class FrameClient;
 
   void adopt(ConnId conn, std::shared_ptr<Stream> stream);
   void note(bool tx, std::string type, std::uint32_t bytes, std::string summary);
@@ -96,6 +109,9 @@ class PeerLinkTransport {
   Sink& sink_;
   std::unique_ptr<Service> service_;
   std::unordered_map<ConnId, std::shared_ptr<Stream>> streams_;  // io thread only
+  std::shared_ptr<FrameStream> frames_;                           // io thread only: the current one
+  ConnId frames_conn_ = 0;                                        // the dial it belongs to (0: accepted)
+  std::atomic<int> live_frame_streams_{0};                        // until gRPC is done with each
   std::atomic<std::uint64_t> next_accept_{1};                     // gRPC threads
   Stats stats_;
   std::deque<WireNote> log_;

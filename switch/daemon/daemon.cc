@@ -267,6 +267,9 @@ void Daemon::peerMalformed(ConnId conn, std::string error) {
   deliver(in::PeerMessageMalformed{conn, std::move(error)});
 }
 void Daemon::peerClosed(ConnId conn, std::string reason) { deliver(in::PeerTransportDown{conn, std::move(reason)}); }
+void Daemon::peerFrame(std::vector<std::uint8_t> frame) {
+  deliver(in::FrameReceived{InterfaceId::peerLink(), std::move(frame)});
+}
 
 void Daemon::frameReceived(InterfaceId port, std::vector<std::uint8_t> bytes) {
   deliver(in::FrameReceived{port, std::move(bytes)});
@@ -313,8 +316,8 @@ void Daemon::execute(const Effects& effects) {
                      for (auto* s : std::set<EventSubscriber*>(subscribers_)) s->onEvent(proto);
                    },
                    [&](const fx::SendFrame& f) {
-                     if (f.port != InterfaceId::peerLink()) ports_.send(f.port, f.bytes);
-                     // The peer-link's frame stream is not there yet: frames to the peer go nowhere.
+                     if (f.port == InterfaceId::peerLink()) peer_link_.sendFrame(f.bytes);
+                     else ports_.send(f.port, f.bytes);
                    },
                },
                e);

@@ -96,6 +96,7 @@ class Daemon : public mgmt::Backend,
   // UdpKeepalive::Sink
   void keepaliveReceived(const KeepaliveMsg& msg) override;
   void keepaliveMalformed(const std::string& error) override;
+  void peerFrame(std::vector<std::uint8_t> frame) override;
   void keepaliveSent(bool ok, const std::string& error) override;
   // PacketPorts::Sink (io thread)
   void frameReceived(InterfaceId port, std::vector<std::uint8_t> bytes) override;

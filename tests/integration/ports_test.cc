@@ -23,7 +23,7 @@ namespace {
 // A veth pair that exists for the test's lifetime; both ends up.
 struct Veth {
   std::string a, b;
-  explicit Veth(const std::string& tag) : a("vs" + tag), b("vh" + tag) {
+  explicit Veth(const std::string& tag) : a("vs" + tag), b("vh" + tag) {  // names of 15 characters at most
     REQUIRE(run({"/usr/sbin/ip", "link", "add", a, "type", "veth", "peer", "name", b}).exit_code == 0);
     run({"/usr/sbin/ip", "link", "set", a, "up"});
     run({"/usr/sbin/ip", "link", "set", b, "up"});
@@ -120,4 +120,32 @@ TEST_CASE("Ports: a link that does not exist stops vpcd with the configuration l
   CHECK(r.exit_code != 0);
   CHECK(r.err.find("port Ethernet1/5 link vnone0: no such network interface") != std::string::npos);
   CHECK(r.err.find(path + ":") != std::string::npos);
+}
+
+// Two hosts on the orphan ports of different switches: what one sends the other must get over the
+// peer-link's frame stream (gRPC, the session's own connection).
+TEST_CASE("Ports: frames cross the peer-link between hosts on the two switches", "[integration][ports]") {
+  const std::string tag = std::to_string(::getpid() % 100000);
+  Veth v1(tag + "a"), v2(tag + "b");
+  Lab lab;
+  lab.start(0, {{"  local-mac ", "  port Ethernet1/5 link " + v1.a + "\n  local-mac "}});
+  lab.start(1, {{"  local-mac ", "  port Ethernet1/5 link " + v2.a + "\n  local-mac "}});
+  REQUIRE(eventually([&] { return lab.converged(); }, 20s));
+  HostSocket a(v1.b), b(v2.b);
+  const auto mac_a = test::mac("0050.56ee.00a1"), mac_b = test::mac("0050.56ee.00b1");
+  // Eth1/5 has `vpc orphan-port suspend` on both: it waits for the roles; retry until it forwards.
+  std::optional<test::Bytes> got;
+  std::uint32_t seq = 0;
+  REQUIRE(eventually(
+      [&] {
+        a.send(test::udp(mac_a, mac_b, test::ip("10.10.0.61"), test::ip("10.10.0.62"), ++seq));
+        got = b.receive([&](const test::Bytes& f) { return test::udpSeq(f) == seq; }, 200ms);
+        return got.has_value();
+      },
+      15s, 0ms));
+  CHECK(frame::parse(*got)->src.value == mac_a);
+  // And back: B's answer to A, now known on leaf1 (synced), goes straight over the peer-link.
+  b.send(test::udp(mac_b, mac_a, test::ip("10.10.0.62"), test::ip("10.10.0.61"), 777));
+  CHECK(a.receive([&](const test::Bytes& f) { return test::udpSeq(f) == 777u; }, 2s));
+  CHECK(lab.macCount(1, "Ethernet1/5") >= 1);
 }
