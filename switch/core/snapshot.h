@@ -12,6 +12,7 @@
 #include "switch/core/config.h"
 #include "switch/core/consistency.h"
 #include "switch/core/failover_fsm.h"
+#include "switch/core/forwarding.h"
 #include "switch/core/state.h"
 #include "switch/core/table_sync.h"
 #include "switch/core/vpc_manager.h"
@@ -50,6 +51,7 @@ struct NodeSnapshot {
   std::optional<peer::VpcState> peer_vpc_state;
   std::optional<ConsistencyResult> consistency;  // both switches' parameters known, peer-link up
   TableTotals tables;
+  ForwardingCounters frames;  // the data plane's counters
 
   bool adjacent() const { return session.state == SessionState::Syncing || session.state == SessionState::Established; }
 };

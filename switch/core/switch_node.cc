@@ -458,6 +458,7 @@ NodeSnapshot SwitchNode::snapshot(TimePoint now) const {
   s.peer_vpc_state = vpc_.peerVpcState();
   s.consistency = vpc_.consistency(session_.adjacent());
   s.tables = tables_.totals();
+  s.frames = forwarding_.counters();
   return s;
 }
 

@@ -67,6 +67,13 @@ void showSync(Backend& sw, const v1::ShowVpcSyncRequest&, v1::ShowVpcSyncReply* 
   out->set_session_flaps(s.session.counters.downs);
   out->set_arp_sync(t.arp_sync);
   for (const auto& m : sw.peerLinkMessages(16)) out->add_recent_messages(std::string(m.tx ? "tx " : "rx ") + m.summary);
+  if (const auto it = s.frames.ports.find(InterfaceId::peerLink()); it != s.frames.ports.end()) {
+    auto* f = out->mutable_peer_link_frames();
+    f->set_tx_frames(it->second.tx_frames);
+    f->set_tx_bytes(it->second.tx_bytes);
+    f->set_rx_frames(it->second.rx_frames);
+    f->set_rx_bytes(it->second.rx_bytes);
+  }
   ok(done);
 }
 
@@ -108,6 +115,9 @@ std::string renderSync(const grammar::Match&, const v1::ShowVpcSyncReply& r) {
   out += row("Resyncs", num(tx.resyncs()), num(rx.resyncs()));
   out += row("Sequence gaps", "-", num(rx.gaps()));
   out += row("Malformed messages", "-", num(rx.malformed()));
+  const auto& f = r.peer_link_frames();
+  out += row("Data frames", num(f.tx_frames()), num(f.rx_frames()));
+  out += row("Data bytes", num(f.tx_bytes()), num(f.rx_bytes()));
   if (!tx.last_resync_reason().empty())
     out += field("Last resync (asked by peer)", tx.last_resync_at() + " " + tx.last_resync_reason(), w);
   if (!rx.last_resync_reason().empty())

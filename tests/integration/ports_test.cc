@@ -148,4 +148,11 @@ TEST_CASE("Ports: frames cross the peer-link between hosts on the two switches",
   b.send(test::udp(mac_b, mac_a, test::ip("10.10.0.62"), test::ip("10.10.0.61"), 777));
   CHECK(a.receive([&](const test::Bytes& f) { return test::udpSeq(f) == 777u; }, 2s));
   CHECK(lab.macCount(1, "Ethernet1/5") >= 1);
+  // Both switches count what crossed, each way (show vpc sync, and its JSON twin).
+  const auto f0 = lab.showSync(0).peer_link_frames(), f1 = lab.showSync(1).peer_link_frames();
+  CHECK(f0.tx_frames() >= 1);
+  CHECK(f1.rx_frames() >= 1);
+  CHECK(f1.tx_frames() >= 1);
+  CHECK(f0.rx_frames() >= 1);
+  CHECK(lab.vpcctl(0, {"show", "vpc", "sync"}).out.find("Data frames") != std::string::npos);
 }
