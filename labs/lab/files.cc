@@ -1,6 +1,9 @@
 #include "labs/lab/files.h"
 
+#include <algorithm>
+#include <cctype>
 #include <cmath>
+#include <map>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -101,6 +104,104 @@ bool validName(const std::string& s) {
   return true;
 }
 
+// The address's subnet: does `a` lie in `net`/`prefix`?
+bool inSubnet(Ipv4 a, Ipv4 net, std::uint32_t prefix) {
+  const std::uint32_t mask = prefix == 0 ? 0 : ~std::uint32_t{0} << (32 - prefix);
+  return (a.value & mask) == (net.value & mask);
+}
+
+// "A.B.C.D/len" -> address and prefix.
+std::optional<std::pair<Ipv4, std::uint32_t>> cidr(const std::string& text) {
+  const auto slash = text.find('/');
+  if (slash == std::string::npos) return std::nullopt;
+  const auto ip = Ipv4::parse(text.substr(0, slash));
+  const auto len = text.substr(slash + 1);
+  if (!ip || len.empty() || len.size() > 2 || !std::all_of(len.begin(), len.end(), ::isdigit)) return std::nullopt;
+  const auto prefix = static_cast<std::uint32_t>(std::stoul(len));
+  if (prefix < 1 || prefix > 30) return std::nullopt;
+  return std::make_pair(*ip, prefix);
+}
+
+void readHosts(const Reader& r, const YAML::Node& hosts, Topology& t) {
+  if (!hosts.IsMap()) r.fail(hosts, "hosts is a mapping: one entry per host");
+  std::map<std::pair<std::string, InterfaceId>, std::string> used;  // (node, port) -> host
+  std::set<std::uint32_t> addresses;
+  for (const auto& kv : hosts) {
+    TopologyHost h;
+    h.name = kv.first.as<std::string>();
+    h.line = kv.first.Mark().line + 1;
+    if (!validName(h.name) || h.name.size() > 12)
+      r.fail(kv.first, "host name '" + h.name + "' must be lowercase letters, digits and '-', 12 characters at most");
+    for (const auto& n : t.nodes)
+      if (n.name == h.name) r.fail(kv.first, "'" + h.name + "' is already a switch's name");
+    const YAML::Node spec = kv.second;
+    r.keys(spec, {"address", "vlan", "links"}, "host '" + h.name + "'");
+    if (!spec["address"]) r.fail(spec, "host '" + h.name + "' needs 'address' (A.B.C.D/len)");
+    h.address = r.scalar(spec["address"], "address");
+    const auto a = cidr(h.address);
+    if (!a) r.fail(spec["address"], "address '" + h.address + "' is not A.B.C.D/len (len 1-30)");
+    h.ip = a->first;
+    h.prefix = a->second;
+    if (!addresses.insert(h.ip.value).second) r.fail(spec["address"], "address " + h.ip.str() + " is used twice");
+    if (spec["vlan"]) {
+      const double v = r.number(spec["vlan"], "vlan");
+      if (v < 1 || v > 4094 || v != static_cast<int>(v)) r.fail(spec["vlan"], "vlan must be 1-4094");
+      h.vlan = static_cast<std::uint16_t>(v);
+    }
+    const YAML::Node links = spec["links"];
+    if (!links || !links.IsSequence() || links.size() < 1 || links.size() > 2)
+      r.fail(links ? links : spec, "host '" + h.name + "' needs 'links': one switch port, or one on each switch");
+    std::optional<std::uint32_t> vpc_of_first;
+    for (const auto& l : links) {
+      const auto text = r.scalar(l, "a link");
+      const auto colon = text.find(':');
+      if (colon == std::string::npos) r.fail(l, "a host link is NODE:INTERFACE, e.g. leaf1:Ethernet1/1");
+      HostLink hl;
+      hl.node = text.substr(0, colon);
+      const TopologyNode* node = nullptr;
+      for (const auto& n : t.nodes)
+        if (n.name == hl.node) node = &n;
+      if (!node) r.fail(l, "no switch '" + hl.node + "'");
+      const auto port = InterfaceId::parse(text.substr(colon + 1));
+      if (!port || port->kind() != IfKind::Ethernet)
+        r.fail(l, "'" + text.substr(colon + 1) + "' is not an Ethernet port");
+      hl.port = *port;
+      const auto* ic = node->config.interface(*port);
+      if (!ic) r.fail(l, hl.node + " has no interface " + port->longName());
+      const auto [it, fresh] = used.try_emplace({hl.node, *port}, h.name);
+      if (!fresh) r.fail(l, hl.node + ":" + port->longName() + " is already linked to host '" + it->second + "'");
+      // The port the host's VLAN rides: the member's port-channel, or the port itself.
+      const InterfaceConfig* carrier = ic;
+      std::optional<std::uint32_t> vpc;
+      if (ic->channel_group) {
+        carrier = node->config.interface(InterfaceId::portChannel(*ic->channel_group));
+        if (carrier) vpc = carrier->vpc_id;
+      }
+      if (!carrier || !carrier->switchport || carrier->vpc_peer_link)
+        r.fail(l, hl.node + ":" + port->longName() + " is not a port a host can use (not a switchport, or the peer-link)");
+      if (!carrier->carriedVlans().contains(h.vlan) || !node->config.vlans.contains(h.vlan))
+        r.fail(l, hl.node + ":" + port->longName() + " does not carry VLAN " + std::to_string(h.vlan));
+      h.tagged = carrier->mode == PortMode::Trunk && carrier->native_vlan != h.vlan;
+      if (links.size() == 2) {
+        if (!vpc) r.fail(l, "a dual-homed host's ports are members of a vPC; " + hl.node + ":" + port->longName() + " is not");
+        if (vpc_of_first && *vpc_of_first != *vpc)
+          r.fail(l, "a dual-homed host's two ports belong to one vPC (vPC " + std::to_string(*vpc_of_first) + ", not " +
+                        std::to_string(*vpc) + ")");
+        vpc_of_first = vpc;
+      }
+      // The address must lie in the VLAN's SVI subnet where the switch has one.
+      if (const auto* svi = node->config.interface(InterfaceId::vlan(h.vlan)); svi && !svi->ip_address.empty())
+        if (const auto s = cidr(svi->ip_address); s && !inSubnet(h.ip, s->first, s->second))
+          r.fail(spec["address"], "address " + h.address + " is outside VLAN " + std::to_string(h.vlan) + "'s subnet (" +
+                                      hl.node + " Vlan" + std::to_string(h.vlan) + " is " + svi->ip_address + ")");
+      h.links.push_back(hl);
+    }
+    if (h.links.size() == 2 && h.links[0].node == h.links[1].node)
+      r.fail(links, "a dual-homed host has one link to each switch");
+    t.hosts.push_back(std::move(h));
+  }
+}
+
 Topology readTopology(const std::string& path) {
   Reader r(path);
   bool ok = false;
@@ -108,7 +209,7 @@ Topology readTopology(const std::string& path) {
   if (!ok) throw LoadFailure{path + ": error: cannot read the topology file"};
   const YAML::Node root = r.parse(text);
   if (!root.IsMap()) r.failAtStart("a topology is a mapping with 'name' and 'nodes'");
-  r.keys(root, {"name", "time-scale", "nodes", "links"}, "the topology");
+  r.keys(root, {"name", "time-scale", "nodes", "links", "hosts"}, "the topology");
   Topology t;
   t.file = path;
   if (!root["name"]) r.failAtStart("the topology has no 'name'");
@@ -174,6 +275,7 @@ Topology readTopology(const std::string& path) {
       if (names.size() != 2) r.fail(ends, "a link joins two different switches");
     }
   }
+  if (const YAML::Node hosts = root["hosts"]) readHosts(r, hosts, t);
   return t;
 }
 

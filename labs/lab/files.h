@@ -10,6 +10,12 @@
 //   links:                          optional; the pair's two paths, both relayed
 //     - {name: peer-link, endpoints: [leaf1, leaf2]}
 //     - {name: keepalive, endpoints: [leaf1, leaf2]}
+//   hosts:                          optional; Linux hosts (network namespaces) on the switches' ports
+//     server1: {address: 10.10.0.11/24, vlan: 10, links: [leaf1:Ethernet1/1, leaf2:Ethernet1/1]}
+//     backup:  {address: 10.10.0.21/24, vlan: 10, links: [leaf2:Ethernet1/5]}
+//   A host on one port is single-homed; on a port of each switch it is dual-homed, and both ports must
+//   be members of the same vPC (the host bonds its two links). `vlan` is the host's VLAN: it must be
+//   carried by its ports; the host tags its frames when a port is a trunk whose native VLAN it is not.
 //
 // Drill (labs/schema/drill.schema.json): see labs/drills/README.md.
 #pragma once
@@ -31,12 +37,30 @@ struct TopologyNode {
   SwitchConfig config;
 };
 
+// One link of a host: a switch's Ethernet port.
+struct HostLink {
+  std::string node;
+  InterfaceId port;
+};
+
+struct TopologyHost {
+  std::string name;
+  std::string address;  // A.B.C.D/len
+  Ipv4 ip;
+  std::uint32_t prefix = 24;
+  std::uint16_t vlan = 1;
+  bool tagged = false;  // its frames carry the VLAN's tag (its ports are trunks, the VLAN not native)
+  std::vector<HostLink> links;  // one (single-homed) or two (dual-homed, a bond)
+  int line = 0;
+};
+
 struct Topology {
   std::string file;  // as given
   std::string name;
   std::optional<double> time_scale;
   std::vector<TopologyNode> nodes;
   std::vector<std::string> paths;  // "peer-link", "keepalive"
+  std::vector<TopologyHost> hosts;
 };
 
 Result<Topology> loadTopology(const std::string& path);

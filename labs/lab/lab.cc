@@ -95,6 +95,10 @@ std::unique_ptr<v1::Management::Stub> management(const v1::LabNode& node) {
 
 Result<v1::LabState> deploy(const Topology& t, const DeployOptions& o) {
   const std::string name = o.name.empty() ? t.name : o.name;
+  if (!t.hosts.empty())
+    return Error{ErrorCode::FailedPrecondition,
+                 t.file + ": this topology has hosts, and deploying hosts (network namespaces, links, bonds) is "
+                          "not built yet; the switches' side (ports on links, frames, the peer-link's frames) is"};
   if (auto old = readLab(name)) {
     bool running = processAlive(old->relayd_pid());
     for (const auto& n : old->nodes()) running = running || processAlive(n.pid());

@@ -235,6 +235,12 @@ TEST_CASE("vpclab: bad topology and drill files are refused with file:line:col, 
   CHECK(r.exit_code == 2);
   CHECK_THAT(r.err, Contains("changes nothing; use it in an expectation"));
   CHECK(vpclab({"inspect"}).out.find("no labs deployed") != std::string::npos);
+
+  // Hosts load and are checked, but are not deployed yet: said in one line, nothing made.
+  r = vpclab({"deploy", std::string(VPC_SOURCE_DIR) + "/labs/topologies/hosts/hosts.yml"});
+  CHECK(r.exit_code != 0);
+  CHECK_THAT(r.err, Contains("deploying hosts (network namespaces, links, bonds) is not built yet"));
+  CHECK(vpclab({"inspect"}).out.find("no labs deployed") != std::string::npos);
 }
 
 TEST_CASE("vpclab: a drill reports what failed, exits 1 and still writes its timeline", "[integration][vpclab]") {

@@ -113,3 +113,49 @@ TEST_CASE("Lab files: a bad drill names the step and what is wrong", "[lab][unit
   CHECK_THAT(errorOf(loadDrill(t.write("d.yml", "drill: d\ntopology: nowhere.yml\nsteps:\n  - sleep: 1s\n"))),
              Contains("nowhere.yml: error: cannot read the topology file"));
 }
+
+TEST_CASE("Lab files: hosts on the switches' ports, single- and dual-homed", "[lab][unit]") {
+  const auto t = loadTopology(src("labs/topologies/hosts/hosts.yml"));
+  REQUIRE(t);
+  REQUIRE(t->hosts.size() == 3);
+  const auto& server1 = t->hosts[0];
+  CHECK(server1.name == "server1");
+  CHECK(server1.ip.str() == "10.10.0.11");
+  CHECK(server1.prefix == 24);
+  CHECK(server1.vlan == 10);
+  CHECK(server1.tagged);  // Po10 is a trunk whose native VLAN is 1
+  REQUIRE(server1.links.size() == 2);
+  CHECK(server1.links[1].node == "leaf2");
+  CHECK(server1.links[1].port.longName() == "Ethernet1/1");
+  CHECK_FALSE(t->hosts[1].tagged);  // storage1: Po20 is an access port in VLAN 20
+  CHECK(t->hosts[2].links.size() == 1);
+  CHECK_FALSE(t->hosts[2].tagged);
+}
+
+TEST_CASE("Lab files: a bad host is refused with its line and column, nothing loaded", "[lab][unit]") {
+  using Catch::Matchers::Contains;
+  TempDir d;
+  const std::string head = "name: h\nnodes:\n  leaf1: {config: " + src("labs/topologies/pair/leaf1.cfg") +
+                           "}\n  leaf2: {config: " + src("labs/topologies/pair/leaf2.cfg") + "}\nhosts:\n";
+  auto err = [&](const std::string& hosts) { return errorOf(loadTopology(d.write("t.yml", head + hosts))); };
+  CHECK_THAT(err("  a: {address: 10.10.0.11, vlan: 10, links: [leaf2:Ethernet1/5]}\n"),
+             Contains("t.yml:6:16: error: address '10.10.0.11' is not A.B.C.D/len"));
+  CHECK_THAT(err("  a: {address: 10.99.0.11/24, vlan: 10, links: [leaf2:Ethernet1/5]}\n"),
+             Contains("is outside VLAN 10's subnet (leaf2 Vlan10 is 10.10.0.3/24)"));
+  CHECK_THAT(err("  a: {address: 10.10.0.11/24, vlan: 10, links: [leaf3:Ethernet1/5]}\n"), Contains("no switch 'leaf3'"));
+  CHECK_THAT(err("  a: {address: 10.10.0.11/24, vlan: 10, links: [leaf2:Ethernet1/9]}\n"),
+             Contains("leaf2 has no interface Ethernet1/9"));
+  CHECK_THAT(err("  a: {address: 10.10.0.11/24, vlan: 20, links: [leaf2:Ethernet1/5]}\n"),
+             Contains("leaf2:Ethernet1/5 does not carry VLAN 20"));
+  CHECK_THAT(err("  a: {address: 10.10.0.11/24, vlan: 10, links: [leaf2:Ethernet1/5]}\n"
+                 "  b: {address: 10.10.0.12/24, vlan: 10, links: [leaf2:Ethernet1/5]}\n"),
+             Contains("t.yml:7:49: error: leaf2:Ethernet1/5 is already linked to host 'a'"));
+  CHECK_THAT(err("  a: {address: 10.10.0.11/24, vlan: 10, links: [leaf1:Ethernet1/5, leaf2:Ethernet1/5]}\n"),
+             Contains("a dual-homed host's ports are members of a vPC"));
+  CHECK_THAT(err("  a: {address: 10.10.0.11/24, vlan: 10, links: [leaf1:Ethernet1/1, leaf2:Ethernet1/2]}\n"),
+             Contains("does not carry VLAN 10"));  // Po20 is access VLAN 20
+  CHECK_THAT(err("  a: {address: 10.10.0.11/24, vlan: 10, links: [leaf1:Ethernet1/49]}\n"),
+             Contains("not a port a host can use"));
+  CHECK_THAT(err("  leaf1: {address: 10.10.0.11/24, vlan: 10, links: [leaf2:Ethernet1/5]}\n"),
+             Contains("'leaf1' is already a switch's name"));
+}
