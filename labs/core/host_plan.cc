@@ -1,0 +1,84 @@
+#include "labs/core/host_plan.h"
+
+namespace vpc::lab {
+
+std::string netnsOf(const std::string& lab, const std::string& host) { return "vpclab-" + lab + "-" + host; }
+
+HostsPlan planHosts(std::uint32_t slot, const std::string& lab, const std::string& lab_dir,
+                    const std::vector<HostSpec>& hosts, const std::string& sbin, const std::string& bin) {
+  HostsPlan plan;
+  const std::string ip = sbin + "/ip";
+  const std::string s = std::to_string(slot);
+  for (const auto& h : hosts)
+    if (h.links.size() > 1 || h.tagged) plan.needs_ovs = true;
+
+  if (plan.needs_ovs) {
+    plan.ovs_dir = lab_dir + "/ovs";
+    plan.ovs_db_socket = plan.ovs_dir + "/db.sock";
+    const std::string d = plan.ovs_dir;
+    plan.ovs_start.push_back({{bin + "/ovsdb-tool", "create", d + "/conf.db", "/usr/share/openvswitch/vswitch.ovsschema"}, {}});
+    plan.ovs_start.push_back({{sbin + "/ovsdb-server", d + "/conf.db", "--remote=punix:" + plan.ovs_db_socket,
+                               "--pidfile=" + d + "/ovsdb-server.pid", "--unixctl=" + d + "/ovsdb-server.ctl",
+                               "--log-file=" + d + "/ovsdb-server.log", "--detach"},
+                              {bin + "/ovs-appctl", "-t", d + "/ovsdb-server.ctl", "exit"}});
+    plan.ovs_start.push_back({{bin + "/ovs-vsctl", "--db=unix:" + plan.ovs_db_socket, "--no-wait", "init"}, {}});
+    plan.ovs_start.push_back({{sbin + "/ovs-vswitchd", "unix:" + plan.ovs_db_socket,
+                               "--pidfile=" + d + "/ovs-vswitchd.pid", "--unixctl=" + d + "/ovs-vswitchd.ctl",
+                               "--log-file=" + d + "/ovs-vswitchd.log", "--detach"},
+                              {bin + "/ovs-appctl", "-t", d + "/ovs-vswitchd.ctl", "exit", "--cleanup"}});
+  }
+  const std::string vsctl = bin + "/ovs-vsctl";
+  const std::string db = "--db=unix:" + plan.ovs_db_socket;
+
+  for (std::size_t hi = 0; hi < hosts.size(); ++hi) {
+    const auto& h = hosts[hi];
+    const std::string tag = s + "h" + std::to_string(hi);
+    HostPlan hp;
+    hp.name = h.name;
+    hp.netns = netnsOf(lab, h.name);
+    hp.ovs = h.links.size() > 1 || h.tagged;
+    const std::string address = h.ip.str() + "/" + std::to_string(h.prefix);
+    auto& st = plan.steps;
+    st.push_back({{ip, "netns", "add", hp.netns}, {ip, "netns", "del", hp.netns}});
+    st.push_back({{ip, "-n", hp.netns, "link", "set", "lo", "up"}, {}});
+
+    // The links to the switches: the switch's end stays here, bound to its port.
+    std::vector<std::string> far_ends;
+    for (std::size_t li = 0; li < h.links.size(); ++li) {
+      const std::string sw = "vl" + tag + "l" + std::to_string(li), far = "vb" + tag + "l" + std::to_string(li);
+      st.push_back({{ip, "link", "add", sw, "type", "veth", "peer", "name", far}, {ip, "link", "del", sw}});
+      st.push_back({{ip, "link", "set", sw, "up"}, {}});
+      plan.bindings.push_back({h.links[li].node, h.links[li].port, sw});
+      far_ends.push_back(far);
+    }
+    // The host's own interface, eth0 in its namespace: the link itself, or a port of its bridge.
+    std::string into_ns = far_ends.front();
+    if (hp.ovs) {
+      hp.bridge = "br" + tag;
+      const std::string hport = "vp" + tag, hin = "vi" + tag;
+      st.push_back({{vsctl, db, "add-br", hp.bridge, "--", "set", "bridge", hp.bridge, "datapath_type=netdev"},
+                    {vsctl, db, "--if-exists", "del-br", hp.bridge}});
+      for (const auto& far : far_ends) st.push_back({{ip, "link", "set", far, "up"}, {}});
+      if (far_ends.size() == 2)  // channel-group mode on: a static bond (LACP comes with mode active)
+        st.push_back({{vsctl, db, "add-bond", hp.bridge, "bd" + tag, far_ends[0], far_ends[1], "bond_mode=balance-slb",
+                       "lacp=off"},
+                      {}});
+      else
+        st.push_back({{vsctl, db, "add-port", hp.bridge, far_ends[0]}, {}});
+      st.push_back({{ip, "link", "add", hport, "type", "veth", "peer", "name", hin}, {ip, "link", "del", hport}});
+      st.push_back({{ip, "link", "set", hport, "up"}, {}});
+      std::vector<std::string> add = {vsctl, db, "add-port", hp.bridge, hport};
+      if (h.tagged) add.push_back("tag=" + std::to_string(h.vlan));  // the bridge tags towards the switches
+      st.push_back({add, {}});
+      into_ns = hin;
+    }
+    st.push_back({{ip, "link", "set", into_ns, "netns", hp.netns}, {}});
+    st.push_back({{ip, "-n", hp.netns, "link", "set", into_ns, "name", "eth0"}, {}});
+    st.push_back({{ip, "-n", hp.netns, "addr", "add", address, "dev", "eth0"}, {}});
+    st.push_back({{ip, "-n", hp.netns, "link", "set", "eth0", "up"}, {}});
+    plan.hosts.push_back(std::move(hp));
+  }
+  return plan;
+}
+
+}  // namespace vpc::lab

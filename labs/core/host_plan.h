@@ -1,0 +1,73 @@
+// How a lab's hosts are built, as data: the Linux objects each host needs (a network namespace, veth
+// links to the switches' ports, for a bond or a VLAN tag an Open vSwitch bridge in userspace) and the
+// commands that make them, each with the command that undoes it. Pure: the shell runs the steps in
+// order and, on any failure or at destroy, the undos of those that ran in reverse order, so nothing is
+// left half-made.
+//
+// Names (Linux interface names are at most 15 characters; slot S, host index H, link L):
+//   vlSHhL   the switch's end of a host link, bound to the switch port (emulator `port IF link ...`)
+//   vbSHhL   its other end: in the host's namespace as eth0 (single-homed, untagged), or a bond member
+//            / bridge port on the host's OVS bridge
+//   vpSHh    the bridge's port towards the host (its peer goes into the namespace as eth0)
+//   brSHh    the host's OVS bridge (datapath_type=netdev: no kernel module), bdSHh its bond
+//   namespace: vpclab-<lab>-<host>
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "peerlink/core/interface_id.h"
+#include "peerlink/core/values.h"
+
+namespace vpc::lab {
+
+struct HostSpec {
+  std::string name;
+  Ipv4 ip;
+  std::uint32_t prefix = 24;
+  std::uint16_t vlan = 1;
+  bool tagged = false;  // the switch ports carry its VLAN tagged
+  struct Link {
+    std::size_t node = 0;  // index of the switch in the topology
+    InterfaceId port;
+  };
+  std::vector<Link> links;  // one, or one per switch (a bond)
+};
+
+struct HostStep {
+  std::vector<std::string> run;   // argv
+  std::vector<std::string> undo;  // argv; empty when undoing the step is part of an earlier undo
+};
+
+struct PortBindingPlan {
+  std::size_t node = 0;
+  InterfaceId port;
+  std::string link;  // the switch-side interface name
+};
+
+struct HostPlan {
+  std::string name;
+  std::string netns;
+  bool ovs = false;  // has an OVS bridge (a bond, or a tagged VLAN)
+  std::string bridge;
+};
+
+struct HostsPlan {
+  std::vector<HostPlan> hosts;
+  std::vector<PortBindingPlan> bindings;  // to add to the switches' configs before they start
+  bool needs_ovs = false;
+  // The lab's own OVS (one ovsdb-server and ovs-vswitchd, database, sockets and logs in `ovs_dir`).
+  std::string ovs_dir, ovs_db_socket;
+  std::vector<HostStep> ovs_start;  // started before the host steps that use it
+  std::vector<HostStep> steps;
+};
+
+// `sbin` and `bin`: where ip, ovsdb-server, ovs-vswitchd and ovs-vsctl, ovsdb-tool, ovs-appctl are.
+HostsPlan planHosts(std::uint32_t slot, const std::string& lab, const std::string& lab_dir,
+                    const std::vector<HostSpec>& hosts, const std::string& sbin = "/usr/sbin",
+                    const std::string& bin = "/usr/bin");
+
+std::string netnsOf(const std::string& lab, const std::string& host);
+
+}  // namespace vpc::lab

@@ -1,0 +1,74 @@
+// A lab's hosts as a plan: the Linux objects and the commands that make and unmake them.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <set>
+
+#include "labs/core/host_plan.h"
+
+using namespace vpc;
+using namespace vpc::lab;
+
+namespace {
+
+std::vector<HostSpec> sampleHosts() {
+  HostSpec server1{"server1", *Ipv4::parse("10.10.0.11"), 24, 10, true,
+                   {{0, *InterfaceId::parse("Ethernet1/1")}, {1, *InterfaceId::parse("Ethernet1/1")}}};
+  HostSpec backup{"backup", *Ipv4::parse("10.10.0.21"), 24, 10, false, {{1, *InterfaceId::parse("Ethernet1/5")}}};
+  return {server1, backup};
+}
+
+bool contains(const std::vector<std::string>& argv, const std::string& word) {
+  return std::find(argv.begin(), argv.end(), word) != argv.end();
+}
+
+}  // namespace
+
+TEST_CASE("Host plan: a dual-homed tagged host gets a bond on an OVS bridge, a single-homed one a plain link",
+          "[hosts][unit]") {
+  const auto p = planHosts(250, "hosts", "/tmp/lab", sampleHosts());
+  REQUIRE(p.hosts.size() == 2);
+  CHECK(p.needs_ovs);
+  CHECK(p.ovs_db_socket == "/tmp/lab/ovs/db.sock");
+  CHECK(p.hosts[0].netns == "vpclab-hosts-server1");
+  CHECK(p.hosts[0].ovs);
+  CHECK_FALSE(p.hosts[1].ovs);
+  // Each switch port is bound to its own link; names fit Linux's 15 characters.
+  REQUIRE(p.bindings.size() == 3);
+  std::set<std::string> links;
+  for (const auto& b : p.bindings) {
+    CHECK(b.link.size() <= 15);
+    links.insert(b.link);
+  }
+  CHECK(links.size() == 3);
+  CHECK(p.bindings[2].node == 1);
+  CHECK(p.bindings[2].port.longName() == "Ethernet1/5");
+  // The bond is static (mode on), the host's bridge port tags VLAN 10 towards the switches.
+  bool bond = false, tagged = false;
+  for (const auto& s : p.steps) {
+    if (contains(s.run, "add-bond")) bond = contains(s.run, "lacp=off");
+    if (contains(s.run, "tag=10")) tagged = true;
+    for (const auto& w : s.run)
+      if (w.rfind("v", 0) == 0 && w.find('h') != std::string::npos && w.size() < 16 && !contains(s.run, "netns"))
+        CHECK(w.size() <= 15);
+  }
+  CHECK(bond);
+  CHECK(tagged);
+}
+
+TEST_CASE("Host plan: everything a step makes has an undo, and the untagged single-homed host needs no OVS",
+          "[hosts][unit]") {
+  const auto hosts = std::vector<HostSpec>{sampleHosts()[1]};
+  const auto p = planHosts(3, "lab", "/tmp/lab", hosts);
+  CHECK_FALSE(p.needs_ovs);
+  CHECK(p.ovs_start.empty());
+  for (const auto& s : p.steps) {
+    const bool makes = contains(s.run, "add") && (contains(s.run, "netns") || contains(s.run, "veth"));
+    if (makes) CHECK_FALSE(s.undo.empty());
+  }
+  // The host's address lands on eth0 in its namespace.
+  bool address = false;
+  for (const auto& s : p.steps)
+    if (contains(s.run, "10.10.0.21/24") && contains(s.run, "vpclab-lab-backup")) address = true;
+  CHECK(address);
+}
