@@ -6,7 +6,9 @@
 // Exit codes: 0 ok, 1 failed (a drill's expectation, a fault refused), 2 bad input, 3 not reachable.
 #include <unistd.h>
 
+#include <cerrno>
 #include <csignal>
+#include <cstring>
 #include <fstream>
 #include <iostream>
 
@@ -170,6 +172,28 @@ int cmdGraph(const std::string& what, const std::string& out) {
   return 0;
 }
 
+// Runs a command inside a host's network namespace (as `ip netns exec`), with the terminal.
+int cmdExec(const std::string& lab_name, const std::string& host, const std::vector<std::string>& command) {
+  auto lab = readLab(lab_name);
+  if (!lab) return fail(lab.error());
+  for (const auto& h : lab->hosts()) {
+    if (h.name() != host) continue;
+    std::vector<std::string> argv = {"/usr/sbin/ip", "netns", "exec", h.netns()};
+    argv.insert(argv.end(), command.begin(), command.end());
+    std::vector<char*> args;
+    for (auto& a : argv) args.push_back(a.data());
+    args.push_back(nullptr);
+    ::execv(args[0], args.data());
+    std::cerr << "vpclab: cannot run " << args[0] << ": " << std::strerror(errno) << "\n";
+    return 1;
+  }
+  std::string known;
+  for (const auto& h : lab->hosts()) known += (known.empty() ? "" : ", ") + h.name();
+  std::cerr << "vpclab: lab '" << lab_name << "' has no host '" << host << "'"
+            << (known.empty() ? std::string(" (it has no hosts)") : " (hosts: " + known + ")") << "\n";
+  return kExitUsage;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -227,7 +251,15 @@ int main(int argc, char** argv) {
   r->add_flag("--json", ro.json, "print the report as JSON");
   r->add_flag("--quiet,-q", ro.quiet, "no timeline on screen, only the result");
 
+  std::string host;
+  std::vector<std::string> command;
+  auto* x = app.add_subcommand("exec", "run a command in a host of a lab: vpclab exec LAB HOST -- CMD...");
+  x->add_option("lab", name, "lab name")->required();
+  x->add_option("host", host, "host name")->required();
+  x->add_option("command", command, "the command and its arguments (after --)")->required();
+
   CLI11_PARSE(app, argc, argv);
+  if (x->parsed()) return cmdExec(name, host, command);
   if (d->parsed()) return cmdDeploy(file, name, scale, slot, as_json);
   if (ds->parsed()) return cmdDestroy(names, all);
   if (in->parsed()) return cmdInspect(name, as_json);

@@ -1,6 +1,7 @@
 #include "labs/lab/lab.h"
 
 #include <signal.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <ctime>
@@ -10,6 +11,7 @@
 
 #include <fmt/format.h>
 
+#include "labs/core/host_plan.h"
 #include "labs/core/lab_plan.h"
 #include "labs/lab/process.h"
 #include "labs/lab/registry.h"
@@ -93,12 +95,54 @@ std::unique_ptr<v1::Management::Stub> management(const v1::LabNode& node) {
       grpc::CreateCustomChannel(node.management(), grpc::InsecureChannelCredentials(), args));
 }
 
+// Runs the hosts' steps; each one's undo is recorded (and written) before the next, so a failure or a
+// later destroy unmakes exactly what was made.
+Status buildHosts(v1::LabState& lab, const HostsPlan& plan) {
+  if (plan.hosts.empty()) return Status::ok();
+  std::error_code ec;
+  if (plan.needs_ovs) fs::create_directories(plan.ovs_dir, ec);
+  auto runAll = [&](const std::vector<HostStep>& steps) -> Status {
+    for (const auto& step : steps) {
+      if (!step.undo.empty()) {
+        auto* u = lab.add_undo();
+        for (const auto& a : step.undo) u->add_argv(a);
+        if (auto st = writeLab(lab); !st) return st;
+      }
+      std::string output;
+      const int rc = runCommand(step.run, &output);
+      if (rc != 0) {
+        std::string cmd;
+        for (const auto& a : step.run) cmd += (cmd.empty() ? "" : " ") + a;
+        while (!output.empty() && (output.back() == '\n' || output.back() == '\r')) output.pop_back();
+        return Error{ErrorCode::Internal, "building the hosts: '" + cmd + "' failed (" + std::to_string(rc) + ")" +
+                                              (output.empty() ? "" : ": " + output)};
+      }
+    }
+    return Status::ok();
+  };
+  if (auto st = runAll(plan.ovs_start); !st) return st;
+  return runAll(plan.steps);
+}
+
+// Unmakes the hosts: the recorded undos, newest first; a failure is reported, the rest still run.
+void teardownHosts(const v1::LabState& lab, std::string& report) {
+  for (int i = lab.undo_size() - 1; i >= 0; --i) {
+    std::vector<std::string> argv(lab.undo(i).argv().begin(), lab.undo(i).argv().end());
+    std::string output;
+    const int rc = runCommand(argv, &output);
+    if (rc != 0 && output.find("Cannot find device") == std::string::npos &&
+        output.find("No such file") == std::string::npos)
+      report += "undo '" + argv.back() + "' failed: " + output;
+  }
+  if (lab.hosts_size()) report += fmt::format("removed {} host(s) and their links\n", lab.hosts_size());
+}
+
 Result<v1::LabState> deploy(const Topology& t, const DeployOptions& o) {
   const std::string name = o.name.empty() ? t.name : o.name;
-  if (!t.hosts.empty())
+  if (!t.hosts.empty() && ::geteuid() != 0)
     return Error{ErrorCode::FailedPrecondition,
-                 t.file + ": this topology has hosts, and deploying hosts (network namespaces, links, bonds) is "
-                          "not built yet; the switches' side (ports on links, frames, the peer-link's frames) is"};
+                 t.file + ": this topology has hosts: they need root (network namespaces and links need "
+                          "CAP_NET_ADMIN, the switches' ports CAP_NET_RAW), as containerlab does; nothing was deployed"};
   if (auto old = readLab(name)) {
     bool running = processAlive(old->relayd_pid());
     for (const auto& n : old->nodes()) running = running || processAlive(n.pid());
@@ -124,10 +168,26 @@ Result<v1::LabState> deploy(const Topology& t, const DeployOptions& o) {
     names.push_back(n.name);
     configs.push_back(n.config);
   }
+  const std::string dir = labDir(name);
+  // The hosts' links are the switches' ports: bound in their configs before they start.
+  std::vector<HostSpec> specs;
+  for (const auto& h : t.hosts) {
+    HostSpec spec{h.name, h.ip, h.prefix, h.vlan, h.tagged, {}};
+    for (const auto& l : h.links) {
+      std::size_t node = 0;
+      while (node < t.nodes.size() && t.nodes[node].name != l.node) ++node;
+      spec.links.push_back({node, l.port});
+    }
+    specs.push_back(std::move(spec));
+  }
+  const HostsPlan hosts = planHosts(slot, name, dir, specs);
+  if (hosts.needs_ovs && !fs::exists("/usr/sbin/ovs-vswitchd"))
+    return Error{ErrorCode::FailedPrecondition, t.file + ": dual-homed and tagged hosts need Open vSwitch "
+                                                         "(scripts/install-deps installs it); nothing was deployed"};
+  for (const auto& b : hosts.bindings) configs[b.node].emulator.ports[b.port] = PortBinding{b.link, 0};
   auto plan = planPair(slot, names, configs);
   if (!plan) return plan.error();
 
-  const std::string dir = labDir(name);
   std::error_code ec;
   fs::create_directories(dir, ec);
   if (ec) return Error{ErrorCode::Internal, "cannot create " + dir + ": " + ec.message()};
@@ -158,7 +218,22 @@ Result<v1::LabState> deploy(const Topology& t, const DeployOptions& o) {
     p->set_b(pp.b);
     for (const auto& r : pp.relays) p->add_relay_addresses(r.listen + ">" + r.target);
   }
+  for (std::size_t i = 0; i < t.hosts.size(); ++i) {
+    const auto& h = t.hosts[i];
+    auto* lh = lab.add_hosts();
+    lh->set_name(h.name);
+    lh->set_netns(hosts.hosts[i].netns);
+    lh->set_address(h.address);
+    lh->set_vlan(h.vlan);
+    lh->set_bonded(h.links.size() == 2);
+    for (const auto& l : h.links) lh->add_links(l.node + ":" + l.port.longName());
+  }
   if (auto st = writeLab(lab); !st) return st.error();
+  if (auto st = buildHosts(lab, hosts); !st) {
+    std::string ignored;
+    (void)destroy(name, &ignored);
+    return st.error();
+  }
 
   std::string err;
   const std::string out = dir + "/relayd.log";
@@ -339,6 +414,7 @@ Status destroy(const std::string& name, std::string* report) {
     return Error{ErrorCode::Internal, "some processes of lab '" + name + "' did not stop; its record stays in " +
                                           lab->dir()};
   }
+  teardownHosts(*lab, out);
   std::error_code ec;
   fs::remove_all(lab->dir(), ec);
   out += "removed " + lab->dir() + "\n";

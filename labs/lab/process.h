@@ -23,6 +23,10 @@ bool waitGone(pid_t pid, std::chrono::milliseconds limit);
 // SIGTERM, then SIGKILL after `grace` if it is still there. True when it is gone.
 bool terminate(pid_t pid, std::chrono::milliseconds grace);
 
+// Runs argv[0] (a path) to completion, its stdout and stderr in `output`; the exit code (-1: could
+// not start, 128+N: killed by signal N).
+int runCommand(const std::vector<std::string>& argv, std::string* output);
+
 // The directory of the running program (vpcd sits next to vpclab in build/bin).
 std::string selfDir();
 

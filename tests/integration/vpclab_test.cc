@@ -11,6 +11,7 @@
 #include <catch2/catch.hpp>
 #include <google/protobuf/util/json_util.h>
 
+#include "peerlink/core/values.h"
 #include "tests/integration/lab.h"
 #include "vpc/v1/lab.pb.h"
 
@@ -236,11 +237,52 @@ TEST_CASE("vpclab: bad topology and drill files are refused with file:line:col, 
   CHECK_THAT(r.err, Contains("changes nothing; use it in an expectation"));
   CHECK(vpclab({"inspect"}).out.find("no labs deployed") != std::string::npos);
 
-  // Hosts load and are checked, but are not deployed yet: said in one line, nothing made.
-  r = vpclab({"deploy", std::string(VPC_SOURCE_DIR) + "/labs/topologies/hosts/hosts.yml"});
-  CHECK(r.exit_code != 0);
-  CHECK_THAT(r.err, Contains("deploying hosts (network namespaces, links, bonds) is not built yet"));
-  CHECK(vpclab({"inspect"}).out.find("no labs deployed") != std::string::npos);
+}
+
+// hosts.yml: server1 dual-homed on vPC 10 (an Open vSwitch bond, VLAN 10 tagged by its bridge),
+// storage1 on vPC 20, backup on leaf2's orphan port. Real frames from real network namespaces.
+TEST_CASE("vpclab: hosts in namespaces reach each other and the SVIs through the pair, destroy leaves nothing",
+          "[integration][vpclab][hosts]") {
+  Home home;
+  const std::string lab = "h" + std::to_string(home.slot);
+  const auto d = vpclab({"deploy", std::string(VPC_SOURCE_DIR) + "/labs/topologies/hosts/hosts.yml", "--name", lab,
+                         "--time-scale", "0.05", "--slot", std::to_string(home.slot)});
+  INFO(d.out << d.err);
+  REQUIRE(d.exit_code == 0);
+  auto ping = [&](const std::string& host, const std::string& to) {
+    return vpclab({"exec", lab, host, "--", "/usr/bin/ping", "-c", "1", "-W", "1", to}).exit_code == 0;
+  };
+  // The vPCs come up after delay restore (scaled); then server1 reaches backup across the pair.
+  CHECK(eventually([&] { return ping("server1", "10.10.0.21"); }, 30s, 200ms));
+  CHECK(ping("server1", "10.10.0.2"));  // leaf1's SVI
+  CHECK(ping("server1", "10.10.0.3"));  // leaf2's SVI
+  CHECK(eventually([&] { return ping("storage1", "10.20.0.2"); }, 10s, 200ms));
+  // server1's MAC, learned from its frames, is on Po10 in both switches' tables.
+  const auto mac = vpclab({"exec", lab, "server1", "--", "/usr/sbin/ip", "-br", "link", "show", "eth0"});
+  REQUIRE(mac.exit_code == 0);
+  std::istringstream words(mac.out);
+  std::string ifname, state, colon;
+  words >> ifname >> state >> colon;  // "eth0@if12 UP 0a:1b:..."
+  const auto dotted = vpc::MacAddress::parse(colon);
+  REQUIRE(dotted);
+  for (const auto* node : {"leaf1", "leaf2"}) {
+    const auto t = run({binDir() + "/vpcctl", "-s", lab + "/" + node, "show", "mac", "address-table", "address",
+                        dotted->dotted()});
+    CHECK_THAT(t.out, Contains("Po10"));
+  }
+  // A host name that does not exist: a clear error.
+  const auto bad = vpclab({"exec", lab, "nobody", "--", "/usr/bin/true"});
+  CHECK(bad.exit_code == 2);
+  CHECK_THAT(bad.err, Contains("has no host 'nobody' (hosts: server1, storage1, backup)"));
+
+  REQUIRE(vpclab({"destroy", lab}).exit_code == 0);
+  const auto netns = run({"/usr/sbin/ip", "netns", "list"});
+  CHECK(netns.out.find("vpclab-" + lab + "-") == std::string::npos);
+  const auto links = run({"/usr/sbin/ip", "-br", "link"});
+  CHECK(links.out.find("vl" + std::to_string(home.slot) + "h") == std::string::npos);
+  CHECK(links.out.find("vp" + std::to_string(home.slot) + "h") == std::string::npos);
+  const auto ovs = run({"/usr/bin/pgrep", "-f", home.dir});
+  CHECK(ovs.out.empty());
 }
 
 TEST_CASE("vpclab: a drill reports what failed, exits 1 and still writes its timeline", "[integration][vpclab]") {
