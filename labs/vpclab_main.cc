@@ -11,8 +11,10 @@
 #include <cstring>
 #include <fstream>
 #include <iostream>
+#include <map>
 
 #include <CLI/CLI.hpp>
+#include <google/protobuf/util/json_util.h>
 
 #include "labs/core/drill.h"
 #include "labs/lab/events.h"
@@ -21,6 +23,7 @@
 #include "labs/lab/lab.h"
 #include "labs/lab/process.h"
 #include "labs/lab/registry.h"
+#include "labs/lab/traffic.h"
 #include "labs/lab/relayd.h"
 #include "labs/lab/runner.h"
 #include "switch/mgmt/text.h"
@@ -172,6 +175,31 @@ int cmdGraph(const std::string& what, const std::string& out) {
   return 0;
 }
 
+int cmdTraffic(const std::string& lab_name, const std::string& from, const std::string& to, std::uint32_t rate,
+               const std::string& duration, bool as_json) {
+  auto lab = readLab(lab_name);
+  if (!lab) return fail(lab.error());
+  const auto d = parseDuration(duration);  // ms
+  if (!d || *d <= 0) {
+    std::cerr << "vpclab traffic: '" << duration << "' is not a duration (e.g. 500ms, 10s, 2m)\n";
+    return kExitUsage;
+  }
+  std::cerr << "flow " << from << " -> " << to << " at " << rate << "/s for " << duration << " ...\n";
+  auto r = traffic(*lab, from, to, rate, *d / 1000.0);
+  if (!r) return fail(r.error());
+  if (as_json) {
+    std::string json;
+    google::protobuf::util::JsonPrintOptions o;
+    o.preserve_proto_field_names = true;
+    o.always_print_primitive_fields = true;
+    (void)google::protobuf::util::MessageToJsonString(*r, &json, o);
+    std::cout << json << "\n";
+  } else {
+    std::cout << renderFlow(*r);
+  }
+  return 0;
+}
+
 // Runs a command inside a host's network namespace (as `ip netns exec`), with the terminal.
 int cmdExec(const std::string& lab_name, const std::string& host, const std::vector<std::string>& command) {
   auto lab = readLab(lab_name);
@@ -199,6 +227,20 @@ int cmdExec(const std::string& lab_name, const std::string& host, const std::vec
 int main(int argc, char** argv) {
   // The relay process of a deployed lab (started by deploy; not for users).
   if (argc == 3 && std::string(argv[1]) == "relayd") return relaydMain(argv[2]);
+  // The two ends of a traffic flow, run inside hosts' namespaces by `vpclab traffic` (not for users).
+  if (argc >= 2 && (std::string(argv[1]) == "flow-tx" || std::string(argv[1]) == "flow-rx")) {
+    std::map<std::string, std::string> opt;
+    for (int i = 2; i + 1 < argc; i += 2) opt[argv[i]] = argv[i + 1];
+    try {
+      if (std::string(argv[1]) == "flow-tx")
+        return flowTx(opt.at("--to"), static_cast<std::uint16_t>(std::stoi(opt.at("--port"))),
+                      static_cast<std::uint32_t>(std::stoul(opt.at("--rate"))), std::stod(opt.at("--duration")));
+      return flowRx(static_cast<std::uint16_t>(std::stoi(opt.at("--port"))), std::stod(opt.at("--wait")));
+    } catch (const std::exception&) {
+      std::cerr << "vpclab " << argv[1] << ": bad arguments\n";
+      return kExitUsage;
+    }
+  }
 
   CLI::App app{"vpclab - deploy a Cisco Nexus vPC pair, inject real faults, run failover drills"};
   app.require_subcommand(1);
@@ -258,8 +300,20 @@ int main(int argc, char** argv) {
   x->add_option("host", host, "host name")->required();
   x->add_option("command", command, "the command and its arguments (after --)")->required();
 
+  std::string from, to, duration = "10s";
+  std::uint32_t rate = 1000;
+  auto* tr = app.add_subcommand("traffic", "a sequence-numbered UDP flow between two hosts: sent, received, lost, "
+                                           "reordered, the longest outage");
+  tr->add_option("lab", name, "lab name")->required();
+  tr->add_option("from", from, "sending host")->required();
+  tr->add_option("to", to, "receiving host")->required();
+  tr->add_option("--rate", rate, "datagrams a second (default 1000)")->check(CLI::Range(1, 100000));
+  tr->add_option("--duration", duration, "how long (default 10s; ms, s, m)");
+  tr->add_flag("--json", as_json, "the report as JSON");
+
   CLI11_PARSE(app, argc, argv);
   if (x->parsed()) return cmdExec(name, host, command);
+  if (tr->parsed()) return cmdTraffic(name, from, to, rate, duration, as_json);
   if (d->parsed()) return cmdDeploy(file, name, scale, slot, as_json);
   if (ds->parsed()) return cmdDestroy(names, all);
   if (in->parsed()) return cmdInspect(name, as_json);

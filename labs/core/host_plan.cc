@@ -76,6 +76,9 @@ HostsPlan planHosts(std::uint32_t slot, const std::string& lab, const std::strin
     st.push_back({{ip, "-n", hp.netns, "link", "set", into_ns, "name", "eth0"}, {}});
     st.push_back({{ip, "-n", hp.netns, "addr", "add", address, "dev", "eth0"}, {}});
     st.push_back({{ip, "-n", hp.netns, "link", "set", "eth0", "up"}, {}});
+    // A host's kernel leaves UDP/TCP checksums to the "NIC" (veth offload); the frames cross packet
+    // sockets on their way (the switches, Open vSwitch), so the host computes them itself.
+    st.push_back({{ip, "netns", "exec", hp.netns, sbin + "/ethtool", "-K", "eth0", "tx", "off"}, {}});
     plan.hosts.push_back(std::move(hp));
   }
   return plan;
