@@ -267,11 +267,12 @@ int main(int argc, char** argv) {
   in->add_option("lab", name, "lab name (default: all labs)");
   in->add_flag("--json", as_json, "JSON");
 
-  auto* f = app.add_subcommand("fault", "break or restore a path or a switch of a deployed lab");
+  auto* f = app.add_subcommand("fault", "break or restore a path, a switch or a switch port's link of a deployed lab");
   f->add_option("lab", name, "lab name")->required();
   f->add_option("fault", words,
                 "cut|shut|restore|clear PATH, delay PATH D [jitter D], loss PATH P%, flap PATH down D up D [count N] "
-                "[shut], kill|stop|cont|restart|start NODE (PATH: peer-link, keepalive, all)")
+                "[shut], kill|stop|cont|restart|start NODE, link NODE:INTERFACE down|up (PATH: peer-link, keepalive, "
+                "all)")
       ->required()
       ->expected(2, -1);
 

@@ -6,6 +6,8 @@
 #include <cstdlib>
 #include <set>
 
+#include "peerlink/core/interface_id.h"
+
 namespace vpc::lab {
 
 namespace {
@@ -153,6 +155,7 @@ std::string Fault::text() const {
     case Kind::Cont: return "cont " + target;
     case Kind::Restart: return "restart " + target;
     case Kind::Start: return "start " + target;
+    case Kind::Link: return "link " + target + ":" + port + (up ? " up" : " down");
   }
   return "?";
 }
@@ -160,7 +163,7 @@ std::string Fault::text() const {
 std::variant<Fault, std::string> parseFault(const std::vector<std::string>& w) {
   static const char* kUsage =
       "faults: cut|shut|restore|clear PATH, delay PATH D [jitter D], loss PATH P% [seed N], "
-      "flap PATH down D up D [count N] [shut], kill|stop|cont|restart|start NODE";
+      "flap PATH down D up D [count N] [shut], kill|stop|cont|restart|start NODE, link NODE:INTERFACE down|up";
   if (w.size() < 2) return std::string(kUsage);
   Fault f;
   f.target = w[1];
@@ -230,6 +233,16 @@ std::variant<Fault, std::string> parseFault(const std::vector<std::string>& w) {
       f.shut = true;
       ++used;
     }
+  } else if (verb == "link") {
+    f.kind = Fault::Kind::Link;
+    const auto colon = w[1].find(':');
+    const auto port = colon == std::string::npos ? std::nullopt : InterfaceId::parse(w[1].substr(colon + 1));
+    if (!port || port->kind() != IfKind::Ethernet || w.size() < 3 || (w[2] != "down" && w[2] != "up"))
+      return std::string("link reads 'link NODE:INTERFACE down|up', e.g. 'link leaf1:Ethernet1/1 down'");
+    f.target = w[1].substr(0, colon);
+    f.port = port->longName();
+    f.up = w[2] == "up";
+    used = 3;
   } else {
     return "unknown fault '" + verb + "'; " + kUsage;
   }

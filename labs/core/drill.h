@@ -9,6 +9,7 @@
 //                 "delay peer-link 20ms [jitter 5ms]" | "loss keepalive 30% [seed 7]"
 //                 "flap peer-link down 2s up 3s [count 3] [shut]"
 //                 "kill leaf1" | "stop leaf1" | "cont leaf1" | "restart leaf1" | "start leaf1"
+//                 "link leaf1:Ethernet1/1 down" | "link leaf1:Eth1/1 up"   (a switch port's Linux link)
 //   anchor        a step's name ("cut"), or an event: "<node> <subject> -> <state>" ("leaf2 vPC 10 -> down")
 //   duration      "2s", "500ms", "1.5s", "2m"
 //
@@ -43,9 +44,11 @@ std::variant<Expectation, std::string> parseExpectation(const std::string& text)
 bool compare(const std::string& observed, const std::string& op, const std::string& expected);
 
 struct Fault {
-  enum class Kind { Cut, Shut, Restore, Clear, Delay, Loss, Flap, Kill, Stop, Cont, Restart, Start };
+  enum class Kind { Cut, Shut, Restore, Clear, Delay, Loss, Flap, Kill, Stop, Cont, Restart, Start, Link };
   Kind kind = Kind::Cut;
-  std::string target;  // a path ("peer-link", "keepalive") or a node name
+  std::string target;  // a path ("peer-link", "keepalive") or a node name; Link: the node
+  std::string port;    // Link: the interface's long name ("Ethernet1/1")
+  bool up = false;     // Link: up or down
   double delay_ms = 0, jitter_ms = 0;
   double loss_percent = 0;
   std::uint64_t seed = 0;
@@ -53,6 +56,7 @@ struct Fault {
   std::uint32_t count = 0;
   bool shut = false;  // flap: close instead of cut
   bool onPath() const { return kind <= Kind::Flap; }
+  bool onPort() const { return kind == Kind::Link; }
   std::string text() const;  // canonical text ("cut peer-link")
 };
 // `words` as typed ("cut peer-link" split on blanks).

@@ -1,5 +1,6 @@
 #include "labs/lab/graph.h"
 
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -21,6 +22,17 @@ struct PathView {
   std::string name, kind, mode, relays;
 };
 
+struct HostView {
+  std::string name, address;
+  std::uint32_t vlan = 1;
+  struct Link {
+    int side = 0;      // 0: the left switch, 1: the right one
+    std::string port;  // "Eth1/1"
+    bool down = false;  // held down by a link fault
+  };
+  std::vector<Link> links;
+};
+
 std::string colourOf(const std::string& mode) {
   if (mode.rfind("cut", 0) == 0) return "#d62728";
   if (mode.rfind("shut", 0) == 0) return "#ff7f0e";
@@ -34,8 +46,10 @@ std::string roleColour(const std::string& role) {
   return "#777";
 }
 
-std::string render(const std::string& title, const Box (&sw)[2], const std::vector<PathView>& paths) {
-  const double W = 820, H = 470;
+std::string render(const std::string& title, const Box (&sw)[2], const std::vector<PathView>& paths,
+                   const std::vector<HostView>& hosts) {
+  const double W = std::max(820.0, 40 + 190.0 * static_cast<double>(hosts.size()));
+  const double H = hosts.empty() ? 470 : 560;
   std::string s = fmt::format(
       "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{0}\" height=\"{1}\" viewBox=\"0 0 {0} {1}\" "
       "font-family=\"DejaVu Sans, Verdana, sans-serif\">\n<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n",
@@ -116,6 +130,26 @@ std::string render(const std::string& title, const Box (&sw)[2], const std::vect
       oy += 14;
     }
   }
+  // Hosts along the bottom, each joined to the switch ports it is cabled to (a bond: one per switch).
+  const double hy = 490, hw = 170;
+  for (std::size_t h = 0; h < hosts.size(); ++h) {
+    const auto& host = hosts[h];
+    const double cx = W / 2 + (static_cast<double>(h) - (static_cast<double>(hosts.size()) - 1) / 2) * (hw + 20);
+    for (const auto& l : host.links) {
+      const double sx = bx[l.side] + (l.side == 0 ? 30 : bw - 30);
+      const std::string c = l.down ? "#d62728" : "#8c564b";
+      s += fmt::format("<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"{}\" stroke-width=\"1.5\"{}/>\n", sx,
+                       by + bh, cx + (l.side == 0 ? -30 : 30), hy, c, l.down ? " stroke-dasharray=\"6,4\"" : "");
+      s += fmt::format("<text x=\"{}\" y=\"{}\" font-size=\"10\" fill=\"{}\" text-anchor=\"middle\">{}{}</text>\n",
+                       cx + (l.side == 0 ? -30 : 30), hy - 6, c, xmlEscape(l.port), l.down ? " down" : "");
+    }
+    s += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"46\" rx=\"6\" fill=\"#fdf6ec\" stroke=\"#8c564b\"/>\n",
+                     cx - hw / 2, hy, hw);
+    s += fmt::format("<text x=\"{}\" y=\"{}\" font-size=\"12\" font-weight=\"bold\" text-anchor=\"middle\">{}</text>\n",
+                     cx, hy + 17, xmlEscape(host.name));
+    s += fmt::format("<text x=\"{}\" y=\"{}\" font-size=\"10\" text-anchor=\"middle\" fill=\"#444\">{} VLAN {}{}</text>\n",
+                     cx, hy + 34, xmlEscape(host.address), host.vlan, host.links.size() == 2 ? ", bond" : "");
+  }
   s += "</svg>\n";
   return s;
 }
@@ -129,7 +163,13 @@ std::string graphSvg(const Topology& t) {
     sw[i].config = &t.nodes[static_cast<std::size_t>(i)].config;
     sw[i].address = "(not deployed)";
   }
-  return render("Topology " + t.name, sw, {{"peer-link", "tcp", "pass", ""}, {"keepalive", "udp", "pass", ""}});
+  std::vector<HostView> hosts;
+  for (const auto& h : t.hosts) {
+    HostView v{h.name, h.address, h.vlan, {}};
+    for (const auto& l : h.links) v.links.push_back({l.node == sw[0].name ? 0 : 1, l.port.shortName(), false});
+    hosts.push_back(std::move(v));
+  }
+  return render("Topology " + t.name, sw, {{"peer-link", "tcp", "pass", ""}, {"keepalive", "udp", "pass", ""}}, hosts);
 }
 
 std::string graphSvg(const v1::LabState& lab, const v1::InspectReply* live) {
@@ -165,7 +205,26 @@ std::string graphSvg(const v1::LabState& lab, const v1::InspectReply* live) {
         }
     paths.push_back(v);
   }
-  return render("Lab " + lab.name(), sw, paths);
+  std::vector<HostView> hosts;
+  for (const auto& h : lab.hosts()) {
+    HostView v{h.name(), h.address(), h.vlan(), {}};
+    for (const auto& l : h.links()) {  // NODE:INTERFACE
+      const auto colon = l.find(':');
+      const std::string node = l.substr(0, colon), port = l.substr(colon + 1);
+      HostView::Link link{node == sw[0].name ? 0 : 1, port, false};
+      if (const auto id = InterfaceId::parse(port)) link.port = id->shortName();
+      for (const auto& n : lab.nodes())
+        if (n.name() == node)
+          for (const auto& p : n.ports())
+            if (p.interface() == port) link.down = p.held_down();
+      if (live)  // a switch that is not running has dark ports
+        for (const auto& r : live->nodes())
+          if (r.name() == node && r.state() != "running") link.down = true;
+      v.links.push_back(link);
+    }
+    hosts.push_back(std::move(v));
+  }
+  return render("Lab " + lab.name(), sw, paths, hosts);
 }
 
 }  // namespace vpc::lab

@@ -208,6 +208,11 @@ Result<v1::LabState> deploy(const Topology& t, const DeployOptions& o) {
     n->set_config_file(dir + "/" + np.name + ".cfg");
     n->set_source_config(t.nodes[i].config_file);
     n->set_log_file(dir + "/" + np.name + ".log");
+    for (const auto& [port, binding] : configs[i].emulator.ports) {
+      auto* lp = n->add_ports();
+      lp->set_interface(port.longName());
+      lp->set_link(binding.link);
+    }
     std::ofstream(n->config_file()) << np.config_text;
   }
   for (const auto& pp : plan->paths) {
@@ -256,6 +261,42 @@ Result<v1::LabState> deploy(const Topology& t, const DeployOptions& o) {
   return lab;
 }
 
+// A switch's cables: its bound links go dark when it is off and light when it runs (those a link fault
+// holds down stay down). Links that are gone (a lab's user-made link removed) are skipped.
+Status setNodeLinks(const v1::LabNode& n, bool powered) {
+  for (const auto& p : n.ports()) {
+    const bool up = powered && !p.held_down();
+    std::string output;
+    if (runCommand({"/usr/sbin/ip", "link", "set", p.link(), up ? "up" : "down"}, &output) != 0 &&
+        output.find("Cannot find device") == std::string::npos)
+      return Error{ErrorCode::Internal, "cannot set " + p.link() + " (" + n.name() + " " + p.interface() + ") " +
+                                            (up ? "up" : "down") + ": " + output};
+  }
+  return Status::ok();
+}
+
+Status setPortLink(v1::LabState& lab, const std::string& node, const std::string& port, bool up) {
+  auto* n = mutableNode(lab, node);
+  if (!n) return notFound("no switch '" + node + "' in lab '" + lab.name() + "'");
+  v1::LabPort* p = nullptr;
+  std::string bound;
+  for (auto& lp : *n->mutable_ports()) {
+    if (lp.interface() == port) p = &lp;
+    bound += (bound.empty() ? "" : ", ") + lp.interface();
+  }
+  if (!p)
+    return notFound(node + " " + port + " is not on a Linux link" +
+                    (bound.empty() ? " (" + node + " has no bound ports)" : " (bound: " + bound + ")"));
+  p->set_held_down(!up);
+  std::string output;
+  // A switch that is off keeps its cables dark; the hold is recorded for when it starts.
+  const bool running = processAlive(n->pid());
+  if (running || !up)
+    if (runCommand({"/usr/sbin/ip", "link", "set", p->link(), up ? "up" : "down"}, &output) != 0)
+      return Error{ErrorCode::Internal, "cannot set " + p->link() + (up ? " up" : " down") + ": " + output};
+  return writeLab(lab);
+}
+
 Status startNode(v1::LabState& lab, const std::string& name, std::chrono::milliseconds ready_timeout) {
   return startNodes(lab, {name}, ready_timeout);
 }
@@ -271,6 +312,7 @@ Status startNodes(v1::LabState& lab, const std::vector<std::string>& names, std:
     const std::string ready = lab.dir() + "/" + name + ".ready";
     std::error_code ec;
     fs::remove(ready, ec);
+    if (auto st = setNodeLinks(*n, true); !st) return st;
     std::vector<std::string> argv = {vpcdPath(), "--config", n->config_file(), "--ready-file", ready,
                                      "--log-file", n->log_file()};
     if (lab.time_scale() != 1.0) {
@@ -303,10 +345,12 @@ Status stopNode(v1::LabState& lab, const std::string& name, bool graceful) {
       if (!waitGone(n->pid(), 5s)) return Error{ErrorCode::Internal, "cannot kill " + name};
     }
   }
+  if (auto st = setNodeLinks(*n, false); !st) return st;
   return writeLab(lab);
 }
 
 Status applyFault(v1::LabState& lab, const Fault& f, double scale, const std::string& reason) {
+  if (f.onPort()) return setPortLink(lab, f.target, f.port, f.up);
   if (!f.onPath()) {
     const auto* n = findNode(lab, f.target);
     if (!n) return notFound("no switch '" + f.target + "' in lab '" + lab.name() + "'");

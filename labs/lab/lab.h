@@ -33,10 +33,12 @@ Status destroy(const std::string& name, std::string* report);
 Status startNode(v1::LabState& lab, const std::string& node, std::chrono::milliseconds ready_timeout);
 // Spawns every named switch, then waits until each serves.
 Status startNodes(v1::LabState& lab, const std::vector<std::string>& nodes, std::chrono::milliseconds ready_timeout);
-// graceful: SIGTERM (a Goodbye on the peer-link), else SIGKILL.
+// graceful: SIGTERM (a Goodbye on the peer-link), else SIGKILL. Either way its bound links go down (a
+// switch that is off has dark ports; startNode brings them up again).
 Status stopNode(v1::LabState& lab, const std::string& node, bool graceful);
 
-// A fault on a deployed lab. Path faults go to its relayd; node faults are signals and restarts.
+// A fault on a deployed lab. Path faults go to its relayd; node faults are signals and restarts; a link
+// fault sets a switch port's Linux link down or up (and holds it so across restarts).
 // Durations in the fault are multiplied by `scale` (drills: the time scale; by hand: 1).
 Status applyFault(v1::LabState& lab, const Fault& fault, double scale, const std::string& reason);
 

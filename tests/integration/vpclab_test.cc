@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include <catch2/catch.hpp>
 #include <google/protobuf/util/json_util.h>
@@ -270,6 +271,56 @@ TEST_CASE("vpclab: hosts in namespaces reach each other and the SVIs through the
                         dotted->dotted()});
     CHECK_THAT(t.out, Contains("Po10"));
   }
+  // The graph draws the hosts and their links.
+  const std::string svg = home.dir + "/g.svg";
+  REQUIRE(vpclab({"graph", lab, "-o", svg}).exit_code == 0);
+  std::ifstream svg_in(svg);
+  const std::string drawn((std::istreambuf_iterator<char>(svg_in)), std::istreambuf_iterator<char>());
+  CHECK_THAT(drawn, Contains(">server1<"));
+  CHECK_THAT(drawn, Contains("VLAN 10, bond"));
+
+  auto flow = [&](const std::string& from, const std::string& to, const std::string& duration) {
+    const auto r = vpclab({"traffic", lab, from, to, "--rate", "1000", "--duration", duration, "--json"});
+    INFO(r.out << r.err);
+    REQUIRE(r.exit_code == 0);
+    v1::FlowReport report;
+    REQUIRE(google::protobuf::util::JsonStringToMessage(r.out, &report).ok());
+    return report;
+  };
+  // Steady state: nothing lost.
+  const auto steady = flow("server1", "backup", "1s");
+  CHECK(steady.sent() == 1000);
+  CHECK(steady.lost() == 0);
+
+  // A member link taken down: leaf1's leg of vPC 10 is down*, server1's bond carries on over leaf2.
+  REQUIRE(vpclab({"fault", lab, "link", "leaf1:Ethernet1/1", "down"}).exit_code == 0);
+  const auto vpc_of = [&](const std::string& node) {
+    return run({binDir() + "/vpcctl", "-s", lab + "/" + node, "show", "vpc", "brief"}).out;
+  };
+  CHECK(eventually([&] { return vpc_of("leaf1").find("down*") != std::string::npos; }, 5s, 50ms));
+  CHECK(eventually([&] { return ping("server1", "10.10.0.21"); }, 5s, 100ms));
+  REQUIRE(vpclab({"fault", lab, "link", "leaf1:Ethernet1/1", "up"}).exit_code == 0);
+  CHECK(eventually([&] { return vpc_of("leaf1").find("down*") == std::string::npos; }, 5s, 50ms));
+  const auto bad_link = vpclab({"fault", lab, "link", "leaf1:Ethernet1/9", "down"});
+  CHECK(bad_link.exit_code != 0);
+  CHECK_THAT(bad_link.err, Contains("Ethernet1/9 is not on a Linux link"));
+
+  // The primary dies during a flow: its cables go dark, server1's bond moves to leaf2, which carries
+  // the flow once it takes over (hold-timeout + timeout, 8 s scaled by 0.05 = 400 ms).
+  v1::FlowReport during;
+  std::thread sender([&] { during = flow("server1", "backup", "3s"); });
+  // Once the sender runs, the kill lands somewhere in the flow's 3 s.
+  CHECK(eventually([&] { return !run({"/usr/bin/pgrep", "-f", "flow-tx --to 10.10.0.21"}).out.empty(); }, 10s, 20ms));
+  std::this_thread::sleep_for(300ms);
+  REQUIRE(vpclab({"fault", lab, "kill", "leaf1"}).exit_code == 0);
+  sender.join();
+  CHECK(during.lost() > 0);
+  CHECK(during.longest_outage_ms() >= 300);
+  CHECK(during.longest_outage_ms() < 2500);
+  CHECK(during.received() + during.lost() == during.sent());
+  const auto dark = run({"/usr/sbin/ip", "-br", "link", "show", "vl" + std::to_string(home.slot) + "h0l0"});
+  CHECK_THAT(dark.out, Contains("DOWN"));
+
   // A host name that does not exist: a clear error.
   const auto bad = vpclab({"exec", lab, "nobody", "--", "/usr/bin/true"});
   CHECK(bad.exit_code == 2);

@@ -126,6 +126,17 @@ TEST_CASE("Lab: faults, from the words a user types", "[lab][unit]") {
   CHECK(flap.shut);
   CHECK(flap.text() == "flap peer-link down 2s up 3s count 3 shut");
   CHECK(f("restart leaf2").kind == Fault::Kind::Restart);
+  const auto link = f("link leaf1:Eth1/1 down");
+  CHECK(link.onPort());
+  CHECK_FALSE(link.onPath());
+  CHECK(link.target == "leaf1");
+  CHECK(link.port == "Ethernet1/1");
+  CHECK_FALSE(link.up);
+  CHECK(link.text() == "link leaf1:Ethernet1/1 down");
+  CHECK(f("link leaf2:Ethernet1/5 up").up);
+  CHECK_THAT(err(parseFault(splitWords("link leaf1 down"))), Contains("link reads"));
+  CHECK_THAT(err(parseFault(splitWords("link leaf1:Eth1/1 sideways"))), Contains("link reads"));
+  CHECK_THAT(err(parseFault(splitWords("link leaf1:Vlan10 down"))), Contains("link reads"));
 
   CHECK_THAT(err(parseFault(splitWords("cut"))), Contains("faults: cut|shut"));
   CHECK_THAT(err(parseFault(splitWords("melt peer-link"))), Contains("unknown fault 'melt'"));
