@@ -235,7 +235,7 @@ int main(int argc, char** argv) {
       if (std::string(argv[1]) == "flow-tx")
         return flowTx(opt.at("--to"), static_cast<std::uint16_t>(std::stoi(opt.at("--port"))),
                       static_cast<std::uint32_t>(std::stoul(opt.at("--rate"))), std::stod(opt.at("--duration")));
-      return flowRx(static_cast<std::uint16_t>(std::stoi(opt.at("--port"))), std::stod(opt.at("--wait")));
+      return flowRx(static_cast<std::uint16_t>(std::stoi(opt.at("--port"))));
     } catch (const std::exception&) {
       std::cerr << "vpclab " << argv[1] << ": bad arguments\n";
       return kExitUsage;

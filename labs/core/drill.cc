@@ -72,9 +72,30 @@ std::string formatDuration(double ms) {
   return fmt(std::round(ms * 10) / 10) + "ms";
 }
 
+namespace {
+// "<path> <op> <value>" into e.
+std::optional<std::string> parseComparison(std::string rest, Expectation& e);
+}  // namespace
+
 std::variant<Expectation, std::string> parseExpectation(const std::string& text) {
   Expectation e;
   e.text = trim(text);
+  if (e.text.rfind("flow ", 0) == 0) {  // flow NAME: <figure> <op> <value>
+    const auto c = e.text.find(':');
+    if (c == std::string::npos) return std::string("a flow expectation reads 'flow <name>: <figure> <op> <value>'");
+    e.flow = trim(e.text.substr(5, c - 5));
+    if (e.flow.empty() || e.flow.find(' ') != std::string::npos) return std::string("the flow's name comes after 'flow'");
+    if (auto err = parseComparison(trim(e.text.substr(c + 1)), e)) return *err;
+    const auto& figures = flowFigures();
+    if (std::find(figures.begin(), figures.end(), e.path) == figures.end()) {
+      std::string known;
+      for (const auto& f : figures) known += (known.empty() ? "" : ", ") + f;
+      return "a flow has no figure '" + e.path + "' (" + known + ")";
+    }
+    if (!e.value.empty() && std::isalpha(static_cast<unsigned char>(e.value.back())))
+      if (const auto d = parseDuration(e.value)) e.value_ms = *d;
+    return e;
+  }
   const auto c1 = e.text.find(':');
   const auto c2 = c1 == std::string::npos ? std::string::npos : e.text.find(':', c1 + 1);
   if (c2 == std::string::npos)
@@ -93,6 +114,12 @@ std::variant<Expectation, std::string> parseExpectation(const std::string& text)
     (words[words.size() - 2] == "within" ? e.within_ms : e.for_ms) = *d;
     rest = trim(rest.substr(0, rest.rfind(words[words.size() - 2])));
   }
+  if (auto err = parseComparison(rest, e)) return *err;
+  return e;
+}
+
+namespace {
+std::optional<std::string> parseComparison(std::string rest, Expectation& e) {
   static const char* kOps[] = {"==", "!=", "<=", ">=", "<", ">", " !contains ", " contains "};
   std::size_t at = std::string::npos, len = 0;
   for (const char* op : kOps) {
@@ -108,7 +135,35 @@ std::variant<Expectation, std::string> parseExpectation(const std::string& text)
   e.value = trim(rest.substr(at + len));
   if (e.value.size() >= 2 && e.value.front() == '"' && e.value.back() == '"') e.value = e.value.substr(1, e.value.size() - 2);
   if (e.path.empty()) return std::string("no path before '" + e.op + "'");
-  return e;
+  return std::nullopt;
+}
+}  // namespace
+
+const std::vector<std::string>& flowFigures() {
+  static const std::vector<std::string> kFigures = {"sent", "received", "lost", "reordered", "duplicates",
+                                                    "longest_outage_ms"};
+  return kFigures;
+}
+
+std::variant<FlowStep, std::string> parseFlowStep(const std::vector<std::string>& w) {
+  static const char* kUsage = "a flow step reads 'start NAME FROM TO [rate N]' or 'stop NAME'";
+  FlowStep f;
+  if (w.size() == 2 && w[0] == "stop") {
+    f.stop = true;
+    f.name = w[1];
+    return f;
+  }
+  if ((w.size() != 4 && w.size() != 6) || w[0] != "start") return std::string(kUsage);
+  f.name = w[1];
+  f.from = w[2];
+  f.to = w[3];
+  if (w.size() == 6) {
+    const auto n = number(w[5]);
+    if (w[4] != "rate" || !n || *n < 1 || *n > 100000) return std::string("rate is 1-100000 datagrams a second");
+    f.rate = static_cast<std::uint32_t>(*n);
+  }
+  if (f.from == f.to) return std::string("a flow goes from one host to another");
+  return f;
 }
 
 bool compare(const std::string& observed, const std::string& op, const std::string& expected) {
@@ -269,18 +324,36 @@ std::variant<Anchor, std::string> parseAnchor(const std::string& raw) {
 }
 
 std::vector<std::string> checkDrill(const Drill& d, const std::vector<std::string>& nodes,
-                                    const std::vector<std::string>& paths) {
+                                    const std::vector<std::string>& paths, const std::vector<std::string>& hosts) {
   std::vector<std::string> out;
   auto known = [](const std::vector<std::string>& v, const std::string& x) {
     return std::find(v.begin(), v.end(), x) != v.end();
   };
   std::set<std::string> names;
+  std::set<std::string> running, stopped;  // flows, in step order
   for (const auto& s : d.steps) {
     auto bad = [&](const std::string& what) { out.push_back(s.at.str() + ": error: " + what); };
     if (!s.name.empty() && !names.insert(s.name).second) bad("step name '" + s.name + "' is used twice");
     switch (s.kind) {
       case Step::Kind::Expect:
-        if (!known(nodes, s.expect.node)) bad("no node '" + s.expect.node + "' in the topology");
+        if (!s.expect.flow.empty()) {
+          if (!stopped.count(s.expect.flow))
+            bad("flow '" + s.expect.flow + "' has not been stopped before this step ('flow: stop " + s.expect.flow + "')");
+        } else if (!known(nodes, s.expect.node)) {
+          bad("no node '" + s.expect.node + "' in the topology");
+        }
+        break;
+      case Step::Kind::Flow:
+        if (s.flow.stop) {
+          if (!running.erase(s.flow.name)) bad("no running flow '" + s.flow.name + "' to stop");
+          else stopped.insert(s.flow.name);
+        } else {
+          for (const auto& h : {s.flow.from, s.flow.to})
+            if (!known(hosts, h))
+              bad("no host '" + h + "' in the topology" + (hosts.empty() ? " (it has no hosts:)" : ""));
+          if (running.count(s.flow.name) || stopped.count(s.flow.name)) bad("flow '" + s.flow.name + "' is started twice");
+          running.insert(s.flow.name);
+        }
         break;
       case Step::Kind::Fault:
         if (s.fault.onPath() && !known(paths, s.fault.target) && s.fault.target != "all")

@@ -10,6 +10,9 @@
 //                 "flap peer-link down 2s up 3s [count 3] [shut]"
 //                 "kill leaf1" | "stop leaf1" | "cont leaf1" | "restart leaf1" | "start leaf1"
 //                 "link leaf1:Ethernet1/1 down" | "link leaf1:Eth1/1 up"   (a switch port's Linux link)
+//   flow          "start web server1 backup [rate 1000]" | "stop web"   (a UDP flow between two hosts)
+//   flow figure   "flow web: lost == 0", "flow web: longest_outage_ms < 400ms"   (after `flow: stop web`;
+//                 a value with a unit is NX-OS time, scaled as `within` is)
 //   anchor        a step's name ("cut"), or an event: "<node> <subject> -> <state>" ("leaf2 vPC 10 -> down")
 //   duration      "2s", "500ms", "1.5s", "2m"
 //
@@ -35,6 +38,8 @@ struct Expectation {
   std::string path;     // "vpcs[id=10].status"
   std::string op;       // == != < <= > >= contains !contains
   std::string value;
+  std::string flow;      // a flow's figures ("flow NAME: ..."): node and command are empty
+  double value_ms = -1;  // the value had a duration unit: compare with value_ms (scaled)
   double within_ms = 0;  // poll until it holds, at most this long (0: now)
   double for_ms = 0;     // it must keep holding this long
 };
@@ -63,6 +68,16 @@ struct Fault {
 std::variant<Fault, std::string> parseFault(const std::vector<std::string>& words);
 std::vector<std::string> splitWords(const std::string& text);
 
+struct FlowStep {
+  bool stop = false;
+  std::string name, from, to;
+  std::uint32_t rate = 1000;  // datagrams a second
+};
+// `words` as typed ("start web server1 backup rate 1000", "stop web").
+std::variant<FlowStep, std::string> parseFlowStep(const std::vector<std::string>& words);
+// The figures a flow expectation may name (FlowReport's fields).
+const std::vector<std::string>& flowFigures();
+
 struct Anchor {
   std::string step;  // a step name, or empty for an event
   std::string node, subject, state;
@@ -77,13 +92,14 @@ struct SourceLoc {
 };
 
 struct Step {
-  enum class Kind { Deploy, Expect, Fault, Run, Configure, Sleep, WaitConverged };
+  enum class Kind { Deploy, Expect, Fault, Run, Configure, Sleep, WaitConverged, Flow };
   Kind kind = Kind::Expect;
   SourceLoc at;
   std::string name;                 // for measurements; defaults to the step's text
   std::string text;                 // as written (for the timeline and the report)
   Expectation expect;               // Expect
   Fault fault;                      // Fault
+  FlowStep flow;                    // Flow
   std::string node;                 // Run, Configure
   std::vector<std::string> nodes;   // Deploy (empty: all)
   std::string command;              // Run: vpcctl words ("learn mac ...", "vpc role preempt")
@@ -113,6 +129,6 @@ struct Drill {
 // Checks what a drill refers to: nodes and paths exist, step names are unique, anchors name steps.
 // Returns the problems, each prefixed with its file:line:col.
 std::vector<std::string> checkDrill(const Drill& d, const std::vector<std::string>& nodes,
-                                    const std::vector<std::string>& paths);
+                                    const std::vector<std::string>& paths, const std::vector<std::string>& hosts = {});
 
 }  // namespace vpc::lab

@@ -48,7 +48,7 @@ HostsPlan planHosts(std::uint32_t slot, const std::string& lab, const std::strin
       const std::string sw = "vl" + tag + "l" + std::to_string(li), far = "vb" + tag + "l" + std::to_string(li);
       st.push_back({{ip, "link", "add", sw, "type", "veth", "peer", "name", far}, {ip, "link", "del", sw}});
       st.push_back({{ip, "link", "set", sw, "up"}, {}});
-      plan.bindings.push_back({h.links[li].node, h.links[li].port, sw});
+      plan.bindings.push_back({h.links[li].node, h.links[li].port, sw, hp.ovs ? far : "eth0", hp.ovs ? "" : hp.netns});
       far_ends.push_back(far);
     }
     // The host's own interface, eth0 in its namespace: the link itself, or a port of its bridge.

@@ -44,6 +44,11 @@ struct PortBindingPlan {
   std::size_t node = 0;
   InterfaceId port;
   std::string link;  // the switch-side interface name
+  // The other end of the cable, where a link fault takes it down (the switch owns its own end: it
+  // darkens it when the port is shut or suspended): a bond member or bridge port here, or eth0 in
+  // the host's namespace.
+  std::string far_link;
+  std::string far_netns;  // "" for the root namespace
 };
 
 struct HostPlan {

@@ -119,6 +119,7 @@ std::string renderText(const Timeline& t) {
   std::size_t width = 10;
   for (const auto& l : t.switches) width = std::max(width, l.size() + 1);
   for (const auto& l : t.paths) width = std::max(width, l.size() + 1);
+  for (const auto& l : t.flows) width = std::max(width, l.size() + 1);
   for (const auto& e : sorted(t)) {
     std::string lane = e.lane;
     lane.resize(width, ' ');
@@ -142,7 +143,7 @@ std::string renderSvg(const Timeline& t) {
 
   const double lane_drill = 64, lane_switch = 112, lane_path = 40, top = 84;
   const double lanes_h = lane_drill + lane_switch * static_cast<double>(t.switches.size()) +
-                         lane_path * static_cast<double>(t.paths.size());
+                         lane_path * static_cast<double>(t.paths.size() + t.flows.size());
   const double spans_h = 24.0 * static_cast<double>(t.spans.size()) + (t.spans.empty() ? 0 : 16);
   const double H = top + lanes_h + spans_h + 60;
 
@@ -353,6 +354,26 @@ std::string renderSvg(const Timeline& t) {
     }
     segs.push_back({from, end, cur, modeColour(cur)});
     drawBand(segs, y + 12, 16, "relay");
+    y += lane_path;
+  }
+
+  // Flow lanes: traffic flowing (green), lost (red), not yet started or stopped (grey).
+  for (const auto& f : t.flows) {
+    laneBox(f, lane_path, "#fafafa");
+    std::vector<Segment> segs;
+    std::string cur = "not started";
+    std::int64_t from = t.t0_us;
+    auto colour = [](const std::string& state) {
+      return state == "flowing" ? std::string("#2ca02c") : state == "lost" ? std::string("#d62728") : std::string("#c7c7c7");
+    };
+    for (const auto& e : events) {
+      if (e.lane != f || e.to == cur) continue;
+      segs.push_back({from, e.us, cur, colour(cur)});
+      cur = e.to;
+      from = e.us;
+    }
+    segs.push_back({from, end, cur, colour(cur)});
+    drawBand(segs, y + 12, 16, "traffic");
     y += lane_path;
   }
 

@@ -329,7 +329,7 @@ Drill readDrill(const std::string& path) {
     Step step;
     const auto mark = s.Mark();
     step.at = {path, mark.line + 1, mark.column + 1};
-    r.keys(s, {"name", "expect", "fault", "run", "configure", "sleep", "deploy", "wait"}, "a step");
+    r.keys(s, {"name", "expect", "fault", "run", "configure", "sleep", "deploy", "wait", "flow"}, "a step");
     int actions = 0;
     std::string action;
     for (const auto& kv : s)
@@ -337,7 +337,7 @@ Drill readDrill(const std::string& path) {
         ++actions;
         action = kv.first.as<std::string>();
       }
-    if (actions != 1) r.fail(s, "a step has exactly one of expect, fault, run, configure, sleep, deploy, wait");
+    if (actions != 1) r.fail(s, "a step has exactly one of expect, fault, run, configure, sleep, deploy, wait, flow");
     if (s["name"]) step.name = r.scalar(s["name"], "name");
     const YAML::Node n = s[action];
     if (action == "expect") {
@@ -346,9 +346,15 @@ Drill readDrill(const std::string& path) {
       const auto e = parseExpectation(step.text);
       if (auto* err = std::get_if<std::string>(&e)) r.fail(n, *err);
       step.expect = std::get<Expectation>(e);
-      checkExec(r, n, step.expect.command, true);
+      if (step.expect.flow.empty()) checkExec(r, n, step.expect.command, true);
       const auto p = parsePath(step.expect.path);
       if (auto* err = std::get_if<std::string>(&p)) r.fail(n, *err);
+    } else if (action == "flow") {
+      step.kind = Step::Kind::Flow;
+      step.text = "flow " + r.scalar(n, "flow");
+      const auto f = parseFlowStep(splitWords(r.scalar(n, "flow")));
+      if (auto* err = std::get_if<std::string>(&f)) r.fail(n, *err);
+      step.flow = std::get<FlowStep>(f);
     } else if (action == "fault") {
       step.kind = Step::Kind::Fault;
       step.text = r.scalar(n, "fault");
@@ -453,7 +459,9 @@ Result<LoadedDrill> loadDrill(const std::string& path) {
   out.topology = std::move(*topo);
   std::vector<std::string> nodes;
   for (const auto& n : out.topology.nodes) nodes.push_back(n.name);
-  const auto problems = checkDrill(out.drill, nodes, out.topology.paths);
+  std::vector<std::string> hosts;
+  for (const auto& h : out.topology.hosts) hosts.push_back(h.name);
+  const auto problems = checkDrill(out.drill, nodes, out.topology.paths, hosts);
   if (!problems.empty()) {
     std::string msg;
     for (const auto& p : problems) msg += (msg.empty() ? "" : "\n") + p;

@@ -212,6 +212,11 @@ Result<v1::LabState> deploy(const Topology& t, const DeployOptions& o) {
       auto* lp = n->add_ports();
       lp->set_interface(port.longName());
       lp->set_link(binding.link);
+      for (const auto& b : hosts.bindings)
+        if (b.node == i && b.port == port) {
+          lp->set_far_link(b.far_link);
+          lp->set_far_netns(b.far_netns);
+        }
     }
     std::ofstream(n->config_file()) << np.config_text;
   }
@@ -265,7 +270,8 @@ Result<v1::LabState> deploy(const Topology& t, const DeployOptions& o) {
 // holds down stay down). Links that are gone (a lab's user-made link removed) are skipped.
 Status setNodeLinks(const v1::LabNode& n, bool powered) {
   for (const auto& p : n.ports()) {
-    const bool up = powered && !p.held_down();
+    // A held-down port whose far end the lab did not make is held at the switch's end.
+    const bool up = powered && !(p.held_down() && p.far_link().empty());
     std::string output;
     if (runCommand({"/usr/sbin/ip", "link", "set", p.link(), up ? "up" : "down"}, &output) != 0 &&
         output.find("Cannot find device") == std::string::npos)
@@ -289,6 +295,14 @@ Status setPortLink(v1::LabState& lab, const std::string& node, const std::string
                     (bound.empty() ? " (" + node + " has no bound ports)" : " (bound: " + bound + ")"));
   p->set_held_down(!up);
   std::string output;
+  if (!p->far_link().empty()) {  // pull the cable at the far end
+    std::vector<std::string> argv = {"/usr/sbin/ip"};
+    if (!p->far_netns().empty()) argv.insert(argv.end(), {"-n", p->far_netns()});
+    argv.insert(argv.end(), {"link", "set", p->far_link(), up ? "up" : "down"});
+    if (runCommand(argv, &output) != 0)
+      return Error{ErrorCode::Internal, "cannot set " + p->far_link() + (up ? " up" : " down") + ": " + output};
+    return writeLab(lab);
+  }
   // A switch that is off keeps its cables dark; the hold is recorded for when it starts.
   const bool running = processAlive(n->pid());
   if (running || !up)

@@ -21,7 +21,7 @@
 #include "labs/lab/lab.h"
 #include "labs/lab/process.h"
 #include "labs/lab/registry.h"
-#include "switch/mgmt/registry.h"
+#include "labs/lab/traffic.h"
 #include "switch/mgmt/registry.h"
 #include "switch/mgmt/text.h"
 
@@ -98,6 +98,7 @@ const char* kindName(Step::Kind k) {
     case Step::Kind::Configure: return "configure";
     case Step::Kind::Sleep: return "sleep";
     case Step::Kind::WaitConverged: return "wait";
+    case Step::Kind::Flow: return "flow";
   }
   return "step";
 }
@@ -244,8 +245,63 @@ class Run {
       }
       case Step::Kind::Sleep: sleepScaled(s.ms); return true;
       case Step::Kind::WaitConverged: return waitConverged(s);
+      case Step::Kind::Flow: {
+        if (s.flow.stop) {
+          if (auto st = stopFlow(s.flow.name); !st) return fail(s, st.error().message);
+          return true;
+        }
+        auto f = Flow::start(lab_, s.flow.name, s.flow.from, s.flow.to, s.flow.rate, 0);
+        if (!f) return fail(s, f.error().message);
+        flows_[s.flow.name] = std::move(*f);
+        std::lock_guard lock(mu_);
+        events_.push_back({nowUs(), "flow " + s.flow.name, "flow", "", "flowing",
+                           fmt::format("{} -> {}, {} datagrams/s", s.flow.from, s.flow.to, s.flow.rate)});
+        return true;
+      }
     }
     return true;
+  }
+
+  // Stops a flow, keeps its report and puts its outages on its lane.
+  Status stopFlow(const std::string& name) {
+    auto it = flows_.find(name);
+    if (it == flows_.end()) return notFound("no running flow '" + name + "'");
+    auto r = it->second->stop();
+    flows_.erase(it);
+    if (!r) return r.error();
+    *report_.add_flows() = *r;
+    flow_reports_[name] = *r;
+    const std::string lane = "flow " + name;
+    const auto at = [&](double ms) { return r->start_unix_us() + static_cast<std::int64_t>(ms * 1000); };
+    std::lock_guard lock(mu_);
+    for (const auto& o : r->outages()) {
+      events_.push_back({at(o.from_ms()), lane, "flow", "flowing", "lost",
+                         fmt::format("{} datagrams lost over {:.1f} ms", o.lost(), o.ms())});
+      events_.push_back({at(o.from_ms() + o.ms()), lane, "flow", "lost", "flowing", ""});
+    }
+    events_.push_back({at(r->duration_s() * 1000), lane, "flow", "flowing", "stopped",
+                       fmt::format("sent {}, received {}, lost {}, longest outage {:.1f} ms", r->sent(), r->received(),
+                                   r->lost(), r->longest_outage_ms())});
+    return Status::ok();
+  }
+
+  // A flow expectation: its figure against the value (a duration is NX-OS time: scaled, with the slack
+  // on the side that makes the bound looser).
+  std::pair<bool, std::string> checkFlow(const Expectation& e) {
+    const auto it = flow_reports_.find(e.flow);
+    if (it == flow_reports_.end()) return {false, "(flow '" + e.flow + "' has no report)"};
+    const auto path = std::get<std::vector<PathSegment>>(parsePath(e.path));
+    std::string why;
+    const auto v = follow(toValue(it->second), path, &why);
+    if (!v) return {false, "(" + why + ")"};
+    std::string expected = e.value;
+    if (e.value_ms >= 0) {
+      double bound = e.value_ms * scale_;
+      if (e.op == "<" || e.op == "<=") bound += kSlackMs;
+      if (e.op == ">" || e.op == ">=") bound = std::max(0.0, bound - kSlackMs);
+      expected = fmt::format("{}", bound);
+    }
+    return {compare(v->text(), e.op, expected), v->text()};
   }
 
   void sleepScaled(double nxos_ms) {
@@ -255,6 +311,7 @@ class Run {
 
   // Fetches the expectation's value now: {holds, observed text}.
   std::pair<bool, std::string> check(const Expectation& e) {
+    if (!e.flow.empty()) return checkFlow(e);
     const auto m = mgmt::execGrammar().match(e.command);
     const auto r = mgmt::call(stub(e.node), std::get<grammar::Match>(m), 2s);
     if (!r.status.ok()) return {false, "(no answer: " + r.status.error_message() + ")"};
@@ -366,6 +423,10 @@ class Run {
   }
 
   v1::DrillReport finish(std::string* text) {
+    while (!flows_.empty()) {  // flows still running end with the drill, before the lab goes
+      const std::string name = flows_.begin()->first;
+      if (auto st = stopFlow(name); !st && report_.error().empty()) report_.set_error("flow " + name + ": " + st.error().message);
+    }
     if (collector_) collector_->stop();
     if (deployed_ && !o_.keep) {
       std::string ignored;
@@ -413,6 +474,7 @@ class Run {
     t.t0_us = t0_;
     for (const auto& n : topo_.nodes) t.switches.push_back(n.name);
     t.paths = topo_.paths;
+    for (const auto& f : report_.flows()) t.flows.push_back("flow " + f.name());
     t.events = sortedEvents();
     t.marks = marks_;
     t.spans = spans;
@@ -470,6 +532,15 @@ class Run {
       out += fmt::format("  {}  {}: {}{}{}\n", m.passed() ? "PASS" : "FAIL", m.name(), value, bound,
                          m.detail().empty() ? "" : "  (" + m.detail() + ")");
     }
+    if (report_.flows_size() > 0) out += "Flows\n";
+    for (const auto& f : report_.flows()) {
+      out += fmt::format("  {}: {} -> {} at {}/s for {:.2f} s: sent {}, received {}, lost {}, reordered {}, longest outage "
+                         "{:.1f} ms\n",
+                         f.name(), f.from(), f.to(), f.rate_pps(), f.duration_s(), f.sent(), f.received(), f.lost(),
+                         f.reordered(), f.longest_outage_ms());
+      for (const auto& o : f.outages())
+        out += fmt::format("      outage at +{:.1f} ms into the flow: {:.1f} ms, {} lost\n", o.from_ms(), o.ms(), o.lost());
+    }
     if (!report_.error().empty()) out += "Error: " + report_.error() + "\n";
     std::size_t held = 0;
     for (const auto& e : report_.expectations()) held += e.passed();
@@ -494,6 +565,8 @@ class Run {
   std::vector<v1::Event> ndjson_;
   std::vector<TimelineMark> marks_;
   std::map<std::string, std::int64_t> step_times_;
+  std::map<std::string, std::unique_ptr<Flow>> flows_;     // running
+  std::map<std::string, v1::FlowReport> flow_reports_;     // stopped
   v1::DrillReport report_;
 };
 

@@ -81,10 +81,17 @@ struct SendFrame {
   InterfaceId port;
   std::vector<std::uint8_t> bytes;
 };
+// An Ethernet port's transmitter on (`lit`) or off: a port shut or suspended (by vPC) takes its link
+// down, so the device at the far end sees it down (a static bond fails over). The shell acts on
+// bound ports only, and does not report its own darkness back as a carrier loss.
+struct SetPortLight {
+  InterfaceId port;
+  bool lit = true;
+};
 }  // namespace fx
 
-using Effect =
-    std::variant<fx::SendKeepalive, fx::SendPeer, fx::ConnectPeer, fx::ClosePeer, fx::EventRecorded, fx::SendFrame>;
+using Effect = std::variant<fx::SendKeepalive, fx::SendPeer, fx::ConnectPeer, fx::ClosePeer, fx::EventRecorded,
+                            fx::SendFrame, fx::SetPortLight>;
 using Effects = std::vector<Effect>;
 
 inline void recordEvent(Effects& out, TimePoint at, Subject subject, std::string from, std::string to, Causes causes,

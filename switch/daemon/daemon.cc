@@ -319,6 +319,7 @@ void Daemon::execute(const Effects& effects) {
                      if (f.port == InterfaceId::peerLink()) peer_link_.sendFrame(f.bytes);
                      else ports_.send(f.port, f.bytes);
                    },
+                   [&](const fx::SetPortLight& l) { ports_.setLight(l.port, l.lit); },
                },
                e);
   }

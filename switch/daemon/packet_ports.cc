@@ -33,6 +33,22 @@ bool carrierOf(const std::string& name) {
   return ok && (req.ifr_flags & IFF_UP) && (req.ifr_flags & IFF_RUNNING);
 }
 
+// Sets the link administratively up or down.
+bool setAdminUp(const std::string& name, bool up) {
+  const int fd = ::socket(AF_INET, SOCK_DGRAM, 0);
+  if (fd < 0) return false;
+  ifreq req{};
+  std::strncpy(req.ifr_name, name.c_str(), IFNAMSIZ - 1);
+  bool ok = ::ioctl(fd, SIOCGIFFLAGS, &req) == 0;
+  if (ok) {
+    if (up) req.ifr_flags = static_cast<short>(req.ifr_flags | IFF_UP);
+    else req.ifr_flags = static_cast<short>(req.ifr_flags & ~IFF_UP);
+    ok = ::ioctl(fd, SIOCSIFFLAGS, &req) == 0;
+  }
+  ::close(fd);
+  return ok;
+}
+
 }  // namespace
 
 struct PacketPorts::Port {
@@ -42,6 +58,7 @@ struct PacketPorts::Port {
   int fd = -1;
   std::unique_ptr<boost::asio::generic::raw_protocol::socket> socket;
   bool carrier = false;
+  bool dark = false;  // taken down by the switch itself (shut, suspended)
   std::vector<std::uint8_t> buffer;
 };
 
@@ -209,6 +226,7 @@ void PacketPorts::readCarrier() {
         const auto it = by_index_.find(info->ifi_index);
         if (it == by_index_.end()) continue;
         auto& p = *ports_.at(it->second);
+        if (p.dark) continue;  // down because this switch took it down
         const bool up = h->nlmsg_type == RTM_NEWLINK && (info->ifi_flags & IFF_UP) && (info->ifi_flags & IFF_RUNNING);
         if (up == p.carrier) continue;
         p.carrier = up;
@@ -217,6 +235,22 @@ void PacketPorts::readCarrier() {
     }
     readCarrier();
   });
+}
+
+void PacketPorts::setLight(InterfaceId port, bool lit) {
+  const auto it = ports_.find(port);
+  if (it == ports_.end()) return;
+  auto& p = *it->second;
+  if (p.dark == !lit) return;
+  p.dark = !lit;
+  if (!setAdminUp(p.link, lit))
+    logger("ports")->warn("{} ({}): cannot set the link {}: {}", p.id.longName(), p.link, lit ? "up" : "down",
+                          errnoText());
+  if (!lit) return;
+  const bool up = carrierOf(p.link);
+  if (up == p.carrier) return;
+  p.carrier = up;
+  sink_.carrierChanged(p.id, up);
 }
 
 }  // namespace vpc::daemon

@@ -44,6 +44,9 @@ class PacketPorts {
   void start();
   void close();
   void send(InterfaceId port, const std::vector<std::uint8_t>& bytes);
+  // Takes a bound port's link down (dark: the far end sees no carrier) or up again. While a port is
+  // dark its own link being down is not reported as a carrier loss; lit again, its carrier is read.
+  void setLight(InterfaceId port, bool lit);
   const Counters& counters() const { return counters_; }
 
  private:

@@ -84,3 +84,36 @@ TEST_CASE("Ports: the peer-link's members losing carrier take the peer-link down
   p.link(1, "Ethernet1/50", true);
   REQUIRE(p.runUntil([&] { return p.converged(); }, 60s));
 }
+
+TEST_CASE("Ports: shut and suspended ports take their link down, so a static bond at the far end fails over",
+          "[rule:suspended-ports-dark][sim][ports]") {
+  sim::Pair p(bound({"Ethernet1/1", "Ethernet1/5"}));
+  p.start();
+  for (int i = 0; i < 2; ++i) {
+    p.link(i, "Ethernet1/1", true);
+    p.link(i, "Ethernet1/5", true);
+  }
+  REQUIRE(p.runUntil([&] { return p.converged() && test::vpcOf(p.snap(1), 10).status == VpcStatus::Up; }, 60s));
+  CHECK(p.lit(1, "Ethernet1/1"));
+  // The peer-link fails with the keepalive alive: the secondary suspends its vPC legs and its
+  // `vpc orphan-port suspend` ports, and their links go dark; the primary keeps everything lit.
+  p.cutPeerLink();
+  REQUIRE(p.runUntil([&] { return test::portOf(p.snap(1), "Eth1/1") == PortState::SuspendedByVpc; }, 30s));
+  CHECK_FALSE(p.lit(1, "Ethernet1/1"));
+  CHECK(test::portOf(p.snap(1), "Eth1/5") == PortState::SuspendedByVpc);
+  CHECK_FALSE(p.lit(1, "Ethernet1/5"));
+  CHECK(p.lit(0, "Ethernet1/1"));
+  CHECK(p.lit(0, "Ethernet1/5"));
+  // Dark is not a carrier loss: the port stays suspended, not "not connected".
+  p.runFor(1s);
+  CHECK(test::portOf(p.snap(1), "Eth1/1") == PortState::SuspendedByVpc);
+  // Restored: the legs come back lit (after delay restore, as the vPCs do).
+  p.restorePeerLink();
+  REQUIRE(p.runUntil([&] { return test::vpcOf(p.snap(1), 10).status == VpcStatus::Up; }, 120s));
+  CHECK(p.lit(1, "Ethernet1/1"));
+  CHECK(p.lit(1, "Ethernet1/5"));
+  // `shutdown` on an interface darkens it too, `no shutdown` lights it.
+  REQUIRE(p.configure(0, {"interface Ethernet1/5", "shutdown"}));
+  p.runFor(10ms);
+  CHECK_FALSE(p.lit(0, "Ethernet1/5"));
+}

@@ -110,6 +110,8 @@ void Pair::execute(int i, const Effects& effects) {
       if (keepalive_up_ && alive_[j]) deliver(j, in::KeepaliveReceived{k->msg}, delay_);
     } else if (const auto* ev = std::get_if<fx::EventRecorded>(&e)) {
       events_[i].push_back(ev->event);
+    } else if (const auto* l = std::get_if<fx::SetPortLight>(&e)) {
+      dark_[i][l->port] = !l->lit;
     } else if (const auto* f = std::get_if<fx::SendFrame>(&e)) {
       if (f->port != InterfaceId::peerLink()) {
         sent_[i].push_back(SentFrame{now(), f->port, f->bytes});

@@ -72,6 +72,11 @@ class Pair {
   const std::vector<SentFrame>& sent(int i) const { return sent_[i]; }
   void clearSent() { sent_[0].clear(), sent_[1].clear(); }
   std::uint64_t peerLinkFrames() const { return peer_link_frames_; }
+  // Whether switch i keeps port `port`'s link lit (the last SetPortLight; lit until one says otherwise).
+  bool lit(int i, const std::string& port) const {
+    const auto it = dark_[i].find(*InterfaceId::parse(port));
+    return it == dark_[i].end() || !it->second;
+  }
   void kill(int i);
   void restart(int i);
   void stopGracefully(int i);  // SIGTERM: Goodbye, then exit
@@ -120,6 +125,7 @@ class Pair {
   test::FakeClock clock_;
   std::array<std::unique_ptr<SwitchNode>, 2> nodes_;
   std::array<std::vector<SentFrame>, 2> sent_;
+  std::map<InterfaceId, bool> dark_[2];
   std::uint64_t peer_link_frames_ = 0;
   std::array<bool, 2> alive_{false, false};
   std::array<std::uint64_t, 2> generation_{0, 0};
