@@ -538,8 +538,7 @@ class Run {
                          "{:.1f} ms\n",
                          f.name(), f.from(), f.to(), f.rate_pps(), f.duration_s(), f.sent(), f.received(), f.lost(),
                          f.reordered(), f.longest_outage_ms());
-      for (const auto& o : f.outages())
-        out += fmt::format("      outage at +{:.1f} ms into the flow: {:.1f} ms, {} lost\n", o.from_ms(), o.ms(), o.lost());
+      out += outagesText(f, "      ");
     }
     if (!report_.error().empty()) out += "Error: " + report_.error() + "\n";
     std::size_t held = 0;

@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <chrono>
@@ -245,6 +246,11 @@ Result<std::unique_ptr<Flow>> Flow::start(const v1::LabState& lab, const std::st
   std::string line;
   if (!readLine(f->rx_out_, line, std::chrono::seconds(10)) || line != "ready")
     return Error{ErrorCode::Internal, "the receiver in " + to + " did not start: " + line + readAll(f->rx_out_)};
+  // The sender's first datagrams would wait for ARP (and the kernel keeps only 3 of them): one ping
+  // first resolves the neighbour both ways. A ping that fails (the path is down) changes nothing.
+  std::string ignored;
+  (void)runCommand({"/usr/sbin/ip", "netns", "exec", src->netns(), "/usr/bin/ping", "-c", "1", "-W", "1", to_ip},
+                   &ignored);
   f->tx_ = spawnPiped({"/usr/sbin/ip", "netns", "exec", src->netns(), self, "flow-tx", "--to", to_ip, "--port",
                        std::to_string(port), "--rate", std::to_string(rate), "--duration", fmt::format("{}", duration_s)},
                       nullptr, &f->tx_out_);
@@ -311,8 +317,24 @@ std::string renderFlow(const v1::FlowReport& r) {
       r.from(), r.to(), r.rate_pps(), r.duration_s(), r.sent(), r.received(), r.lost(),
       r.sent() ? 100.0 * static_cast<double>(r.lost()) / static_cast<double>(r.sent()) : 0.0, r.reordered(),
       r.duplicates(), r.longest_outage_ms());
-  for (const auto& o : r.outages())
-    out += fmt::format("  outage at +{:.1f} ms: {:.1f} ms, {} lost\n", o.from_ms(), o.ms(), o.lost());
+  return out + outagesText(r, "  ");
+}
+
+std::string outagesText(const v1::FlowReport& r, const std::string& indent) {
+  // The five longest, in time order; the rest (scattered drops, usually) summed up.
+  std::vector<const v1::FlowOutage*> all;
+  for (const auto& o : r.outages()) all.push_back(&o);
+  std::stable_sort(all.begin(), all.end(), [](const auto* a, const auto* b) { return a->ms() > b->ms(); });
+  const std::size_t shown = std::min<std::size_t>(all.size(), 5);
+  std::vector<const v1::FlowOutage*> top(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(shown));
+  std::sort(top.begin(), top.end(), [](const auto* a, const auto* b) { return a->from_ms() < b->from_ms(); });
+  std::string out;
+  for (const auto* o : top)
+    out += fmt::format("{}outage at +{:.1f} ms into the flow: {:.1f} ms, {} lost\n", indent, o->from_ms(), o->ms(), o->lost());
+  std::uint64_t rest_lost = 0;
+  for (std::size_t i = shown; i < all.size(); ++i) rest_lost += all[i]->lost();
+  if (all.size() > shown)
+    out += fmt::format("{}and {} shorter gaps ({} lost)\n", indent, all.size() - shown, rest_lost);
   return out;
 }
 

@@ -55,5 +55,7 @@ class Flow {
 Result<v1::FlowReport> traffic(const v1::LabState& lab, const std::string& from, const std::string& to,
                                std::uint32_t rate, double duration_s);
 std::string renderFlow(const v1::FlowReport& r);
+// A flow's outages, one line each (the five longest; the others summed), each line led by `indent`.
+std::string outagesText(const v1::FlowReport& r, const std::string& indent);
 
 }  // namespace vpc::lab
