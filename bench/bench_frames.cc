@@ -7,7 +7,8 @@
 // Ceilings, in the same run: Open vSwitch's userspace bridge (datapath_type=netdev, its own ovsdb and
 // vswitchd in a temporary directory) forwarding the same frames between the same kind of links; and
 // the one-way latency of a small message on a raw gRPC stream in this process at the same rate.
-// Targets: through one switch >= 0.5x Open vSwitch; across the peer-link p50 within 3x raw gRPC.
+// Targets: through one switch >= 0.5x Open vSwitch; across the peer-link p50 <= 1 ms and within 3x
+// raw gRPC.
 #include <linux/if_packet.h>
 #include <net/ethernet.h>
 #include <net/if.h>
@@ -159,6 +160,7 @@ void teach(Nic& in, Nic& sink) {
 }
 
 // Sends as fast as one thread can for `seconds`; returns frames delivered a second.
+double g_offered = 0;  // the last run's offered load (frames/s one sending thread reached)
 double throughput(Nic& in, Nic& sink, double seconds) {
   teach(in, sink);
   std::atomic<bool> sending{true};
@@ -182,6 +184,7 @@ double throughput(Nic& in, Nic& sink, double seconds) {
     }
   }
   const double took = usSince(start, Steady::now()) / 1e6;
+  g_offered = static_cast<double>(sent) / took;
   sending = false;
   rx.join();
   return static_cast<double>(got.load()) / took;
@@ -370,7 +373,7 @@ int main(int argc, char** argv) {
     links.add(p + "c0", p + "c1");  // sink - leaf2 Eth1/5
     links.add(p + "d0", p + "d1");  // injector - OVS
     links.add(p + "e0", p + "e1");  // sink - OVS
-    std::vector<double> through, across, ovs;
+    std::vector<double> through, across, ovs, offered;
     Latencies peer_latency, raw_latency;
     {
       const std::vector<std::string> ports[2] = {{"Ethernet1/5 link " + p + "a1", "Ethernet1/6 link " + p + "b1"},
@@ -380,6 +383,7 @@ int main(int argc, char** argv) {
       for (int r = 0; r < o.reps; ++r) {
         kSink = 0x02bb00000001ULL;  // behind leaf1 Ethernet1/6
         through.push_back(throughput(a, b, seconds));
+        offered.push_back(g_offered);
         kSink = 0x02bb00000002ULL;  // behind leaf2 Ethernet1/5
         across.push_back(throughput(a, c, seconds));
       }
@@ -400,7 +404,10 @@ int main(int argc, char** argv) {
                        .ceiling_label = "Open vSwitch userspace bridge, same links",
                        .ceiling = ovs_stats.median,
                        .target = "≥ 0.5× Open vSwitch",
-                       .ratio_target = 0.5});
+                       .ratio_target = 0.5,
+                       .note = fmt::format("offered by one sending thread: {:.0f} frames/s (median); what the "
+                                           "switch did not forward it dropped at its socket",
+                                           stats(offered).median)});
     rows.push_back(Row{.name = "frames across the peer-link",
                        .figure_label = "64-byte frames/s, leaf1 port to leaf2 port",
                        .figure = stats(across),
@@ -414,8 +421,9 @@ int main(int argc, char** argv) {
                        .unit = "µs",
                        .ceiling_label = fmt::format("raw gRPC Frames stream in process (p99 {:.0f} µs)", raw_latency.p99),
                        .ceiling = raw_latency.p50,
-                       .target = "p50 ≤ 3× raw gRPC",
+                       .target = "p50 ≤ 1 ms and ≤ 3× raw gRPC",
                        .higher_is_better = false,
+                       .target_value = 1000,
                        .ratio_target = 3});
   } catch (const std::exception& e) {
     std::cerr << "bench_frames: " << e.what() << "\n";
