@@ -184,8 +184,10 @@ int cmdTraffic(const std::string& lab_name, const std::string& from, const std::
     std::cerr << "vpclab traffic: '" << duration << "' is not a duration (e.g. 500ms, 10s, 2m)\n";
     return kExitUsage;
   }
+  auto flow = Flow::start(*lab, from + "->" + to, from, to, rate, *d / 1000.0);
+  if (!flow) return fail(flow.error());
   std::cerr << "flow " << from << " -> " << to << " at " << rate << "/s for " << duration << " ...\n";
-  auto r = traffic(*lab, from, to, rate, *d / 1000.0);
+  auto r = (*flow)->stop();
   if (!r) return fail(r.error());
   if (as_json) {
     std::string json;

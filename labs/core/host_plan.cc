@@ -22,7 +22,8 @@ HostsPlan planHosts(std::uint32_t slot, const std::string& lab, const std::strin
                                "--log-file=" + d + "/ovsdb-server.log", "--detach"},
                               {bin + "/ovs-appctl", "-t", d + "/ovsdb-server.ctl", "exit"}});
     plan.ovs_start.push_back({{bin + "/ovs-vsctl", "--db=unix:" + plan.ovs_db_socket, "--no-wait", "init"}, {}});
-    plan.ovs_start.push_back({{sbin + "/ovs-vswitchd", "unix:" + plan.ovs_db_socket,
+    // OVS_RUNDIR: its bridges' management sockets go here too, not under /var/run/openvswitch.
+    plan.ovs_start.push_back({{"/usr/bin/env", "OVS_RUNDIR=" + d, sbin + "/ovs-vswitchd", "unix:" + plan.ovs_db_socket,
                                "--pidfile=" + d + "/ovs-vswitchd.pid", "--unixctl=" + d + "/ovs-vswitchd.ctl",
                                "--log-file=" + d + "/ovs-vswitchd.log", "--detach"},
                               {bin + "/ovs-appctl", "-t", d + "/ovs-vswitchd.ctl", "exit", "--cleanup"}});

@@ -224,8 +224,8 @@ Result<std::unique_ptr<Flow>> Flow::start(const v1::LabState& lab, const std::st
     known += (known.empty() ? "" : ", ") + h.name();
   }
   const std::string hosts = known.empty() ? " (it has no hosts)" : " (hosts: " + known + ")";
-  if (!src) return notFound("lab '" + lab.name() + "' has no host '" + from + "'" + hosts);
-  if (!dst) return notFound("lab '" + lab.name() + "' has no host '" + to + "'" + hosts);
+  if (!src) return invalidArgument("lab '" + lab.name() + "' has no host '" + from + "'" + hosts);
+  if (!dst) return invalidArgument("lab '" + lab.name() + "' has no host '" + to + "'" + hosts);
   if (src == dst) return invalidArgument("a flow goes from one host to another");
   if (rate < 1 || rate > 100000) return invalidArgument("rate must be 1-100000 datagrams a second");
   if (duration_s < 0 || duration_s > 3600) return invalidArgument("duration must be up to an hour");
