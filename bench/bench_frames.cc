@@ -27,6 +27,7 @@
 #include <grpcpp/grpcpp.h>
 
 #include "bench/bench.h"
+#include "bench/inproc_pair.h"
 #include "labs/lab/files.h"
 #include "labs/lab/process.h"
 #include "switch/core/config_parser.h"
@@ -56,11 +57,6 @@ int run(const std::vector<std::string>& argv) {
     throw std::runtime_error("'" + cmd.substr(1) + "' failed: " + out);
   }
   return rc;
-}
-
-std::string replaceAll(std::string s, const std::string& from, const std::string& to) {
-  for (std::size_t at = 0; (at = s.find(from, at)) != std::string::npos; at += to.size()) s.replace(at, from.size(), to);
-  return s;
 }
 
 // veth pairs made here, removed at the end (also on failure).
@@ -226,46 +222,6 @@ Latencies frameLatency(Nic& in, Nic& sink, std::size_t n) {
   return {percentile(us, 50), percentile(us, 99)};
 }
 
-// --- the pair, in process, its ports on veth links ------------------------------------------------
-struct Switch {
-  std::unique_ptr<boost::asio::io_context> io = std::make_unique<boost::asio::io_context>();
-  std::unique_ptr<daemon::Daemon> d;
-  std::thread thread;
-};
-
-class Pair {
- public:
-  // ports[i]: "Ethernet1/5 LINK" lines for switch i.
-  explicit Pair(const std::vector<std::string> (&ports)[2]) {
-    const std::string block = fmt::format("127.3.{}.", 1 + ::getpid() % 200);
-    for (int i = 0; i < 2; ++i) {
-      const std::string file = sourceDir() + "/labs/topologies/pair/leaf" + std::to_string(i + 1) + ".cfg";
-      bool read = false;
-      const std::string sample = lab::readWholeFile(file, &read);
-      if (!read) throw std::runtime_error("cannot read " + file);
-      std::string text = replaceAll(sample, "127.0.1.", block);
-      const auto emulator = text.find("\nemulator\n");
-      std::string bind;
-      for (const auto& p : ports[i]) bind += "  port " + p + "\n";
-      text.insert(emulator + 10, bind);
-      text.insert(emulator, "\ninterface Ethernet1/6\n  switchport access vlan 10\n");
-      text += "vpc domain 10\n  delay restore 0\n  delay restore interface-vlan 0\n";
-      auto parsed = parseConfig(text, file);
-      if (!parsed.config) throw std::runtime_error(parsed.error->format());
-      sw_[i].d = std::make_unique<daemon::Daemon>(*sw_[i].io, *parsed.config, daemon::DaemonOptions{});
-      if (auto st = sw_[i].d->start(); !st) throw std::runtime_error(st.error().message);
-    }
-    for (auto& s : sw_) s.thread = std::thread([io = s.io.get()] { io->run(); });
-  }
-  ~Pair() {
-    for (auto& s : sw_) boost::asio::post(*s.io, [d = s.d.get()] { d->shutdown("benchmark over"); });
-    for (auto& s : sw_) s.thread.join();
-  }
-
- private:
-  Switch sw_[2];
-};
-
 // --- the ceilings ---------------------------------------------------------------------------------
 // Open vSwitch's userspace bridge between two links, in a directory of its own.
 class Ovs {
@@ -376,9 +332,16 @@ int main(int argc, char** argv) {
     std::vector<double> through, across, ovs, offered;
     Latencies peer_latency, raw_latency;
     {
+      // leaf1: Ethernet1/5 (in) and a new access port Ethernet1/6 (out); leaf2: Ethernet1/5 (out).
       const std::vector<std::string> ports[2] = {{"Ethernet1/5 link " + p + "a1", "Ethernet1/6 link " + p + "b1"},
                                                  {"Ethernet1/5 link " + p + "c1"}};
-      Pair pair(ports);
+      InProcessPair pair([&](int i, std::string& text) {
+        const auto emulator = text.find("\nemulator\n");
+        std::string bind;
+        for (const auto& port : ports[i]) bind += "  port " + port + "\n";
+        text.insert(emulator + 10, bind);
+        text.insert(emulator, "\ninterface Ethernet1/6\n  switchport access vlan 10\n");
+      });
       Nic a(p + "a0"), b(p + "b0"), c(p + "c0");
       for (int r = 0; r < o.reps; ++r) {
         kSink = 0x02bb00000001ULL;  // behind leaf1 Ethernet1/6

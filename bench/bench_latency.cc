@@ -17,6 +17,7 @@
 #include <grpcpp/grpcpp.h>
 
 #include "bench/bench.h"
+#include "bench/inproc_pair.h"
 #include "bench/pair.h"
 #include "labs/lab/files.h"
 #include "switch/core/config_parser.h"
@@ -34,62 +35,7 @@ double usSince(Steady::time_point a, Steady::time_point b) {
   return std::chrono::duration<double, std::micro>(b - a).count();
 }
 
-// Runs f on the io thread of `io` and waits for its result.
-template <class F>
-auto onIo(boost::asio::io_context& io, F f) {
-  std::promise<decltype(f())> p;
-  auto fut = p.get_future();
-  boost::asio::post(io, [&] { p.set_value(f()); });
-  return fut.get();
-}
-
-// --- the pair, in process ------------------------------------------------------------------------
-struct Switch {
-  std::unique_ptr<boost::asio::io_context> io = std::make_unique<boost::asio::io_context>();
-  std::unique_ptr<daemon::Daemon> d;
-  std::thread thread;
-};
-
-std::string replaceAll(std::string s, const std::string& from, const std::string& to) {
-  for (std::size_t at = 0; (at = s.find(from, at)) != std::string::npos; at += to.size()) s.replace(at, from.size(), to);
-  return s;
-}
-
-class Pair {
- public:
-  Pair() {
-    // The sample pair on a loopback block of its own (127.3.N.0/24), no delay restore.
-    const std::string block = fmt::format("127.3.{}.", 1 + ::getpid() % 200);
-    for (int i = 0; i < 2; ++i) {
-      const std::string file = sourceDir() + "/labs/topologies/pair/leaf" + std::to_string(i + 1) + ".cfg";
-      bool read = false;
-      const std::string sample = lab::readWholeFile(file, &read);
-      if (!read) throw std::runtime_error("cannot read " + file);
-      // Straight between the two (no relays: this measures the switches, not the lab's plumbing).
-      const std::string text = replaceAll(sample, "127.0.1.", block) +
-                               "vpc domain 10\n  delay restore 0\n  delay restore interface-vlan 0\n";
-      auto parsed = parseConfig(text, file);
-      if (!parsed.config) throw std::runtime_error(parsed.error->format());
-      sw_[i].d = std::make_unique<daemon::Daemon>(*sw_[i].io, *parsed.config, daemon::DaemonOptions{});
-      if (auto st = sw_[i].d->start(); !st) throw std::runtime_error(st.error().message);
-    }
-    for (auto& s : sw_) s.thread = std::thread([io = s.io.get()] { io->run(); });
-  }
-  ~Pair() {
-    for (auto& s : sw_) boost::asio::post(*s.io, [d = s.d.get()] { d->shutdown("benchmark over"); });
-    for (auto& s : sw_) s.thread.join();
-  }
-  daemon::Daemon& d(int i) { return *sw_[i].d; }
-  boost::asio::io_context& io(int i) { return *sw_[i].io; }
-  bool established() {
-    for (int i = 0; i < 2; ++i)
-      if (onIo(io(i), [&] { return d(i).node().sessionState(); }) != SessionState::Established) return false;
-    return true;
-  }
-
- private:
-  Switch sw_[2];
-};
+using Pair = InProcessPair;
 
 struct Latencies {
   double p50 = 0, p99 = 0, max = 0;

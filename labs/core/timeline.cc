@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <functional>
 #include <map>
 #include <set>
 
@@ -340,42 +341,28 @@ std::string renderSvg(const Timeline& t) {
     y += lane_switch;
   }
 
-  // Path lanes: the relay's mode over time.
-  for (const auto& p : t.paths) {
-    laneBox(p, lane_path, "#fafafa");
+  // One-band lanes: a path's relay mode, a flow's traffic (flowing green, lost red, not started or
+  // stopped grey), each state from its event until the next.
+  auto bandLane = [&](const std::string& lane, std::string cur, const std::string& label,
+                      const std::function<std::string(const std::string&)>& colour) {
+    laneBox(lane, lane_path, "#fafafa");
     std::vector<Segment> segs;
-    std::string cur = "pass";
     std::int64_t from = t.t0_us;
     for (const auto& e : events) {
-      if (e.lane != p || e.to == cur) continue;
-      segs.push_back({from, e.us, cur, modeColour(cur)});
-      cur = e.to;
-      from = e.us;
-    }
-    segs.push_back({from, end, cur, modeColour(cur)});
-    drawBand(segs, y + 12, 16, "relay");
-    y += lane_path;
-  }
-
-  // Flow lanes: traffic flowing (green), lost (red), not yet started or stopped (grey).
-  for (const auto& f : t.flows) {
-    laneBox(f, lane_path, "#fafafa");
-    std::vector<Segment> segs;
-    std::string cur = "not started";
-    std::int64_t from = t.t0_us;
-    auto colour = [](const std::string& state) {
-      return state == "flowing" ? std::string("#2ca02c") : state == "lost" ? std::string("#d62728") : std::string("#c7c7c7");
-    };
-    for (const auto& e : events) {
-      if (e.lane != f || e.to == cur) continue;
+      if (e.lane != lane || e.to == cur) continue;
       segs.push_back({from, e.us, cur, colour(cur)});
       cur = e.to;
       from = e.us;
     }
     segs.push_back({from, end, cur, colour(cur)});
-    drawBand(segs, y + 12, 16, "traffic");
+    drawBand(segs, y + 12, 16, label);
     y += lane_path;
-  }
+  };
+  for (const auto& p : t.paths) bandLane(p, "pass", "relay", modeColour);
+  for (const auto& f : t.flows)
+    bandLane(f, "not started", "traffic", [](const std::string& state) {
+      return state == "flowing" ? std::string("#2ca02c") : state == "lost" ? std::string("#d62728") : std::string("#c7c7c7");
+    });
 
   // Measurements.
   if (!t.spans.empty()) y += 16;
