@@ -223,19 +223,27 @@ Latencies frameLatency(Nic& in, Nic& sink, std::size_t n) {
 }
 
 // --- the ceilings ---------------------------------------------------------------------------------
-// Open vSwitch's userspace bridge between two links, in a directory of its own.
+// Open vSwitch's userspace bridge between two links, in a directory and a network namespace of its own
+// (one userspace datapath per namespace: a lab's OVS may be running).
 class Ovs {
  public:
   Ovs(const std::string& a, const std::string& b) {
     char tmpl[] = "/tmp/vpclab-bench-ovs-XXXXXX";
     dir_ = ::mkdtemp(tmpl);
+    netns_ = "vpclab-bench-ovs-" + std::to_string(::getpid());
+    run({"/usr/sbin/ip", "netns", "add", netns_});
+    for (const auto& l : {a, b}) {
+      run({"/usr/sbin/ip", "link", "set", l, "netns", netns_});
+      run({"/usr/sbin/ip", "-n", netns_, "link", "set", l, "up"});
+    }
     const std::string db = "unix:" + dir_ + "/db.sock";
     run({"/usr/bin/ovsdb-tool", "create", dir_ + "/conf.db", "/usr/share/openvswitch/vswitch.ovsschema"});
     run({"/usr/sbin/ovsdb-server", dir_ + "/conf.db", "--remote=p" + db, "--pidfile=" + dir_ + "/db.pid",
          "--unixctl=" + dir_ + "/db.ctl", "--log-file=" + dir_ + "/db.log", "--detach"});
     run({"/usr/bin/ovs-vsctl", "--db=" + db, "--no-wait", "init"});
-    run({"/usr/sbin/ovs-vswitchd", db, "--pidfile=" + dir_ + "/vs.pid", "--unixctl=" + dir_ + "/vs.ctl",
-         "--log-file=" + dir_ + "/vs.log", "--detach"});
+    run({"/usr/sbin/ip", "netns", "exec", netns_, "/usr/bin/env", "OVS_RUNDIR=" + dir_, "/usr/sbin/ovs-vswitchd", db,
+         "--pidfile=" + dir_ + "/vs.pid", "--unixctl=" + dir_ + "/vs.ctl", "--log-file=" + dir_ + "/vs.log",
+         "--detach"});
     started_ = true;
     run({"/usr/bin/ovs-vsctl", "--db=" + db, "add-br", "brbench", "--", "set", "bridge", "brbench",
          "datapath_type=netdev"});
@@ -250,12 +258,13 @@ class Ovs {
       (void)lab::runCommand({"/usr/bin/ovs-appctl", "-t", dir_ + "/vs.ctl", "exit", "--cleanup"}, &ignored);
     }
     (void)lab::runCommand({"/usr/bin/ovs-appctl", "-t", dir_ + "/db.ctl", "exit"}, &ignored);
+    (void)lab::runCommand({"/usr/sbin/ip", "netns", "del", netns_}, &ignored);  // and the links in it
     std::error_code ec;
     fs::remove_all(dir_, ec);
   }
 
  private:
-  std::string dir_;
+  std::string dir_, netns_;
   bool started_ = false;
 };
 

@@ -13,6 +13,12 @@ HostsPlan planHosts(std::uint32_t slot, const std::string& lab, const std::strin
     if (h.links.size() > 1 || h.tagged) plan.needs_ovs = true;
 
   if (plan.needs_ovs) {
+    // Open vSwitch's userspace datapath makes a tap device named `ovs-netdev`, one per network
+    // namespace: a second ovs-vswitchd in the same namespace (another lab) cannot open its datapath.
+    // So each lab's vswitchd runs in a namespace of its own, with the bridge ends of the host links.
+    plan.ovs_netns = "vpclab-" + lab + ".ovs";  // a host name has no '.': never a host's namespace
+    plan.ovs_start.push_back({{ip, "netns", "add", plan.ovs_netns}, {ip, "netns", "del", plan.ovs_netns}});
+    plan.ovs_start.push_back({{ip, "-n", plan.ovs_netns, "link", "set", "lo", "up"}, {}});
     plan.ovs_dir = lab_dir + "/ovs";
     plan.ovs_db_socket = plan.ovs_dir + "/db.sock";
     const std::string d = plan.ovs_dir;
@@ -23,7 +29,8 @@ HostsPlan planHosts(std::uint32_t slot, const std::string& lab, const std::strin
                               {bin + "/ovs-appctl", "-t", d + "/ovsdb-server.ctl", "exit"}});
     plan.ovs_start.push_back({{bin + "/ovs-vsctl", "--db=unix:" + plan.ovs_db_socket, "--no-wait", "init"}, {}});
     // OVS_RUNDIR: its bridges' management sockets go here too, not under /var/run/openvswitch.
-    plan.ovs_start.push_back({{"/usr/bin/env", "OVS_RUNDIR=" + d, sbin + "/ovs-vswitchd", "unix:" + plan.ovs_db_socket,
+    plan.ovs_start.push_back({{ip, "netns", "exec", plan.ovs_netns, "/usr/bin/env", "OVS_RUNDIR=" + d,
+                               sbin + "/ovs-vswitchd", "unix:" + plan.ovs_db_socket,
                                "--pidfile=" + d + "/ovs-vswitchd.pid", "--unixctl=" + d + "/ovs-vswitchd.ctl",
                                "--log-file=" + d + "/ovs-vswitchd.log", "--detach"},
                               {bin + "/ovs-appctl", "-t", d + "/ovs-vswitchd.ctl", "exit", "--cleanup"}});
@@ -49,7 +56,8 @@ HostsPlan planHosts(std::uint32_t slot, const std::string& lab, const std::strin
       const std::string sw = "vl" + tag + "l" + std::to_string(li), far = "vb" + tag + "l" + std::to_string(li);
       st.push_back({{ip, "link", "add", sw, "type", "veth", "peer", "name", far}, {ip, "link", "del", sw}});
       st.push_back({{ip, "link", "set", sw, "up"}, {}});
-      plan.bindings.push_back({h.links[li].node, h.links[li].port, sw, hp.ovs ? far : "eth0", hp.ovs ? "" : hp.netns});
+      plan.bindings.push_back(
+          {h.links[li].node, h.links[li].port, sw, hp.ovs ? far : "eth0", hp.ovs ? plan.ovs_netns : hp.netns});
       far_ends.push_back(far);
     }
     // The host's own interface, eth0 in its namespace: the link itself, or a port of its bridge.
@@ -59,7 +67,10 @@ HostsPlan planHosts(std::uint32_t slot, const std::string& lab, const std::strin
       const std::string hport = "vp" + tag, hin = "vi" + tag;
       st.push_back({{vsctl, db, "add-br", hp.bridge, "--", "set", "bridge", hp.bridge, "datapath_type=netdev"},
                     {vsctl, db, "--if-exists", "del-br", hp.bridge}});
-      for (const auto& far : far_ends) st.push_back({{ip, "link", "set", far, "up"}, {}});
+      for (const auto& far : far_ends) {  // the bridge's ends go to the lab's OVS namespace
+        st.push_back({{ip, "link", "set", far, "netns", plan.ovs_netns}, {}});
+        st.push_back({{ip, "-n", plan.ovs_netns, "link", "set", far, "up"}, {}});
+      }
       if (far_ends.size() == 2)  // channel-group mode on: a static bond (LACP comes with mode active)
         st.push_back({{vsctl, db, "add-bond", hp.bridge, "bd" + tag, far_ends[0], far_ends[1], "bond_mode=balance-slb",
                        "lacp=off"},
@@ -67,7 +78,8 @@ HostsPlan planHosts(std::uint32_t slot, const std::string& lab, const std::strin
       else
         st.push_back({{vsctl, db, "add-port", hp.bridge, far_ends[0]}, {}});
       st.push_back({{ip, "link", "add", hport, "type", "veth", "peer", "name", hin}, {ip, "link", "del", hport}});
-      st.push_back({{ip, "link", "set", hport, "up"}, {}});
+      st.push_back({{ip, "link", "set", hport, "netns", plan.ovs_netns}, {}});
+      st.push_back({{ip, "-n", plan.ovs_netns, "link", "set", hport, "up"}, {}});
       std::vector<std::string> add = {vsctl, db, "add-port", hp.bridge, hport};
       if (h.tagged) add.push_back("tag=" + std::to_string(h.vlan));  // the bridge tags towards the switches
       st.push_back({add, {}});

@@ -10,7 +10,8 @@
 //            / bridge port on the host's OVS bridge
 //   vpSHh    the bridge's port towards the host (its peer goes into the namespace as eth0)
 //   brSHh    the host's OVS bridge (datapath_type=netdev: no kernel module), bdSHh its bond
-//   namespace: vpclab-<lab>-<host>
+//   namespaces: vpclab-<lab>-<host>, and vpclab-<lab>.ovs for the lab's ovs-vswitchd and the bridges'
+//   ends of the links (one userspace datapath per namespace)
 #pragma once
 
 #include <cstdint>
@@ -62,8 +63,9 @@ struct HostsPlan {
   std::vector<HostPlan> hosts;
   std::vector<PortBindingPlan> bindings;  // to add to the switches' configs before they start
   bool needs_ovs = false;
-  // The lab's own OVS (one ovsdb-server and ovs-vswitchd, database, sockets and logs in `ovs_dir`).
-  std::string ovs_dir, ovs_db_socket;
+  // The lab's own OVS (one ovsdb-server and ovs-vswitchd, database, sockets and logs in `ovs_dir`);
+  // the vswitchd and the bridge ends of the host links live in the namespace `ovs_netns`.
+  std::string ovs_dir, ovs_db_socket, ovs_netns;
   std::vector<HostStep> ovs_start;  // started before the host steps that use it
   std::vector<HostStep> steps;
 };

@@ -289,6 +289,7 @@ class PeerLinkTransport::FrameStream : public std::enable_shared_from_this<Frame
   static constexpr std::size_t kMaxQueued = 256;  // batches; beyond that frames are dropped
 
   explicit FrameStream(PeerLinkTransport& t) : t_(t) { ++t_.live_frame_streams_; }
+  std::string peer;  // io thread: an accepted stream's TCP peer
   virtual ~FrameStream() { --t_.live_frame_streams_; }
 
   // io thread.
@@ -338,6 +339,10 @@ class PeerLinkTransport::FrameStream : public std::enable_shared_from_this<Frame
     frames.reserve(static_cast<std::size_t>(in_.frames_size()));
     for (const auto& f : in_.frames()) frames.emplace_back(f.begin(), f.end());
     boost::asio::post(t_.io_, [self = shared_from_this(), frames = std::move(frames)]() mutable {
+      if (self->t_.currentFrames() != self.get()) {  // not the session's stream: late frames are lost frames
+        self->t_.stats_.rx_frames_stale += frames.size();
+        return;
+      }
       for (auto& f : frames) {
         ++self->t_.stats_.rx_frames;
         self->t_.sink_.peerFrame(std::move(f));
@@ -348,7 +353,8 @@ class PeerLinkTransport::FrameStream : public std::enable_shared_from_this<Frame
   void keepAlive() { keep_ = shared_from_this(); }
   void postDone() {
     boost::asio::post(t_.io_, [self = shared_from_this()] {
-      if (self->t_.frames_ == self) self->t_.frames_.reset();
+      auto& all = self->t_.frame_streams_;
+      for (auto it = all.begin(); it != all.end();) it = it->second == self ? all.erase(it) : std::next(it);
       self->keep_.reset();
     });
   }
@@ -429,24 +435,34 @@ class PeerLinkTransport::Service final : public v1::PeerLink::CallbackService {
  public:
   explicit Service(PeerLinkTransport& t) : t_(t) {}
 
-  grpc::ServerBidiReactor<PeerMessage, PeerMessage>* Session(grpc::CallbackServerContext*) override {
+  grpc::ServerBidiReactor<PeerMessage, PeerMessage>* Session(grpc::CallbackServerContext* ctx) override {
     const ConnId conn = kAcceptedConnBit | t_.next_accept_.fetch_add(1);
     auto stream = std::make_shared<ServerStream>(t_, conn);
     // Adopt before the first read can post anything, so the core hears of the connection first.
-    boost::asio::post(t_.io_, [&t = t_, conn, stream] {
+    boost::asio::post(t_.io_, [&t = t_, conn, stream, peer = ctx->peer()] {
       t.adopt(conn, stream);
+      t.accepted_peer_[conn] = peer;
+      // Its frame stream may have come first (the dialer starts both at once).
+      if (const auto it = t.frame_streams_.find(0); it != t.frame_streams_.end() && it->second->peer == peer) {
+        t.dropFrames(conn);
+        t.frame_streams_[conn] = it->second;
+        t.frame_streams_.erase(it);
+      }
       t.sink_.peerAccepted(conn);
     });
     stream->begin();
     return stream.get();
   }
 
-  grpc::ServerBidiReactor<v1::FrameBatch, v1::FrameBatch>* Frames(grpc::CallbackServerContext*) override {
+  grpc::ServerBidiReactor<v1::FrameBatch, v1::FrameBatch>* Frames(grpc::CallbackServerContext* ctx) override {
     auto stream = std::make_shared<FrameServer>(t_);
-    boost::asio::post(t_.io_, [&t = t_, stream] {  // the newest connection's frames are the current ones
-      if (t.frames_) t.frames_->cancel();
-      t.frames_ = stream;
-      t.frames_conn_ = 0;
+    boost::asio::post(t_.io_, [&t = t_, stream, peer = ctx->peer()] {
+      ConnId conn = 0;  // the accepted session on the same TCP connection
+      for (const auto& [c, p] : t.accepted_peer_)
+        if (p == peer) conn = c;
+      stream->peer = peer;
+      t.dropFrames(conn);
+      t.frame_streams_[conn] = stream;
     });
     stream->begin();
     return stream.get();
@@ -472,7 +488,23 @@ void PeerLinkTransport::adopt(ConnId conn, std::shared_ptr<Stream> stream) { str
 
 void PeerLinkTransport::release(ConnId conn, const Stream* stream) {
   auto it = streams_.find(conn);
-  if (it != streams_.end() && it->second.get() == stream) streams_.erase(it);
+  if (it == streams_.end() || it->second.get() != stream) return;
+  streams_.erase(it);
+  accepted_peer_.erase(conn);
+  dropFrames(conn);  // the frames go with their session
+}
+
+void PeerLinkTransport::dropFrames(ConnId conn) {
+  const auto it = frame_streams_.find(conn);
+  if (it == frame_streams_.end()) return;
+  it->second->cancel();
+  frame_streams_.erase(it);
+}
+
+PeerLinkTransport::FrameStream* PeerLinkTransport::currentFrames() const {
+  auto it = frame_streams_.find(session_conn_);
+  if (it == frame_streams_.end()) it = frame_streams_.find(0);
+  return it == frame_streams_.end() ? nullptr : it->second.get();
 }
 
 void PeerLinkTransport::note(bool tx, std::string type, std::uint32_t bytes, std::string summary) {
@@ -485,15 +517,14 @@ void PeerLinkTransport::dial(ConnId conn, const std::string& address, Duration c
   streams_[conn] = stream;
   stream->begin();
   // The frames ride the same channel, so the same TCP connection as the session.
-  if (frames_) frames_->cancel();
+  dropFrames(conn);
   auto frames = std::make_shared<FrameClient>(*this);
-  frames_ = frames;
-  frames_conn_ = conn;
+  frame_streams_[conn] = frames;
   frames->begin(stream->stub());
 }
 
 void PeerLinkTransport::sendFrame(const std::vector<std::uint8_t>& frame) {
-  if (frames_ && frames_->enqueue(frame)) {
+  if (auto* f = currentFrames(); f && f->enqueue(frame)) {
     ++stats_.tx_frames;
     return;
   }
@@ -502,26 +533,24 @@ void PeerLinkTransport::sendFrame(const std::vector<std::uint8_t>& frame) {
 
 void PeerLinkTransport::send(ConnId conn, const peer::Message& msg) {
   auto it = streams_.find(conn);
-  if (it != streams_.end()) it->second->enqueue(msg);
+  if (it == streams_.end()) return;
+  session_conn_ = conn;
+  it->second->enqueue(msg);
 }
 
 void PeerLinkTransport::close(ConnId conn) {
   auto it = streams_.find(conn);
   if (it != streams_.end()) it->second->close();
-  if (frames_ && frames_conn_ == conn) {
-    frames_->cancel();
-    frames_.reset();
-  }
+  accepted_peer_.erase(conn);
+  dropFrames(conn);
 }
 
 void PeerLinkTransport::closeAll() {
   std::vector<ConnId> ids;
   for (const auto& [id, s] : streams_) ids.push_back(id);
   for (auto id : ids) close(id);
-  if (frames_) {
-    frames_->cancel();
-    frames_.reset();
-  }
+  for (auto& [conn, f] : frame_streams_) f->cancel();
+  frame_streams_.clear();
 }
 
 std::size_t PeerLinkTransport::queued(ConnId conn) const {

@@ -14,6 +14,7 @@
 #include <atomic>
 #include <cstdint>
 #include <deque>
+#include <map>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -55,6 +56,7 @@ class PeerLinkTransport {
     std::uint64_t max_queue = 0;
     std::uint64_t tx_frames = 0, rx_frames = 0;
     std::uint64_t frames_dropped = 0;  // no frame stream, or its queue full
+    std::uint64_t rx_frames_stale = 0;  // arrived on a frame stream that is no longer the current one
   };
 
   PeerLinkTransport(boost::asio::io_context& io, Sink& sink);
@@ -109,8 +111,15 @@ class PeerLinkTransport {
   Sink& sink_;
   std::unique_ptr<Service> service_;
   std::unordered_map<ConnId, std::shared_ptr<Stream>> streams_;  // io thread only
-  std::shared_ptr<FrameStream> frames_;                           // io thread only: the current one
-  ConnId frames_conn_ = 0;                                        // the dial it belongs to (0: accepted)
+  // io thread only. Each session's frame stream rides the same TCP connection (the dialer opens both
+  // on one channel; an accepted one is matched by its TCP peer), and only the stream of the session
+  // the core talks on (the last conn it sent on) carries frames: what arrives on another is late
+  // and dropped, so frames held up in a cut path are not delivered after their session is gone.
+  std::map<ConnId, std::shared_ptr<FrameStream>> frame_streams_;  // key 0: an accepted one not matched
+  std::map<ConnId, std::string> accepted_peer_;                   // an accepted session's TCP peer
+  ConnId session_conn_ = 0;
+  FrameStream* currentFrames() const;
+  void dropFrames(ConnId conn);
   std::atomic<int> live_frame_streams_{0};                        // until gRPC is done with each
   std::atomic<std::uint64_t> next_accept_{1};                     // gRPC threads
   Stats stats_;

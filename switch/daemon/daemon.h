@@ -67,6 +67,7 @@ class Daemon : public mgmt::Backend,
   TimePoint now() const override { return Clock::now(); }
   v1::InfoReply info() const override;
   std::vector<mgmt::WireNote> peerLinkMessages(std::size_t last) const override;
+  std::uint64_t peerLinkFramesDropped() const override { return peer_link_.stats().frames_dropped; }
   void command(const std::function<void(SwitchNode&, TimePoint, Effects&)>& f) override;
   Result<ConfigureResult> configure(const std::vector<std::string>& lines) override;
   void sliced(std::function<bool(bool abandon)> step, std::function<void(bool complete)> finish) override;

@@ -35,6 +35,8 @@ class Backend {
   virtual TimePoint now() const = 0;
   virtual v1::InfoReply info() const = 0;
   virtual std::vector<WireNote> peerLinkMessages(std::size_t last) const = 0;  // 0: all kept
+  // Frames for the peer-link its transport could not take (no frame stream, or its queue full).
+  virtual std::uint64_t peerLinkFramesDropped() const { return 0; }
 
   // Runs a command that changes the node, and carries out what it asks for (sends, events).
   virtual void command(const std::function<void(SwitchNode&, TimePoint, Effects&)>& f) = 0;

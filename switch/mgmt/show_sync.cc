@@ -74,6 +74,15 @@ void showSync(Backend& sw, const v1::ShowVpcSyncRequest&, v1::ShowVpcSyncReply* 
     f->set_rx_frames(it->second.rx_frames);
     f->set_rx_bytes(it->second.rx_bytes);
   }
+  if (const auto dropped = sw.peerLinkFramesDropped()) out->mutable_peer_link_frames()->set_tx_dropped(dropped);
+  if (s.frames.dropped_malformed || s.frames.dropped_ingress || s.frames.dropped_loop_avoidance ||
+      s.frames.dropped_no_egress) {
+    auto* d = out->mutable_frame_drops();
+    d->set_malformed(s.frames.dropped_malformed);
+    d->set_ingress(s.frames.dropped_ingress);
+    d->set_loop_avoidance(s.frames.dropped_loop_avoidance);
+    d->set_no_egress(s.frames.dropped_no_egress);
+  }
   ok(done);
 }
 
@@ -118,6 +127,13 @@ std::string renderSync(const grammar::Match&, const v1::ShowVpcSyncReply& r) {
   const auto& f = r.peer_link_frames();
   out += row("Data frames", num(f.tx_frames()), num(f.rx_frames()));
   out += row("Data bytes", num(f.tx_bytes()), num(f.rx_bytes()));
+  if (f.tx_dropped()) out += row("Data frames dropped", num(f.tx_dropped()), "-");
+  if (r.has_frame_drops()) {
+    const auto& d = r.frame_drops();
+    out += field("Frames dropped", fmt::format("ingress {}, loop avoidance {}, no egress {}, malformed {}", d.ingress(),
+                                               d.loop_avoidance(), d.no_egress(), d.malformed()),
+                 w);
+  }
   if (!tx.last_resync_reason().empty())
     out += field("Last resync (asked by peer)", tx.last_resync_at() + " " + tx.last_resync_reason(), w);
   if (!rx.last_resync_reason().empty())

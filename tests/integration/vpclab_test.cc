@@ -255,8 +255,9 @@ TEST_CASE("vpclab: hosts in namespaces reach each other and the SVIs through the
   };
   // The vPCs come up after delay restore (scaled); then server1 reaches backup across the pair.
   CHECK(eventually([&] { return ping("server1", "10.10.0.21"); }, 30s, 200ms));
-  CHECK(ping("server1", "10.10.0.2"));  // leaf1's SVI
-  CHECK(ping("server1", "10.10.0.3"));  // leaf2's SVI
+  // The SVIs come up after their own delay restore (interface-vlan, scaled).
+  CHECK(eventually([&] { return ping("server1", "10.10.0.2"); }, 10s, 100ms));  // leaf1's SVI
+  CHECK(eventually([&] { return ping("server1", "10.10.0.3"); }, 10s, 100ms));  // leaf2's SVI
   CHECK(eventually([&] { return ping("storage1", "10.20.0.2"); }, 10s, 200ms));
   // server1's MAC, learned from its frames, is on Po10 in both switches' tables.
   const auto mac = vpclab({"exec", lab, "server1", "--", "/usr/sbin/ip", "-br", "link", "show", "eth0"});
@@ -267,9 +268,12 @@ TEST_CASE("vpclab: hosts in namespaces reach each other and the SVIs through the
   const auto dotted = vpc::MacAddress::parse(colon);
   REQUIRE(dotted);
   for (const auto* node : {"leaf1", "leaf2"}) {
-    const auto t = run({binDir() + "/vpcctl", "-s", lab + "/" + node, "show", "mac", "address-table", "address",
-                        dotted->dotted()});
-    CHECK_THAT(t.out, Contains("Po10"));
+    auto onPo10 = [&] {
+      return run({binDir() + "/vpcctl", "-s", lab + "/" + node, "show", "mac", "address-table", "address",
+                  dotted->dotted()})
+                 .out.find("Po10") != std::string::npos;
+    };
+    CHECK(eventually(onPo10, 5s, 50ms));
   }
   // The graph draws the hosts and their links.
   const std::string svg = home.dir + "/g.svg";

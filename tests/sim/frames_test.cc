@@ -201,3 +201,29 @@ TEST_CASE("Frames: a port-channel spreads flows over its members, one member per
   REQUIRE(per_member.size() == 2);  // both members carry some
   for (const auto& [member, n] : per_member) CHECK(n >= 16);
 }
+
+TEST_CASE("Frames: after dual-active heals, the two orphan hosts reach each other again, every frame",
+          "[rule:dual-active][sim][frames]") {
+  auto p = forwardingPair();
+  const std::uint64_t kMonitor = mac("0050.5600.0a22");
+  const std::uint32_t kMonitorIp = ip("10.10.0.22");
+  // monitor1 on leaf1's orphan port Eth1/5 speaks once: learned there, synced to leaf2.
+  p.frame(0, "Ethernet1/5", udp(kMonitor, kBackup, kMonitorIp, kBackupIp, 0, 5001, 5001));
+  p.runFor(50ms);
+  p.cutKeepalive();
+  p.cutPeerLink();
+  REQUIRE(p.runUntil([&] { return p.snap(1).status.role.operational == Role::Primary; }, 60s));
+  p.restoreKeepalive();
+  p.restorePeerLink();
+  REQUIRE(p.runUntil([&] { return p.converged(); }, 120s));
+  // At once, while leaf1 (now operational secondary) waits out delay restore.
+  p.frame(0, "Ethernet1/5", udp(kMonitor, kBackup, kMonitorIp, kBackupIp, 0, 5001, 5001));
+  p.runFor(50ms);
+  p.clearSent();
+  for (std::uint32_t seq = 1; seq <= 20; ++seq) {
+    p.frame(1, "Ethernet1/5", udp(kBackup, kMonitor, kBackupIp, kMonitorIp, seq, 5001, 5001));
+    p.runFor(1ms);
+  }
+  p.runFor(50ms);
+  CHECK(out(p, 0, "Ethernet1/5").size() == 20);
+}

@@ -54,6 +54,16 @@ TEST_CASE("Host plan: a dual-homed tagged host gets a bond on an OVS bridge, a s
   }
   CHECK(bond);
   CHECK(tagged);
+  // The lab's vswitchd runs in a namespace of its own (one userspace datapath per namespace), and the
+  // bridge ends of the links are moved there; a link fault on a bonded host pulls the cable there.
+  CHECK(p.ovs_netns == "vpclab-hosts.ovs");
+  bool vswitchd_in_ns = false;
+  for (const auto& s : p.ovs_start)
+    if (contains(s.run, "/usr/sbin/ovs-vswitchd")) vswitchd_in_ns = contains(s.run, "vpclab-hosts.ovs");
+  CHECK(vswitchd_in_ns);
+  CHECK(p.bindings[0].far_netns == "vpclab-hosts.ovs");
+  CHECK(p.bindings[2].far_netns == "vpclab-hosts-backup");
+  CHECK(p.bindings[2].far_link == "eth0");
 }
 
 TEST_CASE("Host plan: everything a step makes has an undo, and the untagged single-homed host needs no OVS",
