@@ -71,9 +71,9 @@ HostsPlan planHosts(std::uint32_t slot, const std::string& lab, const std::strin
         st.push_back({{ip, "link", "set", far, "netns", plan.ovs_netns}, {}});
         st.push_back({{ip, "-n", plan.ovs_netns, "link", "set", far, "up"}, {}});
       }
-      if (far_ends.size() == 2)  // channel-group mode on: a static bond (LACP comes with mode active)
+      if (far_ends.size() == 2)  // LACP when the switches' ports speak it (mode active/passive), else static (mode on)
         st.push_back({{vsctl, db, "add-bond", hp.bridge, "bd" + tag, far_ends[0], far_ends[1], "bond_mode=balance-slb",
-                       "lacp=off"},
+                       h.lacp ? "lacp=active" : "lacp=off"},
                       {}});
       else
         st.push_back({{vsctl, db, "add-port", hp.bridge, far_ends[0]}, {}});

@@ -29,6 +29,7 @@ struct HostSpec {
   std::uint32_t prefix = 24;
   std::uint16_t vlan = 1;
   bool tagged = false;  // the switch ports carry its VLAN tagged
+  bool lacp = false;    // its switch ports speak LACP (channel-group mode active/passive): the bond does too
   struct Link {
     std::size_t node = 0;  // index of the switch in the topology
     InterfaceId port;

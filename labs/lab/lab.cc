@@ -172,11 +172,14 @@ Result<v1::LabState> deploy(const Topology& t, const DeployOptions& o) {
   // The hosts' links are the switches' ports: bound in their configs before they start.
   std::vector<HostSpec> specs;
   for (const auto& h : t.hosts) {
-    HostSpec spec{h.name, h.ip, h.prefix, h.vlan, h.tagged, {}};
+    HostSpec spec{h.name, h.ip, h.prefix, h.vlan, h.tagged, false, {}};
     for (const auto& l : h.links) {
       std::size_t node = 0;
       while (node < t.nodes.size() && t.nodes[node].name != l.node) ++node;
       spec.links.push_back({node, l.port});
+      if (node < t.nodes.size())
+        if (const auto* ic = t.nodes[node].config.interface(l.port); ic && ic->channel_group)
+          spec.lacp = spec.lacp || ic->channel_mode != ChannelMode::On;
     }
     specs.push_back(std::move(spec));
   }

@@ -138,6 +138,7 @@ Words words(CauseKind k) {
     case K::VlanMissing: return {"vlan-missing", "VLAN {0} does not exist"};
     case K::PeerLinkMemberDown: return {"peer-link-member-down", "member of the vPC peer-link, which is down"};
     case K::LinkNotConnected: return {"link-not-connected", "Link not connected ({0} has no carrier)"};
+    case K::LacpMember: return {"lacp", "LACP: {0}"};
     case K::PeerLinkPortDown: return {"peer-link-port-down", "the vPC peer-link is down: no member is up in it"};
     case K::InterfaceUp: return {"interface-up", "up"};
     case K::DelayRestoreStarted:

@@ -118,6 +118,7 @@ enum class CauseKind : std::uint16_t {
   VlanMissing,             // {vlan}
   PeerLinkMemberDown,
   LinkNotConnected,        // {port}: its real link has no carrier
+  LacpMember,              // {why}: what LACP says of a member (switch/core/lacp.h)
   PeerLinkPortDown,
   InterfaceUp,
   DelayRestoreStarted,     // {vpc s} {svi s} {orphan s}

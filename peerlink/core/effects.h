@@ -21,7 +21,8 @@ constexpr ConnId kAcceptedConnBit = 1ULL << 63;
 
 // What an event is about.
 enum class SubjectKind : std::uint8_t {
-  Switch, PeerLink, PeerStatus, Role, Sticky, Vpc, Interface, Keepalive, Failover, DelayRestore, Sync, Tables, Config
+  Switch, PeerLink, PeerStatus, Role, Sticky, Vpc, Interface, Keepalive, Failover, DelayRestore, Sync, Tables, Config,
+  Lacp  // a member's LACP view (id: the interface code)
 };
 
 struct Subject {

@@ -105,6 +105,7 @@ std::string Subject::str() const {
     case SubjectKind::Sync: return "sync";
     case SubjectKind::Tables: return "tables";
     case SubjectKind::Config: return "config";
+    case SubjectKind::Lacp: return "lacp " + InterfaceId::fromTrustedCode(id).shortName();
   }
   return "?";
 }

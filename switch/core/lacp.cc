@@ -19,6 +19,7 @@ std::string_view toString(MuxState s) {
     case MuxState::Detached: return "detached";
     case MuxState::Waiting: return "waiting";
     case MuxState::Attached: return "attached";
+    case MuxState::Collecting: return "collecting";
     case MuxState::CollectingDistributing: return "collecting distributing";
   }
   return "?";
@@ -159,7 +160,7 @@ void Port::runMux(TimePoint now) {
       case MuxState::Detached:
         if (selected_) {
           mux_ = MuxState::Waiting;
-          wait_while_ = now + kAggregateWait;
+          wait_while_ = now + config_.scale(kAggregateWait);
         }
         break;
       case MuxState::Waiting:
@@ -173,14 +174,26 @@ void Port::runMux(TimePoint now) {
           ntt_ = true;
         }
         break;
+      // Independent control (802.1AX 6.4.15): collect once the partner is in sync, distribute once it
+      // collects, so no frame is sent down a link the partner does not take yet.
       case MuxState::Attached:
         if (!selected_) {
           mux_ = MuxState::Detached;
           setActorBit(kSynchronization, false);
           ntt_ = true;
         } else if (partner_.state & kSynchronization) {
-          mux_ = MuxState::CollectingDistributing;
+          mux_ = MuxState::Collecting;
           setActorBit(kCollecting, true);
+          ntt_ = true;
+        }
+        break;
+      case MuxState::Collecting:
+        if (!selected_ || !(partner_.state & kSynchronization)) {
+          mux_ = MuxState::Attached;
+          setActorBit(kCollecting, false);
+          ntt_ = true;
+        } else if (partner_.state & kCollecting) {
+          mux_ = MuxState::CollectingDistributing;
           setActorBit(kDistributing, true);
           ntt_ = true;
         }
@@ -189,6 +202,10 @@ void Port::runMux(TimePoint now) {
         if (!selected_ || !(partner_.state & kSynchronization)) {
           mux_ = MuxState::Attached;
           setActorBit(kCollecting, false);
+          setActorBit(kDistributing, false);
+          ntt_ = true;
+        } else if (!(partner_.state & kCollecting)) {
+          mux_ = MuxState::Collecting;
           setActorBit(kDistributing, false);
           ntt_ = true;
         }
@@ -200,14 +217,14 @@ void Port::runMux(TimePoint now) {
 
 std::optional<Pdu> Port::transmit(TimePoint now) {
   if (!up_) return std::nullopt;
-  const bool speaks = config_.active || (rx_ == RxState::Current && (partner_.state & kActivity));
-  if (!speaks) {
-    ntt_ = false;
-    return std::nullopt;
-  }
   if (due(periodic_, now)) {
     ntt_ = true;
-    periodic_ = now + ((partner_.state & kTimeout) ? kFastPeriodic : kSlowPeriodic);
+    periodic_ = now + config_.scale((partner_.state & kTimeout) ? kFastPeriodic : kSlowPeriodic);
+  }
+  const bool speaks = config_.active || (rx_ == RxState::Current && (partner_.state & kActivity));
+  if (!speaks) {  // passive, and nobody active to answer
+    ntt_ = false;
+    return std::nullopt;
   }
   if (!ntt_) return std::nullopt;
   std::erase_if(recent_tx_, [&](TimePoint t) { return t + kFastPeriodic <= now; });

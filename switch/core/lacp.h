@@ -5,7 +5,8 @@
 // a change with its reason.
 //
 // Timers (802.1AX 6.4.4): fast periodic 1 s, slow periodic 30 s, short timeout 3 s, long timeout 90 s,
-// aggregate wait 2 s. The rate a port sends at is the partner's wish (its Timeout bit); how long a
+// aggregate wait 2 s. Under --time-scale the periodic rates and the aggregate wait shrink; the
+// timeouts do not (PortConfig::scale). The rate a port sends at is the partner's wish (its Timeout bit); how long a
 // port waits for the partner is its own (`lacp rate fast`: 3 s, else 90 s).
 #pragma once
 
@@ -29,10 +30,13 @@ struct PortConfig {
   bool active = true;              // channel-group N mode active (else passive)
   bool fast = false;               // lacp rate fast
   Info actor;                      // system priority/MAC, key, port priority/number (state is computed)
+  // --time-scale: shrinks what this side decides alone (the aggregate wait, how often it sends), not
+  // how long it waits for the partner: a real partner sends at the unscaled rates.
+  TimeScale scale;
 };
 
 enum class RxState { PortDisabled, Expired, Defaulted, Current };
-enum class MuxState { Detached, Waiting, Attached, CollectingDistributing };
+enum class MuxState { Detached, Waiting, Attached, Collecting, CollectingDistributing };
 std::string_view toString(RxState s);
 std::string_view toString(MuxState s);
 

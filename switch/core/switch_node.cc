@@ -100,6 +100,7 @@ Effects SwitchNode::start(TimePoint now) {
   if (peerLinkUsable()) session_.enable(now, out);
   else (void)session_.disable(peerLinkDownCause(), now, out);
   vpc_.boot(now, out);
+  configureLacp(now);
   tables_.applyStaticMacs({}, config_->static_macs, now);
   tables_.start(now);
   settle(now, out, 0);
@@ -112,6 +113,7 @@ std::optional<TimePoint> SwitchNode::nextDeadline() const {
   foldDeadline(d, session_.nextDeadline());
   foldDeadline(d, vpc_.nextDeadline());
   foldDeadline(d, tables_.nextDeadline());
+  foldDeadline(d, lacp_.nextDeadline());
   return d;
 }
 
@@ -121,6 +123,7 @@ Effects SwitchNode::tick(TimePoint now) {
   keepalive_.tick(now, out);
   onSession(session_.tick(now, out), now, out);
   vpc_.tick(now, out);
+  lacp_.tick(now);
   tables_.tick(now, config_->mac_aging_s, session_.adjacent());
   settle(now, out, 0);
   return out;
@@ -165,13 +168,19 @@ Effects SwitchNode::handle(const Input& input, TimePoint now) {
             send(msgs, out);
           },
           [&](const in::FrameReceived& f) {
+            // Slow Protocols (LACP) belong to the port they came in on: never forwarded.
+            if (lacp::isSlowProtocols(f.bytes.data(), f.bytes.size())) {
+              if (f.port != InterfaceId::peerLink()) lacp_.frame(f.port, f.bytes.data(), f.bytes.size(), now);
+              return;
+            }
+            status_inputs = false;  // frames change tables, never the status
             const auto& peer = vpc_.roleInfo().peer;
             const ForwardingView view{*config_, vpc_.status(), session_.adjacent(), config_->emulator.local_mac->value,
                                       peer ? peer->local_mac.value : 0};
             forwarding_.receive(view, tables_, f.port, f.bytes, now, out);
-            status_inputs = false;  // frames change tables, never the status
           },
           [&](const in::LinkChanged& l) {
+            lacp_.link(l.port, l.up, now);
             if (!vpc_.linkChanged(l.port, l.up)) return;
             ports_dirty_ = true;
             followPeerLinkPort(now, out);
@@ -200,6 +209,7 @@ void SwitchNode::onSession(const SessionFacts& facts, TimePoint now, Effects& ou
   }
   if (facts.up) {
     vpc_.adjacencyFormed(facts.up->peer, now, out);
+    configureLacp(now);  // the port-number offset needs the peer's MAC
     ports_dirty_ = true;  // the peer's identity names its locations in the digests
     tables_.setPorts(PortMap::build(*config_, vpc_.status(), facts.up->peer.local_mac.value));
     tables_.sessionUp(arpSync(facts.up->peer), now);
@@ -243,9 +253,40 @@ void SwitchNode::settle(TimePoint now, Effects& out, std::size_t first_effect, b
     if (auto* ev = std::get_if<fx::EventRecorded>(&out[i])) journal_.append(ev->event);
 }
 
+void SwitchNode::configureLacp(TimePoint now) {
+  const auto& peer = vpc_.roleInfo().peer;
+  lacp_.configure(*config_, vpc_.noCarrier(), peer ? std::optional<std::uint64_t>(peer->local_mac.value) : std::nullopt,
+                  scale_, now);
+  std::set<InterfaceId> speakers;
+  for (const auto& m : lacp_.members()) speakers.insert(m.port);
+  vpc_.setLacpSpeakers(std::move(speakers));
+}
+
+// vPC's decisions reach LACP (a suspended vPC's members leave the bundle), LACP's reach the vPC view
+// (a member it has not bundled is down): settled together, each round on what the other decided.
+VpcManager::ForwardingChange SwitchNode::settleVpcAndLacp(const LinkFacts& link, TimePoint now, Effects& out) {
+  VpcManager::ForwardingChange all;
+  for (int round = 0; round < 3; ++round) {
+    const auto change = vpc_.settle(link, now, out);
+    all.changed = all.changed || change.changed;
+    all.lost = all.lost || change.lost;
+    // Held out only for vPC's own reasons: a vPC that is down because its local leg is (LACP has not
+    // bundled a member yet, among others) must not hold that leg out, or the two would feed each other.
+    for (const auto& row : vpc_.status().vpcs) {
+      const bool leg_down = !row.chain.empty() && (row.chain.front().kind == CauseKind::LocalLegDown ||
+                                                   row.chain.front().kind == CauseKind::LocalLegShut);
+      lacp_.holdOut(row.port, row.status == VpcStatus::Down && !leg_down ? std::optional<Causes>(row.chain)
+                                                                         : std::nullopt);
+    }
+    (void)lacp_.settle(now, config_->emulator.local_mac.value_or(MacAddress{}), out);
+    if (!vpc_.setLacpOut(lacp_.out())) break;
+  }
+  return all;
+}
+
 void SwitchNode::settleStatus(TimePoint now, Effects& out) {
   const LinkFacts link{session_.adjacent(), session_.downCauses()};
-  const auto forwarding = vpc_.settle(link, now, out);
+  const auto forwarding = settleVpcAndLacp(link, now, out);
   if (forwarding.changed || ports_dirty_) {
     const auto& peer = vpc_.roleInfo().peer;
     tables_.setPorts(PortMap::build(*config_, vpc_.status(), peer ? peer->local_mac.value : 0));
@@ -414,6 +455,7 @@ Result<ConfigureResult> SwitchNode::configure(const std::vector<std::string>& li
   if (session_.adjacent() && (od.system_priority != nd.system_priority || od.systemMac() != nd.systemMac()))
     onSession(session_.reset(cause(CauseKind::SystemParamsChanged), now, out), now, out);
   followPeerLinkPort(now, out);
+  configureLacp(now);
   tables_.applyStaticMacs(old->static_macs, config_->static_macs, now);
   ports_dirty_ = true;
   flush_needed_ = true;

@@ -30,6 +30,7 @@
 #include "peerlink/core/session_fsm.h"
 #include "switch/core/config.h"
 #include "switch/core/forwarding.h"
+#include "switch/core/lacp_manager.h"
 #include "switch/core/snapshot.h"
 #include "switch/core/table_sync.h"
 #include "switch/core/vpc_manager.h"
@@ -135,6 +136,7 @@ class SwitchNode {
   const SwitchStatus& status() const { return vpc_.status(); }
   const TableSync& tables() const { return tables_; }
   const ForwardingCounters& frames() const { return forwarding_.counters(); }
+  const LacpManager& lacp() const { return lacp_; }
   TableSync& tables() { return tables_; }  // slice-wise reads (DualTable::ScanCursor)
   Role role() const { return vpc_.role(); }
   bool sticky() const { return vpc_.sticky(); }
@@ -152,6 +154,8 @@ class SwitchNode {
   // The session follows the peer-link port-channel: closed while it cannot carry (shut, no member up),
   // enabled again when it can.
   void followPeerLinkPort(TimePoint now, Effects& out);
+  void configureLacp(TimePoint now);
+  VpcManager::ForwardingChange settleVpcAndLacp(const LinkFacts& link, TimePoint now, Effects& out);
   bool arpSync(const peer::Hello& peer) const;
   // After every input: status, what the peer must hear, sync output, the journal. `status_inputs` is
   // false when the input cannot have changed the status (sync data).
@@ -168,6 +172,7 @@ class SwitchNode {
   VpcManager vpc_;
   TableSync tables_;
   Forwarding forwarding_;
+  LacpManager lacp_;
   Journal journal_;
   bool ports_dirty_ = true;   // the tables' PortMap must be rebuilt
   bool flush_needed_ = false;

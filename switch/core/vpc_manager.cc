@@ -267,7 +267,8 @@ std::optional<ConsistencyResult> VpcManager::consistency(bool adjacent) const {
 
 VpcManager::ForwardingChange VpcManager::settle(const LinkFacts& link, TimePoint now, Effects& out) {
   const auto cc = consistency(link.adjacent);
-  const DeriveInputs in{*config_, no_carrier_, role_, peer_dead_, link, suspend_all_, restore_, peer_vpc_state_, cc, status_, now};
+  const DeriveInputs in{*config_, no_carrier_,     role_, peer_dead_, link, suspend_all_, restore_,
+                        peer_vpc_state_, cc, status_, now,        &lacp_out_};
   return recordChanges(deriveStatus(in), link, now, out);
 }
 
@@ -309,7 +310,8 @@ VpcManager::ForwardingChange VpcManager::recordChanges(SwitchStatus next, const 
   for (const auto& [id, ps] : next.ports) {
     const auto* before = status_.port(id);
     if (before && before->state == ps.state) continue;
-    if (id.kind() == IfKind::Ethernet && lit(before ? before->state : PortState::Connected) != lit(ps.state))
+    if (id.kind() == IfKind::Ethernet && !lacp_speakers_.contains(id) &&
+        lit(before ? before->state : PortState::Connected) != lit(ps.state))
       out.push_back(fx::SetPortLight{id, lit(ps.state)});
     if (before || ps.state != PortState::Connected)
       recordEvent(out, now, Subject::interface(id), before ? std::string(toString(before->state)) : std::string(),
@@ -341,7 +343,7 @@ peer::VpcState VpcManager::localVpcState() const {
   for (const auto& [id, ic] : config_->interfaces) {
     if (!ic.vpc_id) continue;
     const bool forwarding = status_.vpc_active.count(*ic.vpc_id) > 0;
-    const bool up = portChannelUp(*config_, no_carrier_, ic);
+    const bool up = portChannelUp(*config_, no_carrier_, ic, &lacp_out_);
     // "suspended": the leg is up but not forwarding (peer-link loss, delay restore, a Type-1 mismatch).
     s.vpcs.push_back(
         peer::VpcInfo{*ic.vpc_id, id.shortName(), up, up && !forwarding, ic.carriedVlans() & config_->vlans});

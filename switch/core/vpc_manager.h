@@ -24,6 +24,8 @@
 //                                           |   clears the sticky bit
 #pragma once
 
+#include <algorithm>
+
 #include <memory>
 #include <optional>
 #include <string>
@@ -98,6 +100,16 @@ class VpcManager {
 
   // The carrier of a port bound to a real link; returns whether it changed. Bound ports start without.
   bool linkChanged(InterfaceId port, bool up);
+  // The members LACP keeps out (for the vPC view, as down); true when that changed.
+  bool setLacpOut(const LacpOut& out) {
+    if (out.size() == lacp_out_.size() &&
+        std::equal(out.begin(), out.end(), lacp_out_.begin(), [](const auto& a, const auto& b) { return a.first == b.first; }))
+      return false;
+    lacp_out_ = out;
+    return true;
+  }
+  // Ports that speak LACP: a suspension takes them out of the bundle through LACP, their link stays lit.
+  void setLacpSpeakers(std::set<InterfaceId> ports) { lacp_speakers_ = std::move(ports); }
   const NoCarrier& noCarrier() const { return no_carrier_; }
 
  private:
@@ -126,6 +138,8 @@ class VpcManager {
   std::optional<peer::ConsistencyParams> peer_consistency_, sent_consistency_;
   peer::ConsistencyParams local_consistency_;
   NoCarrier no_carrier_;
+  LacpOut lacp_out_;
+  std::set<InterfaceId> lacp_speakers_;
   SwitchStatus status_;
   bool derived_ = false;  // status_ holds a derivation (the first one records the start-up states)
 };

@@ -4,15 +4,16 @@
 
 namespace vpc {
 
-bool memberUp(const SwitchConfig& config, const NoCarrier& no_carrier, InterfaceId member) {
+bool memberUp(const SwitchConfig& config, const NoCarrier& no_carrier, InterfaceId member, const LacpOut* lacp_out) {
   const auto* mc = config.interface(member);
-  return mc && !mc->shutdown && !no_carrier.contains(member);
+  return mc && !mc->shutdown && !no_carrier.contains(member) && !(lacp_out && lacp_out->contains(member));
 }
 
-bool portChannelUp(const SwitchConfig& config, const NoCarrier& no_carrier, const InterfaceConfig& pc) {
+bool portChannelUp(const SwitchConfig& config, const NoCarrier& no_carrier, const InterfaceConfig& pc,
+                   const LacpOut* lacp_out) {
   if (pc.shutdown) return false;
   for (const auto& m : config.members(pc.id.number()))
-    if (memberUp(config, no_carrier, m)) return true;
+    if (memberUp(config, no_carrier, m, lacp_out)) return true;
   return false;
 }
 
@@ -50,7 +51,7 @@ VpcRow deriveVpc(const DeriveInputs& in, const InterfaceConfig& pc) {
 
   if (!cfg.peerLink())
     return down(VpcConsistency::Failed, VpcReason::NoPeerLink, {cause(CauseKind::NoPeerLinkConfigured)});
-  if (!portChannelUp(cfg, in.no_carrier, pc)) {
+  if (!portChannelUp(cfg, in.no_carrier, pc, in.lacp_out)) {
     const Cause why = cause(pc.shutdown ? CauseKind::LocalLegShut : CauseKind::LocalLegDown, {pc.id.longName()});
     if (in.link.adjacent) {
       row.status = VpcStatus::DownLocalLeg;
@@ -158,6 +159,8 @@ SwitchStatus deriveStatus(const DeriveInputs& in) {
           ps = {PortState::Disabled, {cause(CauseKind::AdminShutdown)}};
         } else if (in.no_carrier.contains(id)) {
           ps = {PortState::NotConnected, {cause(CauseKind::LinkNotConnected, {id.longName()})}};
+        } else if (in.lacp_out && in.lacp_out->contains(id)) {
+          ps = {PortState::Suspended, in.lacp_out->at(id)};
         } else if (ic.channel_group) {
           auto it = by_pc.find(*ic.channel_group);
           if (it != by_pc.end() && it->second->status == VpcStatus::Down) ps = {PortState::SuspendedByVpc, it->second->chain};
@@ -176,7 +179,8 @@ SwitchStatus deriveStatus(const DeriveInputs& in) {
       }
       case IfKind::PortChannel: {
         if (ic.shutdown) ps = {PortState::Disabled, {cause(CauseKind::AdminShutdown)}};
-        else if (!portChannelUp(cfg, in.no_carrier, ic)) ps = {PortState::NoOperMembers, {cause(CauseKind::NoMemberUp)}};
+        else if (!portChannelUp(cfg, in.no_carrier, ic, in.lacp_out))
+          ps = {PortState::NoOperMembers, {cause(CauseKind::NoMemberUp)}};
         else if (ic.vpc_peer_link && peer_link_down)
           ps = {PortState::NoOperMembers, concat({cause(CauseKind::PeerLinkPortDown)}, in.link.down)};
         else if (ic.vpc_id) {

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <optional>
+#include <map>
 #include <set>
 
 #include "peerlink/core/cause.h"
@@ -39,6 +40,8 @@ struct RestoreTimers {
 // Ports bound to real links whose carrier is lost (a bound port starts without carrier until the
 // shell reports it; an unbound port has none to lose).
 using NoCarrier = std::set<InterfaceId>;
+// Members LACP has not bundled for its own reasons (switch/core/lacp_manager.h), with why.
+using LacpOut = std::map<InterfaceId, Causes>;
 
 struct DeriveInputs {
   const SwitchConfig& config;
@@ -52,13 +55,17 @@ struct DeriveInputs {
   const std::optional<ConsistencyResult>& consistency;  // both switches' parameters known
   const SwitchStatus& previous;
   TimePoint now;
+  const LacpOut* lacp_out = nullptr;
 };
 
 SwitchStatus deriveStatus(const DeriveInputs& in);
 
 // A port-channel is up when it is not shut and a member is up: not shut, and with carrier if bound.
-bool memberUp(const SwitchConfig& config, const NoCarrier& no_carrier, InterfaceId member);
-bool portChannelUp(const SwitchConfig& config, const NoCarrier& no_carrier, const InterfaceConfig& pc);
+// An LACP member also needs LACP to have bundled it (`lacp_out`).
+bool memberUp(const SwitchConfig& config, const NoCarrier& no_carrier, InterfaceId member,
+              const LacpOut* lacp_out = nullptr);
+bool portChannelUp(const SwitchConfig& config, const NoCarrier& no_carrier, const InterfaceConfig& pc,
+                   const LacpOut* lacp_out = nullptr);
 // VLANs the peer-link carries (the vPC VLANs).
 VlanSet vpcVlans(const SwitchConfig& config);
 

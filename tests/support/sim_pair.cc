@@ -60,7 +60,55 @@ void Pair::start() {
 void Pair::start(int i) { boot(i); }
 
 void Pair::link(int i, const std::string& port, bool up) {
-  deliver(i, in::LinkChanged{*InterfaceId::parse(port), up}, Duration{});
+  const auto id = *InterfaceId::parse(port);
+  deliver(i, in::LinkChanged{id, up}, Duration{});
+  for (auto& b : bonds_)  // the cable's other end
+    for (std::size_t k = 0; k < b.links.size(); ++k)
+      if (b.links[k] == std::pair{i, id}) b.group.ports()[k].link(up, now());
+}
+
+std::size_t Pair::lacpBond(const std::vector<std::pair<int, std::string>>& links, std::uint64_t system, bool fast) {
+  Bond b;
+  for (std::size_t k = 0; k < links.size(); ++k) {
+    b.links.emplace_back(links[k].first, *InterfaceId::parse(links[k].second));
+    b.group.ports().emplace_back(lacp::PortConfig{
+        true, fast, lacp::Info{0xffff, MacAddress{system}, 9, 0xff, static_cast<std::uint16_t>(k + 1), 0}, {}});
+    b.speaks.push_back(true);
+  }
+  bonds_.push_back(std::move(b));
+  return bonds_.size() - 1;
+}
+
+// An LACPDU a switch sent reaches the bond port at the other end of the link, if any.
+void Pair::toBond(int i, InterfaceId port, const std::vector<std::uint8_t>& bytes) {
+  for (auto& b : bonds_)
+    for (std::size_t n = 0; n < b.links.size(); ++n)
+      if (b.links[n] == std::pair{i, port} && b.group.ports()[n].linkUp())
+        if (const auto pdu = lacp::parse(bytes.data(), bytes.size()); std::holds_alternative<lacp::Pdu>(pdu)) {
+          b.group.ports()[n].received(std::get<lacp::Pdu>(pdu), now());
+          (void)b.group.update(now());
+        }
+}
+
+std::optional<TimePoint> Pair::bondDeadline() const {
+  std::optional<TimePoint> next;
+  for (const auto& b : bonds_)
+    for (const auto& p : b.group.ports()) foldDeadline(next, p.nextDeadline());
+  return next;
+}
+
+// The bonds' timers and what they send (to the switch at the other end of each link).
+void Pair::runBonds() {
+  for (auto& b : bonds_) {
+    for (std::size_t k = 0; k < b.links.size(); ++k) {
+      auto& p = b.group.ports()[k];
+      p.tick(now());
+      if (auto pdu = p.transmit(now()); pdu && b.speaks[k] && p.linkUp())
+        deliver(b.links[k].first, in::FrameReceived{b.links[k].second, lacp::build(*pdu, p.actor().system)},
+                Duration{});
+    }
+    (void)b.group.update(now());
+  }
 }
 
 void Pair::frame(int i, const std::string& port, std::vector<std::uint8_t> bytes) {
@@ -113,7 +161,9 @@ void Pair::execute(int i, const Effects& effects) {
     } else if (const auto* l = std::get_if<fx::SetPortLight>(&e)) {
       dark_[i][l->port] = !l->lit;
     } else if (const auto* f = std::get_if<fx::SendFrame>(&e)) {
-      if (f->port != InterfaceId::peerLink()) {
+      if (f->port != InterfaceId::peerLink() && lacp::isSlowProtocols(f->bytes.data(), f->bytes.size())) {
+        toBond(i, f->port, f->bytes);
+      } else if (f->port != InterfaceId::peerLink()) {
         sent_[i].push_back(SentFrame{now(), f->port, f->bytes});
       } else if (peer_link_up_ && alive_[j]) {
         ++peer_link_frames_;
@@ -178,6 +228,7 @@ bool Pair::runUntil(const std::function<bool()>& pred, Duration limit) {
     if (!queue_.empty()) next = queue_.top().at;
     for (int i = 0; i < 2; ++i)
       if (alive_[i]) foldDeadline(next, nodes_[i]->nextDeadline());
+    foldDeadline(next, bondDeadline());
     if (!next || *next > end) {
       clock_.set(end);
       return pred();
@@ -190,6 +241,7 @@ bool Pair::runUntil(const std::function<bool()>& pred, Duration limit) {
       execute(d.target, nodes_[d.target]->handle(d.input, now()));
       continue;
     }
+    if (const auto b = bondDeadline(); b && *b <= now()) runBonds();
     for (int i = 0; i < 2; ++i) {
       if (!alive_[i]) continue;
       auto dl = nodes_[i]->nextDeadline();

@@ -20,6 +20,7 @@
 
 #include "peerlink/core/time.h"
 #include "switch/core/config.h"
+#include "switch/core/lacp.h"
 #include "switch/core/switch_node.h"
 #include "tests/support/fake_clock.h"
 
@@ -72,6 +73,14 @@ class Pair {
   const std::vector<SentFrame>& sent(int i) const { return sent_[i]; }
   void clearSent() { sent_[0].clear(), sent_[1].clear(); }
   std::uint64_t peerLinkFrames() const { return peer_link_frames_; }
+  // A device below the pair that bonds links to the switches' bound ports and speaks LACP (a server's
+  // bond, mode active): what the switches send on those ports reaches it, what it sends arrives on
+  // them; its timers run with the simulation. Returns its index. `speaks(b, link, false)` silences one
+  // of its ports (its LACPDUs are lost) without taking the link down.
+  std::size_t lacpBond(const std::vector<std::pair<int, std::string>>& links, std::uint64_t system = 0x525400aa0001ULL,
+                       bool fast = false);
+  const lacp::Group& bond(std::size_t b) const { return bonds_[b].group; }
+  void speaks(std::size_t b, std::size_t link, bool on) { bonds_[b].speaks[link] = on; }
   // Whether switch i keeps port `port`'s link lit (the last SetPortLight; lit until one says otherwise).
   bool lit(int i, const std::string& port) const {
     const auto it = dark_[i].find(*InterfaceId::parse(port));
@@ -126,6 +135,15 @@ class Pair {
   std::array<std::unique_ptr<SwitchNode>, 2> nodes_;
   std::array<std::vector<SentFrame>, 2> sent_;
   std::map<InterfaceId, bool> dark_[2];
+  struct Bond {
+    lacp::Group group;
+    std::vector<std::pair<int, InterfaceId>> links;
+    std::vector<bool> speaks;
+  };
+  std::vector<Bond> bonds_;
+  void runBonds();
+  void toBond(int i, InterfaceId port, const std::vector<std::uint8_t>& bytes);
+  std::optional<TimePoint> bondDeadline() const;
   std::uint64_t peer_link_frames_ = 0;
   std::array<bool, 2> alive_{false, false};
   std::array<std::uint64_t, 2> generation_{0, 0};

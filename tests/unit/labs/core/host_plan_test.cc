@@ -12,9 +12,9 @@ using namespace vpc::lab;
 namespace {
 
 std::vector<HostSpec> sampleHosts() {
-  HostSpec server1{"server1", *Ipv4::parse("10.10.0.11"), 24, 10, true,
+  HostSpec server1{"server1", *Ipv4::parse("10.10.0.11"), 24, 10, true, true,
                    {{0, *InterfaceId::parse("Ethernet1/1")}, {1, *InterfaceId::parse("Ethernet1/1")}}};
-  HostSpec backup{"backup", *Ipv4::parse("10.10.0.21"), 24, 10, false, {{1, *InterfaceId::parse("Ethernet1/5")}}};
+  HostSpec backup{"backup", *Ipv4::parse("10.10.0.21"), 24, 10, false, false, {{1, *InterfaceId::parse("Ethernet1/5")}}};
   return {server1, backup};
 }
 
@@ -43,10 +43,10 @@ TEST_CASE("Host plan: a dual-homed tagged host gets a bond on an OVS bridge, a s
   CHECK(links.size() == 3);
   CHECK(p.bindings[2].node == 1);
   CHECK(p.bindings[2].port.longName() == "Ethernet1/5");
-  // The bond is static (mode on), the host's bridge port tags VLAN 10 towards the switches.
+  // The bond speaks LACP (the switch ports are mode active), the bridge port tags VLAN 10 towards them.
   bool bond = false, tagged = false;
   for (const auto& s : p.steps) {
-    if (contains(s.run, "add-bond")) bond = contains(s.run, "lacp=off");
+    if (contains(s.run, "add-bond")) bond = contains(s.run, "lacp=active");  // the switch ports speak LACP
     if (contains(s.run, "tag=10")) tagged = true;
     for (const auto& w : s.run)
       if (w.rfind("v", 0) == 0 && w.find('h') != std::string::npos && w.size() < 16 && !contains(s.run, "netns"))

@@ -14,10 +14,10 @@ namespace {
 const MacAddress kVpcSystem{0x002304eebe0aULL}, kServer{0x525400aa0001ULL};
 
 PortConfig switchPort(MacAddress system, std::uint16_t port, bool fast = false, bool active = true) {
-  return PortConfig{active, fast, Info{0x7f9b, system, 0x800a, 0x8000, port, 0}};
+  return PortConfig{active, fast, Info{0x7f9b, system, 0x800a, 0x8000, port, 0}, {}};
 }
 PortConfig serverPort(std::uint16_t port, bool fast = false) {
-  return PortConfig{true, fast, Info{0xffff, kServer, 9, 0xff, port, 0}};
+  return PortConfig{true, fast, Info{0xffff, kServer, 9, 0xff, port, 0}, {}};
 }
 
 struct Lab {
@@ -161,7 +161,7 @@ TEST_CASE("LACP: a leg held out by vPC leaves the server's bundle, and comes bac
   CHECK(lab.host(1) == Member::Bundled);
 }
 
-TEST_CASE("LACP: a link down is D, back up it bundles again; two passive ends never talk", "[lacp][unit]") {
+TEST_CASE("LACP: a link down is D and back up it bundles again, and two passive ends never talk", "[lacp][unit]") {
   Lab lab;
   lab.runFor(5s);
   lab.leaf[0].ports()[0].link(false, lab.now);
@@ -177,7 +177,7 @@ TEST_CASE("LACP: a link down is D, back up it bundles again; two passive ends ne
 
   Group a, b;
   a.ports().emplace_back(switchPort(kVpcSystem, 1, false, false));
-  b.ports().emplace_back(PortConfig{false, false, Info{0xffff, kServer, 9, 0xff, 1, 0}});
+  b.ports().emplace_back(PortConfig{false, false, Info{0xffff, kServer, 9, 0xff, 1, 0}, {}});
   TimePoint t{};
   a.ports()[0].link(true, t);
   b.ports()[0].link(true, t);

@@ -1,0 +1,150 @@
+#include "switch/core/lacp_manager.h"
+
+namespace vpc {
+
+namespace {
+
+constexpr std::uint16_t kSwitchSystemPriority = 32768;
+constexpr std::uint16_t kPortPriority = 32768;
+constexpr std::uint16_t kPeerOffset = 0x4000;
+
+std::string flagText(lacp::Member m) { return std::string(1, lacp::flag(m)); }
+
+}  // namespace
+
+void LacpManager::configure(const SwitchConfig& cfg, const NoCarrier& no_carrier, std::optional<std::uint64_t> peer_mac,
+                            TimeScale scale, TimePoint now) {
+  if (peer_mac) peer_mac_ = peer_mac;
+  const std::uint64_t own = cfg.emulator.local_mac ? cfg.emulator.local_mac->value : 0;
+  std::map<std::uint32_t, Channel> next;
+  std::map<InterfaceId, std::pair<std::uint32_t, std::size_t>> where;
+  for (const auto& [id, ic] : cfg.interfaces) {
+    if (id.kind() != IfKind::Ethernet || !ic.channel_group || ic.channel_mode == ChannelMode::On) continue;
+    if (!cfg.emulator.ports.contains(id)) continue;  // no real link, no partner
+    const auto* pc = cfg.interface(InterfaceId::portChannel(*ic.channel_group));
+    if (!pc || pc->vpc_peer_link) continue;  // the peer-link is the pair's own business
+    lacp::PortConfig pcfg;
+    pcfg.active = ic.channel_mode == ChannelMode::Active;
+    pcfg.fast = false;
+    pcfg.scale = scale;
+    const bool vpc = pc->vpc_id && cfg.vpc_domain;
+    pcfg.actor.system_priority =
+        vpc ? static_cast<std::uint16_t>(cfg.vpc_domain->system_priority) : kSwitchSystemPriority;
+    pcfg.actor.system = vpc ? cfg.vpc_domain->systemMac() : MacAddress{own};
+    pcfg.actor.key = static_cast<std::uint16_t>(0x8000 + (vpc ? *pc->vpc_id : *ic.channel_group));
+    pcfg.actor.port_priority = kPortPriority;
+    pcfg.actor.port = static_cast<std::uint16_t>((id.slot() << 8) | id.number());
+    if (vpc && peer_mac_ && own > *peer_mac_) pcfg.actor.port = static_cast<std::uint16_t>(pcfg.actor.port + kPeerOffset);
+    auto& ch = next[*ic.channel_group];
+    // Keep the machines of a member that stays in the same channel.
+    std::optional<lacp::Port> port;
+    if (const auto it = where_.find(id); it != where_.end() && it->second.first == *ic.channel_group) {
+      port = channels_.at(it->second.first).group.ports()[it->second.second];
+      port->configure(pcfg);
+    } else {
+      port.emplace(pcfg);
+      port->configure(pcfg);
+      if (!no_carrier.contains(id)) port->link(true, now);
+    }
+    where[id] = {*ic.channel_group, ch.ports.size()};
+    ch.ports.push_back(id);
+    ch.group.ports().push_back(std::move(*port));
+  }
+  for (auto& [n, ch] : next)
+    if (const auto it = channels_.find(n); it != channels_.end()) {
+      ch.held = it->second.held;
+      ch.group.holdOut(ch.held, "");
+    }
+  channels_ = std::move(next);
+  where_ = std::move(where);
+}
+
+void LacpManager::link(InterfaceId port, bool up, TimePoint now) {
+  const auto it = where_.find(port);
+  if (it == where_.end()) return;
+  channels_.at(it->second.first).group.ports()[it->second.second].link(up, now);
+}
+
+void LacpManager::frame(InterfaceId port, const std::uint8_t* bytes, std::size_t size, TimePoint now) {
+  const auto it = where_.find(port);
+  const auto pdu = lacp::parse(bytes, size);
+  if (const auto* bad = std::get_if<std::string>(&pdu)) {
+    ++counters_.malformed;
+    if (it != where_.end()) channels_.at(it->second.first).group.ports()[it->second.second].malformed();
+    (void)bad;
+    return;
+  }
+  if (it == where_.end()) {
+    ++counters_.not_lacp_member;
+    return;
+  }
+  channels_.at(it->second.first).group.ports()[it->second.second].received(std::get<lacp::Pdu>(pdu), now);
+}
+
+void LacpManager::tick(TimePoint now) {
+  for (auto& [n, ch] : channels_)
+    for (auto& p : ch.group.ports()) p.tick(now);
+}
+
+std::optional<TimePoint> LacpManager::nextDeadline() const {
+  std::optional<TimePoint> next;
+  for (const auto& [n, ch] : channels_)
+    for (const auto& p : ch.group.ports())
+      if (const auto d = p.nextDeadline(); d && (!next || *d < *next)) next = d;
+  return next;
+}
+
+void LacpManager::holdOut(InterfaceId pc, const std::optional<Causes>& why) {
+  const auto it = channels_.find(pc.number());
+  if (it == channels_.end()) return;
+  it->second.held = why.has_value();
+  std::string text;
+  if (why)
+    for (const auto& line : describe(*why)) text += (text.empty() ? "" : " <- ") + line;
+  it->second.group.holdOut(it->second.held, text);
+}
+
+bool LacpManager::settle(TimePoint now, MacAddress local_mac, Effects& out) {
+  std::map<InterfaceId, Causes> next_out;
+  for (auto& [n, ch] : channels_) {
+    for (const auto& c : ch.group.update(now)) {
+      const InterfaceId port = ch.ports[c.index];
+      recordEvent(out, now, Subject{SubjectKind::Lacp, port.code()}, flagText(c.from), flagText(c.to),
+                  {cause(CauseKind::LacpMember, {c.reason})},
+                  c.from == c.to ? EventKind::ReasonChanged : EventKind::StateChanged);
+      reasons_[port] = c.reason;
+    }
+    for (std::size_t i = 0; i < ch.ports.size(); ++i) {
+      auto& p = ch.group.ports()[i];
+      if (auto pdu = p.transmit(now)) out.push_back(fx::SendFrame{ch.ports[i], lacp::build(*pdu, local_mac)});
+      const auto m = ch.group.member(i);
+      const bool lacp_keeps_out = p.linkUp() && !ch.held && m != lacp::Member::Bundled && m != lacp::Member::Individual;
+      if (lacp_keeps_out) next_out[ch.ports[i]] = {cause(CauseKind::LacpMember, {reasons_[ch.ports[i]]})};
+    }
+  }
+  // Only which members are out matters to the vPC view (a new reason alone does not re-derive it).
+  bool changed = next_out.size() != out_.size();
+  for (auto a = next_out.begin(), b = out_.begin(); !changed && a != next_out.end(); ++a, ++b) changed = a->first != b->first;
+  out_ = std::move(next_out);
+  return changed;
+}
+
+std::vector<LacpManager::MemberView> LacpManager::members() const {
+  std::vector<MemberView> v;
+  for (const auto& [n, ch] : channels_)
+    for (std::size_t i = 0; i < ch.ports.size(); ++i) {
+      const auto& p = ch.group.ports()[i];
+      const auto r = reasons_.find(ch.ports[i]);
+      v.push_back({ch.ports[i], InterfaceId::portChannel(n), ch.group.member(i), r == reasons_.end() ? "" : r->second,
+                   p.actor(), p.partner(), p.rx(), p.mux(), p.counters(), p.config().active, p.config().fast});
+    }
+  return v;
+}
+
+std::optional<lacp::Info> LacpManager::identity(InterfaceId pc) const {
+  const auto it = channels_.find(pc.number());
+  if (it == channels_.end() || it->second.group.ports().empty()) return std::nullopt;
+  return it->second.group.ports().front().actor();
+}
+
+}  // namespace vpc

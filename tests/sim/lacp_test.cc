@@ -1,0 +1,88 @@
+// LACP between the pair and a server's bond, in virtual time: the bond (tests/support/sim_pair.h) runs
+// the same 802.1AX machines at the far end of each switch's bound Ethernet1/1 (vPC 10's member).
+#include <catch2/catch.hpp>
+
+#include "tests/support/sim_pair.h"
+#include "tests/support/states.h"
+
+using namespace vpc;
+using namespace std::chrono_literals;
+
+namespace {
+
+std::array<SwitchConfig, 2> boundVpc10() {
+  auto configs = sim::defaultPairConfigs();
+  for (int i = 0; i < 2; ++i)
+    configs[i].emulator.ports[*InterfaceId::parse("Ethernet1/1")] = PortBinding{"l" + std::to_string(i + 1) + "e1", 0};
+  return configs;
+}
+
+bool bundled(const sim::Pair& p, std::size_t bond) {
+  return p.bond(bond).member(0) == lacp::Member::Bundled && p.bond(bond).member(1) == lacp::Member::Bundled;
+}
+
+}  // namespace
+
+TEST_CASE("LACP: both switches speak as the vPC system, the server's bond aggregates a link to each",
+          "[rule:lacp-one-system][sim][lacp]") {
+  sim::Pair p(boundVpc10());
+  const auto server = p.lacpBond({{0, "Ethernet1/1"}, {1, "Ethernet1/1"}});
+  p.start();
+  for (int i = 0; i < 2; ++i) p.link(i, "Ethernet1/1", true);
+  REQUIRE(p.runUntil([&] { return bundled(p, server) && test::vpcOf(p.snap(1), 10).status == VpcStatus::Up; }, 60s));
+  // One partner for the bond: the vPC system MAC and system priority, one key (0x8000 + vPC 10), and
+  // port numbers that differ (leaf2, the higher MAC, adds 0x4000).
+  const auto& a = p.bond(server).ports()[0].partner();
+  const auto& b = p.bond(server).ports()[1].partner();
+  CHECK(a.system == p.sw(0).config().vpc_domain->systemMac());
+  CHECK(a.system_priority == p.sw(0).config().vpc_domain->system_priority);
+  CHECK(a.system == b.system);
+  CHECK(a.key == 0x800a);
+  CHECK(b.key == 0x800a);
+  CHECK(a.port == 0x0101);
+  CHECK(b.port == 0x4101);
+  // Each switch shows the member bundled (P), its partner the server.
+  const auto m = p.sw(0).lacp().members();
+  REQUIRE(m.size() == 1);
+  CHECK(m[0].member == lacp::Member::Bundled);
+  CHECK(m[0].partner.system.value == 0x525400aa0001ULL);
+}
+
+TEST_CASE("LACP: the primary dies - the secondary's leg leaves the bundle while suspended and rejoins when it takes over",
+          "[rule:lacp-vpc-hold][sim][lacp]") {
+  sim::Pair p(boundVpc10());
+  const auto server = p.lacpBond({{0, "Ethernet1/1"}, {1, "Ethernet1/1"}});
+  p.start();
+  for (int i = 0; i < 2; ++i) p.link(i, "Ethernet1/1", true);
+  REQUIRE(p.runUntil([&] { return bundled(p, server); }, 60s));
+  p.kill(0);
+  p.link(0, "Ethernet1/1", false);  // a dead switch's port is dark
+  // leaf2 suspends its vPC at once (it does not know yet that leaf1 is dead): its leg leaves the bundle
+  // out of sync, the link up.
+  REQUIRE(p.runUntil([&] { return test::vpcOf(p.snap(1), 10).status == VpcStatus::Down; }, 5s));
+  p.runFor(50ms);
+  CHECK(p.bond(server).member(1) != lacp::Member::Bundled);
+  CHECK_FALSE(p.sw(1).lacp().members()[0].actor.state & lacp::kSynchronization);
+  // Hold-timeout and timeout later it is operational primary: the leg rejoins, and stays.
+  REQUIRE(p.runUntil([&] { return p.bond(server).member(1) == lacp::Member::Bundled; }, 20s));
+  CHECK(p.runUntil([&] { return test::vpcOf(p.snap(1), 10).status == VpcStatus::Up; }, 5s));
+  p.runFor(5s);
+  CHECK(p.bond(server).member(1) == lacp::Member::Bundled);
+  CHECK(test::vpcOf(p.snap(1), 10).status == VpcStatus::Up);
+}
+
+TEST_CASE("LACP: a member that hears no LACPDU is suspended (lacp suspend-individual), and says why",
+          "[rule:lacp-suspend-individual][sim][lacp]") {
+  sim::Pair p(boundVpc10());
+  p.start();
+  for (int i = 0; i < 2; ++i) p.link(i, "Ethernet1/1", true);
+  p.runFor(30s);
+  const auto m = p.sw(0).lacp().members();
+  REQUIRE(m.size() == 1);
+  CHECK(m[0].member == lacp::Member::Suspended);
+  CHECK(m[0].rx == lacp::RxState::Defaulted);
+  CHECK(m[0].reason.find("no LACPDU from the partner") != std::string::npos);
+  CHECK(test::portOf(p.snap(0), "Eth1/1") == PortState::Suspended);
+  CHECK(test::vpcOf(p.snap(0), 10).status != VpcStatus::Up);
+  CHECK(p.lastEvent(0, Subject{SubjectKind::Lacp, InterfaceId::parse("Ethernet1/1")->code()}, "s"));
+}
