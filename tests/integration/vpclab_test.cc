@@ -275,6 +275,34 @@ TEST_CASE("vpclab: hosts in namespaces reach each other and the SVIs through the
     };
     CHECK(eventually(onPo10, 5s, 50ms));
   }
+  // Open vSwitch judges the pair's LACP: server1's bond has both legs attached, and its partner is the
+  // vPC system MAC `show vpc role` gives; on a peer-link loss it disables the secondary's (leaf2's) leg.
+  const std::string ovs_ctl = home.dir + "/labs/" + lab + "/ovs/ovs-vswitchd.ctl";
+  const std::string bond = "bd" + std::to_string(home.slot) + "h0";
+  const std::string leg2 = "vb" + std::to_string(home.slot) + "h0l1";
+  auto lacpShow = [&] { return run({"/usr/bin/ovs-appctl", "-t", ovs_ctl, "lacp/show", bond}).out; };
+  auto legEnabled = [&](const std::string& leg) {
+    const auto out = run({"/usr/bin/ovs-appctl", "-t", ovs_ctl, "bond/show", bond}).out;
+    return out.find("member " + leg + ": enabled") != std::string::npos;
+  };
+  const auto role_json = run({binDir() + "/vpcctl", "-s", lab + "/leaf1", "--json", "show", "vpc", "role"});
+  v1::ShowVpcRoleReply role;
+  REQUIRE(google::protobuf::util::JsonStringToMessage(role_json.out, &role).ok());
+  CHECK(eventually(
+      [&] {
+        const auto out = lacpShow();
+        std::size_t attached = 0;
+        for (auto at = out.find("current attached"); at != std::string::npos; at = out.find("current attached", at + 1))
+          ++attached;
+        return attached == 2 && out.find("partner sys_id: " + role.system_mac()) != std::string::npos;
+      },
+      10s, 100ms));
+  CHECK(legEnabled(leg2));
+  REQUIRE(vpclab({"fault", lab, "cut", "peer-link"}).exit_code == 0);
+  CHECK(eventually([&] { return !legEnabled(leg2); }, 10s, 50ms));
+  REQUIRE(vpclab({"fault", lab, "restore", "peer-link"}).exit_code == 0);
+  CHECK(eventually([&] { return legEnabled(leg2); }, 20s, 100ms));  // after delay restore and LACP
+
   // The graph draws the hosts and their links.
   const std::string svg = home.dir + "/g.svg";
   REQUIRE(vpclab({"graph", lab, "-o", svg}).exit_code == 0);
