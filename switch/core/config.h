@@ -76,6 +76,8 @@ struct InterfaceConfig {
   bool vpc_peer_link = false;                   // port-channel
   std::optional<std::uint32_t> vpc_id;          // port-channel: vPC number
   bool orphan_port_suspend = false;             // Ethernet
+  bool lacp_rate_fast = false;                  // Ethernet: lacp rate fast (ask the partner for LACPDUs every second)
+  bool lacp_suspend_individual = true;          // port-channel: a member without an LACP partner is suspended
   std::string ip_address;                       // SVI / mgmt0
   std::string vrf;
   std::string stp_port_type = "default";        // default | edge | network | normal

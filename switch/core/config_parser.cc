@@ -79,7 +79,8 @@ enum Cmd : int {
   kDescription, kNoDescription, kShutdown, kNoShutdown, kSwitchport, kNoSwitchport, kSwMode, kAccessVlan,
   kNoAccessVlan, kTrunkAllowed, kTrunkAllowedAdd, kTrunkAllowedRemove, kTrunkNative, kNoTrunkNative, kMtu, kNoMtu,
   kSpeed, kDuplex, kChannelGroup, kNoChannelGroup, kVpcPeerLink, kNoVpcPeerLink, kVpcId, kNoVpcId, kOrphanSuspend,
-  kNoOrphanSuspend, kIpAddress, kVrfMember, kStpPortType, kNoStpPortType,
+  kNoOrphanSuspend, kIpAddress, kVrfMember, kStpPortType, kNoStpPortType, kLacpRate, kNoLacpRate,
+  kLacpSuspendIndividual, kNoLacpSuspendIndividual,
   // emulator
   kLocalMac, kManagement, kPeerLinkEmu, kPortLink,
 };
@@ -187,6 +188,10 @@ struct Grammars {
     add(interface, kVrfMember, "vrf member <vrf:word>");
     add(interface, kStpPortType, "spanning-tree port type { edge | network | normal } [ trunk ]");
     add(interface, kNoStpPortType, "no spanning-tree port type");
+    add(interface, kLacpRate, "lacp rate { fast | normal }");
+    add(interface, kNoLacpRate, "no lacp rate [ fast | normal ]");
+    add(interface, kLacpSuspendIndividual, "lacp suspend-individual");
+    add(interface, kNoLacpSuspendIndividual, "no lacp suspend-individual");
 
     add(emulator, kLocalMac, "local-mac <mac:mac>");
     add(emulator, kManagement, "management <address:hostport>");
@@ -699,6 +704,30 @@ class Parser {
           if (m.has(t)) ic.stp_port_type = t;
         break;
       case kNoStpPortType: ic.stp_port_type = "default"; break;
+      case kLacpRate:
+      case kNoLacpRate:
+        if (kind != IfKind::Ethernet) {
+          fail(ln, first_col, "lacp rate is set on Ethernet interfaces (the members)");
+          return;
+        }
+        if (!cfg_.feature("lacp")) {
+          fail(ln, first_col, "lacp rate needs 'feature lacp' first");
+          return;
+        }
+        ic.lacp_rate_fast = m.command == kLacpRate && m.has("fast");
+        break;
+      case kLacpSuspendIndividual:
+      case kNoLacpSuspendIndividual:
+        if (kind != IfKind::PortChannel) {
+          fail(ln, first_col, "lacp suspend-individual is set on port-channel interfaces");
+          return;
+        }
+        if (!cfg_.feature("lacp")) {
+          fail(ln, first_col, "lacp suspend-individual needs 'feature lacp' first");
+          return;
+        }
+        ic.lacp_suspend_individual = m.command == kLacpSuspendIndividual;
+        break;
       default: break;
     }
   }

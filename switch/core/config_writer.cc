@@ -73,6 +73,8 @@ void writeInterface(std::ostringstream& o, const InterfaceConfig& ic, ConfigSect
     if (ic.channel_mode != ChannelMode::On) o << " mode " << toString(ic.channel_mode);
     o << "\n";
   }
+  if (ic.lacp_rate_fast) o << "  lacp rate fast\n";
+  if (!ic.lacp_suspend_individual) o << "  no lacp suspend-individual\n";
   if (ic.vpc_peer_link) o << "  vpc peer-link\n";
   if (ic.vpc_id) o << "  vpc " << *ic.vpc_id << "\n";
   if (ic.orphan_port_suspend) o << "  vpc orphan-port suspend\n";

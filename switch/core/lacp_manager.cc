@@ -25,7 +25,7 @@ void LacpManager::configure(const SwitchConfig& cfg, const NoCarrier& no_carrier
     if (!pc || pc->vpc_peer_link) continue;  // the peer-link is the pair's own business
     lacp::PortConfig pcfg;
     pcfg.active = ic.channel_mode == ChannelMode::Active;
-    pcfg.fast = false;
+    pcfg.fast = ic.lacp_rate_fast;
     pcfg.scale = scale;
     const bool vpc = pc->vpc_id && cfg.vpc_domain;
     pcfg.actor.system_priority =
@@ -49,6 +49,10 @@ void LacpManager::configure(const SwitchConfig& cfg, const NoCarrier& no_carrier
     where[id] = {*ic.channel_group, ch.ports.size()};
     ch.ports.push_back(id);
     ch.group.ports().push_back(std::move(*port));
+  }
+  for (auto& [n, ch] : next) {
+    if (const auto* pc = cfg.interface(InterfaceId::portChannel(n)))
+      ch.group.configure(lacp::GroupConfig{pc->lacp_suspend_individual});
   }
   for (auto& [n, ch] : next)
     if (const auto it = channels_.find(n); it != channels_.end()) {

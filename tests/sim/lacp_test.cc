@@ -86,3 +86,19 @@ TEST_CASE("LACP: a member that hears no LACPDU is suspended (lacp suspend-indivi
   CHECK(test::vpcOf(p.snap(0), 10).status != VpcStatus::Up);
   CHECK(p.lastEvent(0, Subject{SubjectKind::Lacp, InterfaceId::parse("Ethernet1/1")->code()}, "s"));
 }
+
+TEST_CASE("LACP: with no lacp suspend-individual a member without a partner is individual and forwards",
+          "[rule:lacp-suspend-individual][sim][lacp]") {
+  auto configs = boundVpc10();
+  for (auto& c : configs) c.interfaces.at(InterfaceId::portChannel(10)).lacp_suspend_individual = false;
+  sim::Pair p(configs);
+  p.start();
+  for (int i = 0; i < 2; ++i) p.link(i, "Ethernet1/1", true);
+  p.runFor(30s);
+  const auto m = p.sw(0).lacp().members();
+  REQUIRE(m.size() == 1);
+  CHECK(m[0].member == lacp::Member::Individual);
+  CHECK(lacp::flag(m[0].member) == 'I');
+  CHECK(test::portOf(p.snap(0), "Eth1/1") == PortState::Connected);
+  CHECK(test::vpcOf(p.snap(0), 10).status == VpcStatus::Up);
+}

@@ -435,3 +435,28 @@ TEST_CASE("Config writer: the sample configs survive write and re-read", "[confi
     }
   }
 }
+
+TEST_CASE("Config: lacp rate fast on members, no lacp suspend-individual on port-channels, written back",
+          "[config][unit]") {
+  const std::string base = std::string(kMinimal) + "feature lacp\n";
+  const auto cfg = parsed(base + "interface Ethernet1/3\n  channel-group 30 mode active\n  lacp rate fast\n"
+                                 "interface port-channel30\n  no lacp suspend-individual\n");
+  CHECK(cfg.interface(InterfaceId::ethernet(1, 3))->lacp_rate_fast);
+  CHECK_FALSE(cfg.interface(InterfaceId::portChannel(30))->lacp_suspend_individual);
+  const std::string text = writeConfig(cfg);
+  CHECK(text.find("  lacp rate fast\n") != std::string::npos);
+  CHECK(text.find("  no lacp suspend-individual\n") != std::string::npos);
+  const auto again = parsed(text);
+  CHECK(again.interface(InterfaceId::ethernet(1, 3))->lacp_rate_fast);
+  CHECK_FALSE(again.interface(InterfaceId::portChannel(30))->lacp_suspend_individual);
+  // Defaults: normal rate, suspend-individual on; each on its own kind of interface.
+  const auto plain = parsed(base + "interface Ethernet1/3\n  channel-group 30 mode active\n");
+  CHECK_FALSE(plain.interface(InterfaceId::ethernet(1, 3))->lacp_rate_fast);
+  CHECK(plain.interface(InterfaceId::portChannel(30))->lacp_suspend_individual);
+  using Catch::Matchers::Contains;
+  CHECK_THAT(errorOf(base + "interface port-channel30\n  lacp rate fast\n").format(), Contains("Ethernet interfaces"));
+  CHECK_THAT(errorOf(base + "interface Ethernet1/3\n  no lacp suspend-individual\n").format(),
+             Contains("port-channel interfaces"));
+  CHECK_THAT(errorOf(std::string(kMinimal) + "interface Ethernet1/3\n  lacp rate fast\n").format(),
+             Contains("needs 'feature lacp' first"));
+}
