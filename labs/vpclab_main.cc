@@ -224,6 +224,36 @@ int cmdExec(const std::string& lab_name, const std::string& host, const std::vec
   return kExitUsage;
 }
 
+// A dual-homed host's bond as its own Open vSwitch sees it: the LACP view (each leg attached or not,
+// its partner) and the bond's (which legs carry traffic).
+int cmdBond(const std::string& lab_name, const std::string& host) {
+  auto lab = readLab(lab_name);
+  if (!lab) return fail(lab.error());
+  for (int i = 0; i < lab->hosts_size(); ++i) {
+    const auto& h = lab->hosts(i);
+    if (h.name() != host) continue;
+    if (!h.bonded()) {
+      std::cerr << "vpclab: " << host << " is single-homed (" << (h.links_size() ? h.links(0) : "") << "): it has no bond\n";
+      return kExitUsage;
+    }
+    const std::string ctl = lab->dir() + "/ovs/ovs-vswitchd.ctl";
+    const std::string bond = "bd" + std::to_string(lab->slot()) + "h" + std::to_string(i);
+    std::cout << host << " bonds " << h.links(0) << " and " << h.links(1) << " (Open vSwitch bond " << bond << ")\n\n";
+    for (const char* what : {"lacp/show", "bond/show"}) {
+      std::string out;
+      if (runCommand({"/usr/bin/ovs-appctl", "-t", ctl, what, bond}, &out) != 0)
+        return fail(Error{ErrorCode::Unavailable, "the lab's Open vSwitch does not answer: " + out});
+      std::cout << out << "\n";
+    }
+    return 0;
+  }
+  std::string known;
+  for (const auto& h : lab->hosts()) known += (known.empty() ? "" : ", ") + h.name();
+  std::cerr << "vpclab: lab '" << lab_name << "' has no host '" << host << "'"
+            << (known.empty() ? std::string(" (it has no hosts)") : " (hosts: " + known + ")") << "\n";
+  return kExitUsage;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -303,6 +333,11 @@ int main(int argc, char** argv) {
   x->add_option("host", host, "host name")->required();
   x->add_option("command", command, "the command and its arguments (after --)")->required();
 
+  auto* bd = app.add_subcommand("bond", "a dual-homed host's bond as its Open vSwitch sees it (LACP partner, "
+                                        "which legs are attached and carry traffic)");
+  bd->add_option("lab", name, "lab name")->required();
+  bd->add_option("host", host, "host name")->required();
+
   std::string from, to, duration = "10s";
   std::uint32_t rate = 1000;
   auto* tr = app.add_subcommand("traffic", "a sequence-numbered UDP flow between two hosts: sent, received, lost, "
@@ -316,6 +351,7 @@ int main(int argc, char** argv) {
 
   CLI11_PARSE(app, argc, argv);
   if (x->parsed()) return cmdExec(name, host, command);
+  if (bd->parsed()) return cmdBond(name, host);
   if (tr->parsed()) return cmdTraffic(name, from, to, rate, duration, as_json);
   if (d->parsed()) return cmdDeploy(file, name, scale, slot, as_json);
   if (ds->parsed()) return cmdDestroy(names, all);

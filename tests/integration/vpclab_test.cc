@@ -298,6 +298,11 @@ TEST_CASE("vpclab: hosts in namespaces reach each other and the SVIs through the
       },
       10s, 100ms));
   CHECK(legEnabled(leg2));
+  const auto bond_view = vpclab({"bond", lab, "server1"});
+  CHECK(bond_view.exit_code == 0);
+  CHECK_THAT(bond_view.out, Contains("current attached"));
+  CHECK_THAT(bond_view.out, Contains("partner sys_id: " + role.system_mac()));
+  CHECK(vpclab({"bond", lab, "backup"}).exit_code == 2);  // single-homed: no bond
   REQUIRE(vpclab({"fault", lab, "cut", "peer-link"}).exit_code == 0);
   CHECK(eventually([&] { return !legEnabled(leg2); }, 10s, 50ms));
   REQUIRE(vpclab({"fault", lab, "restore", "peer-link"}).exit_code == 0);
