@@ -96,6 +96,26 @@ std::variant<Expectation, std::string> parseExpectation(const std::string& text)
       if (const auto d = parseDuration(e.value)) e.value_ms = *d;
     return e;
   }
+  if (e.text.rfind("bond ", 0) == 0) {  // bond HOST: <figure> <op> <value> [within D | for D]
+    const auto c = e.text.find(':');
+    if (c == std::string::npos) return std::string("a bond expectation reads 'bond <host>: <figure> <op> <value>'");
+    e.bond = trim(e.text.substr(5, c - 5));
+    if (e.bond.empty() || e.bond.find(' ') != std::string::npos) return std::string("the host's name comes after 'bond'");
+    std::string rest = trim(e.text.substr(c + 1));
+    const auto words = splitWords(rest);
+    if (words.size() >= 2 && (words[words.size() - 2] == "within" || words[words.size() - 2] == "for")) {
+      std::string err;
+      const auto d = parseDuration(words.back(), &err);
+      if (!d) return err;
+      (words[words.size() - 2] == "within" ? e.within_ms : e.for_ms) = *d;
+      rest = trim(rest.substr(0, rest.rfind(words[words.size() - 2])));
+    }
+    if (auto err = parseComparison(rest, e)) return *err;
+    const auto& figures = bondFigures();
+    if (std::find(figures.begin(), figures.end(), e.path) == figures.end())
+      return "a bond has no figure '" + e.path + "' (enabled, attached)";
+    return e;
+  }
   const auto c1 = e.text.find(':');
   const auto c2 = c1 == std::string::npos ? std::string::npos : e.text.find(':', c1 + 1);
   if (c2 == std::string::npos)
@@ -138,6 +158,11 @@ std::optional<std::string> parseComparison(std::string rest, Expectation& e) {
   return std::nullopt;
 }
 }  // namespace
+
+const std::vector<std::string>& bondFigures() {
+  static const std::vector<std::string> kFigures = {"enabled", "attached"};
+  return kFigures;
+}
 
 const std::vector<std::string>& flowFigures() {
   static const std::vector<std::string> kFigures = {"sent", "received", "lost", "reordered", "duplicates",
@@ -336,7 +361,9 @@ std::vector<std::string> checkDrill(const Drill& d, const std::vector<std::strin
     if (!s.name.empty() && !names.insert(s.name).second) bad("step name '" + s.name + "' is used twice");
     switch (s.kind) {
       case Step::Kind::Expect:
-        if (!s.expect.flow.empty()) {
+        if (!s.expect.bond.empty()) {
+          if (!known(hosts, s.expect.bond)) bad("no host '" + s.expect.bond + "' in the topology");
+        } else if (!s.expect.flow.empty()) {
           if (!stopped.count(s.expect.flow))
             bad("flow '" + s.expect.flow + "' has not been stopped before this step ('flow: stop " + s.expect.flow + "')");
         } else if (!known(nodes, s.expect.node)) {

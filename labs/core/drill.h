@@ -13,6 +13,7 @@
 //   flow          "start web server1 backup [rate 1000]" | "stop web"   (a UDP flow between two hosts)
 //   flow figure   "flow web: lost == 0", "flow web: longest_outage_ms < 400ms"   (after `flow: stop web`;
 //                 a value with a unit is NX-OS time, scaled as `within` is)
+//   bond          "bond server1: enabled == 1 within 1s"   (legs carrying traffic; `attached`: legs LACP attached)
 //   anchor        a step's name ("cut"), or an event: "<node> <subject> -> <state>" ("leaf2 vPC 10 -> down")
 //   duration      "2s", "500ms", "1.5s", "2m"
 //
@@ -39,6 +40,7 @@ struct Expectation {
   std::string op;       // == != < <= > >= contains !contains
   std::string value;
   std::string flow;      // a flow's figures ("flow NAME: ..."): node and command are empty
+  std::string bond;      // a host's bond as its Open vSwitch sees it ("bond HOST: enabled == 2 within 5s")
   double value_ms = -1;  // the value had a duration unit: compare with value_ms (scaled)
   double within_ms = 0;  // poll until it holds, at most this long (0: now)
   double for_ms = 0;     // it must keep holding this long
@@ -77,6 +79,7 @@ struct FlowStep {
 std::variant<FlowStep, std::string> parseFlowStep(const std::vector<std::string>& words);
 // The figures a flow expectation may name (FlowReport's fields).
 const std::vector<std::string>& flowFigures();
+const std::vector<std::string>& bondFigures();  // enabled, attached
 
 struct Anchor {
   std::string step;  // a step name, or empty for an event

@@ -346,7 +346,7 @@ Drill readDrill(const std::string& path) {
       const auto e = parseExpectation(step.text);
       if (auto* err = std::get_if<std::string>(&e)) r.fail(n, *err);
       step.expect = std::get<Expectation>(e);
-      if (step.expect.flow.empty()) checkExec(r, n, step.expect.command, true);
+      if (step.expect.flow.empty() && step.expect.bond.empty()) checkExec(r, n, step.expect.command, true);
       const auto p = parsePath(step.expect.path);
       if (auto* err = std::get_if<std::string>(&p)) r.fail(n, *err);
     } else if (action == "flow") {

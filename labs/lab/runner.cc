@@ -310,7 +310,28 @@ class Run {
   }
 
   // Fetches the expectation's value now: {holds, observed text}.
+  // A bond expectation: legs its Open vSwitch enables (bond/show) or has LACP-attached (lacp/show).
+  std::pair<bool, std::string> checkBond(const Expectation& e) {
+    for (int i = 0; i < lab_.hosts_size(); ++i) {
+      if (lab_.hosts(i).name() != e.bond) continue;
+      if (!lab_.hosts(i).bonded()) return {false, "(" + e.bond + " has no bond)"};
+      const std::string bond = "bd" + std::to_string(lab_.slot()) + "h" + std::to_string(i);
+      const bool enabled = e.path == "enabled";
+      std::string out;
+      if (runCommand({"/usr/bin/ovs-appctl", "-t", lab_.dir() + "/ovs/ovs-vswitchd.ctl", enabled ? "bond/show" : "lacp/show",
+                      bond},
+                     &out) != 0)
+        return {false, "(Open vSwitch does not answer)"};
+      const std::string needle = enabled ? ": enabled" : ": current attached";
+      std::size_t n = 0;
+      for (auto at = out.find(needle); at != std::string::npos; at = out.find(needle, at + 1)) ++n;
+      return {compare(std::to_string(n), e.op, e.value), std::to_string(n)};
+    }
+    return {false, "(no host '" + e.bond + "')"};
+  }
+
   std::pair<bool, std::string> check(const Expectation& e) {
+    if (!e.bond.empty()) return checkBond(e);
     if (!e.flow.empty()) return checkFlow(e);
     const auto m = mgmt::execGrammar().match(e.command);
     const auto r = mgmt::call(stub(e.node), std::get<grammar::Match>(m), 2s);

@@ -145,6 +145,20 @@ TEST_CASE("Lab: faults, from the words a user types", "[lab][unit]") {
   CHECK_THAT(err(parseFault(splitWords("cut peer-link now"))), Contains("unexpected 'now'"));
 }
 
+TEST_CASE("Lab: flow and bond expectations", "[lab][unit]") {
+  const auto f = std::get<Expectation>(parseExpectation("flow web: longest_outage_ms < 400ms"));
+  CHECK(f.flow == "web");
+  CHECK(f.path == "longest_outage_ms");
+  CHECK(f.value_ms == 400);
+  const auto b = std::get<Expectation>(parseExpectation("bond server1: enabled == 1 within 2s"));
+  CHECK(b.bond == "server1");
+  CHECK(b.path == "enabled");
+  CHECK(b.value == "1");
+  CHECK(b.within_ms == 2000);
+  CHECK_THAT(std::get<std::string>(parseExpectation("bond server1: legs == 2")), Contains("no figure 'legs'"));
+  CHECK_THAT(std::get<std::string>(parseExpectation("flow web: speed > 2")), Contains("no figure 'speed'"));
+}
+
 TEST_CASE("Lab: measurement anchors are step names or events", "[lab][unit]") {
   CHECK(ok(parseAnchor("cut")).step == "cut");
   const auto a = ok(parseAnchor("leaf2 vPC 10 -> down"));
