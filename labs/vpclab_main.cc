@@ -17,6 +17,7 @@
 #include <google/protobuf/util/json_util.h>
 
 #include "labs/core/drill.h"
+#include "labs/core/host_plan.h"
 #include "labs/lab/events.h"
 #include "labs/lab/files.h"
 #include "labs/lab/graph.h"
@@ -236,8 +237,8 @@ int cmdBond(const std::string& lab_name, const std::string& host) {
       std::cerr << "vpclab: " << host << " is single-homed (" << (h.links_size() ? h.links(0) : "") << "): it has no bond\n";
       return kExitUsage;
     }
-    const std::string ctl = lab->dir() + "/ovs/ovs-vswitchd.ctl";
-    const std::string bond = "bd" + std::to_string(lab->slot()) + "h" + std::to_string(i);
+    const std::string ctl = ovsControlOf(lab->dir());
+    const std::string bond = bondOf(lab->slot(), static_cast<std::size_t>(i));
     std::cout << host << " bonds " << h.links(0) << " and " << h.links(1) << " (Open vSwitch bond " << bond << ")\n\n";
     for (const char* what : {"lacp/show", "bond/show"}) {
       std::string out;

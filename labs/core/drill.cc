@@ -77,43 +77,44 @@ namespace {
 std::optional<std::string> parseComparison(std::string rest, Expectation& e);
 }  // namespace
 
+namespace {
+// A trailing `within D` or `for D`, taken off `rest` into e.
+std::optional<std::string> takeTiming(std::string& rest, Expectation& e) {
+  const auto words = splitWords(rest);
+  if (words.size() < 2 || (words[words.size() - 2] != "within" && words[words.size() - 2] != "for")) return std::nullopt;
+  std::string err;
+  const auto d = parseDuration(words.back(), &err);
+  if (!d) return err;
+  (words[words.size() - 2] == "within" ? e.within_ms : e.for_ms) = *d;
+  rest = trim(rest.substr(0, rest.rfind(words[words.size() - 2])));
+  return std::nullopt;
+}
+}  // namespace
+
 std::variant<Expectation, std::string> parseExpectation(const std::string& text) {
   Expectation e;
   e.text = trim(text);
-  if (e.text.rfind("flow ", 0) == 0) {  // flow NAME: <figure> <op> <value>
+  // "flow NAME: <figure> <op> <value>" (after the flow stopped) and "bond HOST: <figure> <op> <value> [within D]".
+  for (const std::string kind : {"flow", "bond"}) {
+    if (e.text.rfind(kind + " ", 0) != 0) continue;
     const auto c = e.text.find(':');
-    if (c == std::string::npos) return std::string("a flow expectation reads 'flow <name>: <figure> <op> <value>'");
-    e.flow = trim(e.text.substr(5, c - 5));
-    if (e.flow.empty() || e.flow.find(' ') != std::string::npos) return std::string("the flow's name comes after 'flow'");
-    if (auto err = parseComparison(trim(e.text.substr(c + 1)), e)) return *err;
-    const auto& figures = flowFigures();
+    if (c == std::string::npos) return "a " + kind + " expectation reads '" + kind + " <name>: <figure> <op> <value>'";
+    const std::string name = trim(e.text.substr(kind.size() + 1, c - kind.size() - 1));
+    if (name.empty() || name.find(' ') != std::string::npos) return "the name comes after '" + kind + "'";
+    std::string rest = trim(e.text.substr(c + 1));
+    if (kind == "bond")
+      if (auto err = takeTiming(rest, e)) return *err;
+    if (auto err = parseComparison(rest, e)) return *err;
+    const auto& figures = kind == "flow" ? flowFigures() : bondFigures();
     if (std::find(figures.begin(), figures.end(), e.path) == figures.end()) {
       std::string known;
       for (const auto& f : figures) known += (known.empty() ? "" : ", ") + f;
-      return "a flow has no figure '" + e.path + "' (" + known + ")";
+      return "a " + kind + " has no figure '" + e.path + "' (" + known + ")";
     }
-    if (!e.value.empty() && std::isalpha(static_cast<unsigned char>(e.value.back())))
+    (kind == "flow" ? e.flow : e.bond) = name;
+    // A flow's bound with a unit is NX-OS time (scaled by the runner).
+    if (kind == "flow" && !e.value.empty() && std::isalpha(static_cast<unsigned char>(e.value.back())))
       if (const auto d = parseDuration(e.value)) e.value_ms = *d;
-    return e;
-  }
-  if (e.text.rfind("bond ", 0) == 0) {  // bond HOST: <figure> <op> <value> [within D | for D]
-    const auto c = e.text.find(':');
-    if (c == std::string::npos) return std::string("a bond expectation reads 'bond <host>: <figure> <op> <value>'");
-    e.bond = trim(e.text.substr(5, c - 5));
-    if (e.bond.empty() || e.bond.find(' ') != std::string::npos) return std::string("the host's name comes after 'bond'");
-    std::string rest = trim(e.text.substr(c + 1));
-    const auto words = splitWords(rest);
-    if (words.size() >= 2 && (words[words.size() - 2] == "within" || words[words.size() - 2] == "for")) {
-      std::string err;
-      const auto d = parseDuration(words.back(), &err);
-      if (!d) return err;
-      (words[words.size() - 2] == "within" ? e.within_ms : e.for_ms) = *d;
-      rest = trim(rest.substr(0, rest.rfind(words[words.size() - 2])));
-    }
-    if (auto err = parseComparison(rest, e)) return *err;
-    const auto& figures = bondFigures();
-    if (std::find(figures.begin(), figures.end(), e.path) == figures.end())
-      return "a bond has no figure '" + e.path + "' (enabled, attached)";
     return e;
   }
   const auto c1 = e.text.find(':');
@@ -125,15 +126,7 @@ std::variant<Expectation, std::string> parseExpectation(const std::string& text)
   std::string rest = trim(e.text.substr(c2 + 1));
   if (e.node.empty() || e.node.find(' ') != std::string::npos) return std::string("the node name comes first");
   if (e.command.empty()) return std::string("no show command between the two ':'");
-  // A trailing `within D` or `for D`.
-  const auto words = splitWords(rest);
-  if (words.size() >= 2 && (words[words.size() - 2] == "within" || words[words.size() - 2] == "for")) {
-    std::string err;
-    const auto d = parseDuration(words.back(), &err);
-    if (!d) return err;
-    (words[words.size() - 2] == "within" ? e.within_ms : e.for_ms) = *d;
-    rest = trim(rest.substr(0, rest.rfind(words[words.size() - 2])));
-  }
+  if (auto err = takeTiming(rest, e)) return *err;
   if (auto err = parseComparison(rest, e)) return *err;
   return e;
 }

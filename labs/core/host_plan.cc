@@ -3,6 +3,10 @@
 namespace vpc::lab {
 
 std::string netnsOf(const std::string& lab, const std::string& host) { return "vpclab-" + lab + "-" + host; }
+std::string bondOf(std::uint32_t slot, std::size_t index) {
+  return "bd" + std::to_string(slot) + "h" + std::to_string(index);
+}
+std::string ovsControlOf(const std::string& lab_dir) { return lab_dir + "/ovs/ovs-vswitchd.ctl"; }
 
 HostsPlan planHosts(std::uint32_t slot, const std::string& lab, const std::string& lab_dir,
                     const std::vector<HostSpec>& hosts, const std::string& sbin, const std::string& bin) {
@@ -31,9 +35,9 @@ HostsPlan planHosts(std::uint32_t slot, const std::string& lab, const std::strin
     // OVS_RUNDIR: its bridges' management sockets go here too, not under /var/run/openvswitch.
     plan.ovs_start.push_back({{ip, "netns", "exec", plan.ovs_netns, "/usr/bin/env", "OVS_RUNDIR=" + d,
                                sbin + "/ovs-vswitchd", "unix:" + plan.ovs_db_socket,
-                               "--pidfile=" + d + "/ovs-vswitchd.pid", "--unixctl=" + d + "/ovs-vswitchd.ctl",
+                               "--pidfile=" + d + "/ovs-vswitchd.pid", "--unixctl=" + ovsControlOf(lab_dir),
                                "--log-file=" + d + "/ovs-vswitchd.log", "--detach"},
-                              {bin + "/ovs-appctl", "-t", d + "/ovs-vswitchd.ctl", "exit", "--cleanup"}});
+                              {bin + "/ovs-appctl", "-t", ovsControlOf(lab_dir), "exit", "--cleanup"}});
   }
   const std::string vsctl = bin + "/ovs-vsctl";
   const std::string db = "--db=unix:" + plan.ovs_db_socket;
@@ -72,7 +76,7 @@ HostsPlan planHosts(std::uint32_t slot, const std::string& lab, const std::strin
         st.push_back({{ip, "-n", plan.ovs_netns, "link", "set", far, "up"}, {}});
       }
       if (far_ends.size() == 2)  // LACP when the switches' ports speak it (mode active/passive), else static (mode on)
-        st.push_back({{vsctl, db, "add-bond", hp.bridge, "bd" + tag, far_ends[0], far_ends[1], "bond_mode=balance-slb",
+        st.push_back({{vsctl, db, "add-bond", hp.bridge, bondOf(slot, hi), far_ends[0], far_ends[1], "bond_mode=balance-slb",
                        h.lacp ? "lacp=active" : "lacp=off"},
                       {}});
       else

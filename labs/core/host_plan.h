@@ -77,5 +77,9 @@ HostsPlan planHosts(std::uint32_t slot, const std::string& lab, const std::strin
                     const std::string& bin = "/usr/bin");
 
 std::string netnsOf(const std::string& lab, const std::string& host);
+// The Open vSwitch bond of the host at `index` in a lab on `slot` (bdSHh), and the lab's vswitchd
+// control socket (for ovs-appctl).
+std::string bondOf(std::uint32_t slot, std::size_t index);
+std::string ovsControlOf(const std::string& lab_dir);
 
 }  // namespace vpc::lab

@@ -15,6 +15,7 @@
 #include <fmt/format.h>
 #include <google/protobuf/descriptor.h>
 
+#include "labs/core/host_plan.h"
 #include "labs/core/timeline.h"
 #include "labs/core/value.h"
 #include "labs/lab/events.h"
@@ -315,10 +316,10 @@ class Run {
     for (int i = 0; i < lab_.hosts_size(); ++i) {
       if (lab_.hosts(i).name() != e.bond) continue;
       if (!lab_.hosts(i).bonded()) return {false, "(" + e.bond + " has no bond)"};
-      const std::string bond = "bd" + std::to_string(lab_.slot()) + "h" + std::to_string(i);
+      const std::string bond = bondOf(lab_.slot(), static_cast<std::size_t>(i));
       const bool enabled = e.path == "enabled";
       std::string out;
-      if (runCommand({"/usr/bin/ovs-appctl", "-t", lab_.dir() + "/ovs/ovs-vswitchd.ctl", enabled ? "bond/show" : "lacp/show",
+      if (runCommand({"/usr/bin/ovs-appctl", "-t", ovsControlOf(lab_.dir()), enabled ? "bond/show" : "lacp/show",
                       bond},
                      &out) != 0)
         return {false, "(Open vSwitch does not answer)"};

@@ -315,7 +315,18 @@ class PeerLinkTransport::FrameStream : public std::enable_shared_from_this<Frame
 
  protected:
   virtual void startWrite(const v1::FrameBatch* batch) = 0;
+  virtual void startRead() = 0;
   virtual void abortNow() = 0;
+
+  // gRPC thread: a batch arrived (or the stream ended).
+  void onReadDone(bool ok) {
+    if (!ok) {
+      cancel();
+      return;
+    }
+    postReceived();
+    startRead();
+  }
 
   // gRPC thread.
   void onWriteDone(bool ok) {
@@ -376,20 +387,14 @@ class PeerLinkTransport::FrameServer final : public FrameStream,
     keepAlive();
     StartRead(&in_);
   }
-  void OnReadDone(bool ok) override {
-    if (!ok) {
-      cancel();
-      return;
-    }
-    postReceived();
-    StartRead(&in_);
-  }
+  void OnReadDone(bool ok) override { onReadDone(ok); }
   void OnWriteDone(bool ok) override { onWriteDone(ok); }
   void OnCancel() override { cancel(); }
   void OnDone() override { postDone(); }
 
  protected:
   void startWrite(const v1::FrameBatch* batch) override { StartWrite(batch); }
+  void startRead() override { StartRead(&in_); }
   void abortNow() override { Finish(grpc::Status::OK); }
 };
 
@@ -404,19 +409,13 @@ class PeerLinkTransport::FrameClient final : public FrameStream,
     StartRead(&in_);
     StartCall();
   }
-  void OnReadDone(bool ok) override {
-    if (!ok) {
-      cancel();
-      return;
-    }
-    postReceived();
-    StartRead(&in_);
-  }
+  void OnReadDone(bool ok) override { onReadDone(ok); }
   void OnWriteDone(bool ok) override { onWriteDone(ok); }
   void OnDone(const grpc::Status&) override { postDone(); }
 
  protected:
   void startWrite(const v1::FrameBatch* batch) override { StartWrite(batch); }
+  void startRead() override { StartRead(&in_); }
   void abortNow() override {
     ctx_.TryCancel();
     if (!hold_released_) {

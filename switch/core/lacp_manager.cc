@@ -72,10 +72,9 @@ void LacpManager::link(InterfaceId port, bool up, TimePoint now) {
 void LacpManager::frame(InterfaceId port, const std::uint8_t* bytes, std::size_t size, TimePoint now) {
   const auto it = where_.find(port);
   const auto pdu = lacp::parse(bytes, size);
-  if (const auto* bad = std::get_if<std::string>(&pdu)) {
+  if (std::holds_alternative<std::string>(pdu)) {
     ++counters_.malformed;
     if (it != where_.end()) channels_.at(it->second.first).group.ports()[it->second.second].malformed();
-    (void)bad;
     return;
   }
   if (it == where_.end()) {
