@@ -113,6 +113,7 @@ void Port::link(bool up, TimePoint now) {
 void Port::received(const Pdu& pdu, TimePoint now) {
   ++counters_.received;
   if (!up_) return;
+  last_rx_ = now;
   // A new partner (another system, key or port) must go through selection again.
   if (!pdu.actor.samePort(partner_)) selected_ = false;
   partner_ = pdu.actor;

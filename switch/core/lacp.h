@@ -81,6 +81,8 @@ class Port {
   const Info& actor() const { return actor_; }
   const Info& partner() const { return partner_; }
   bool partnerHeard() const { return rx_ == RxState::Current || rx_ == RxState::Expired; }
+  // When the last LACPDU arrived (for the partner's age in `show lacp neighbor`).
+  std::optional<TimePoint> lastReceived() const { return last_rx_; }
   const PortConfig& config() const { return config_; }
   const Counters& counters() const { return counters_; }
   // The receive machine's reason for its last change ("no LACPDU from the partner within 3 s").
@@ -99,7 +101,7 @@ class Port {
   MuxState mux_ = MuxState::Detached;
   bool selected_ = false;
   bool ntt_ = false;
-  std::optional<TimePoint> current_while_, wait_while_, periodic_;
+  std::optional<TimePoint> current_while_, wait_while_, periodic_, last_rx_;
   std::vector<TimePoint> recent_tx_;  // for the 3-a-second limit
   std::string rx_reason_;
   Counters counters_;

@@ -12,10 +12,10 @@ std::string flagText(lacp::Member m) { return std::string(1, lacp::flag(m)); }
 
 }  // namespace
 
-void LacpManager::configure(const SwitchConfig& cfg, const NoCarrier& no_carrier, std::optional<std::uint64_t> peer_mac,
+void LacpManager::configure(const SwitchConfig& cfg, const NoCarrier& no_carrier, std::optional<Rank> peer,
                             TimeScale scale, TimePoint now) {
-  if (peer_mac) peer_mac_ = peer_mac;
   const std::uint64_t own = cfg.emulator.local_mac ? cfg.emulator.local_mac->value : 0;
+  if (peer && cfg.vpc_domain && Rank{cfg.vpc_domain->role_priority, own} > *peer) offset_ = true;
   std::map<std::uint32_t, Channel> next;
   std::map<InterfaceId, std::pair<std::uint32_t, std::size_t>> where;
   for (const auto& [id, ic] : cfg.interfaces) {
@@ -34,7 +34,7 @@ void LacpManager::configure(const SwitchConfig& cfg, const NoCarrier& no_carrier
     pcfg.actor.key = static_cast<std::uint16_t>(0x8000 + (vpc ? *pc->vpc_id : *ic.channel_group));
     pcfg.actor.port_priority = kPortPriority;
     pcfg.actor.port = static_cast<std::uint16_t>((id.slot() << 8) | id.number());
-    if (vpc && peer_mac_ && own > *peer_mac_) pcfg.actor.port = static_cast<std::uint16_t>(pcfg.actor.port + kPeerOffset);
+    if (vpc && offset_) pcfg.actor.port = static_cast<std::uint16_t>(pcfg.actor.port + kPeerOffset);
     auto& ch = next[*ic.channel_group];
     // Keep the machines of a member that stays in the same channel.
     std::optional<lacp::Port> port;
@@ -139,7 +139,8 @@ std::vector<LacpManager::MemberView> LacpManager::members() const {
       const auto& p = ch.group.ports()[i];
       const auto r = reasons_.find(ch.ports[i]);
       v.push_back({ch.ports[i], InterfaceId::portChannel(n), ch.group.member(i), r == reasons_.end() ? "" : r->second,
-                   p.actor(), p.partner(), p.rx(), p.mux(), p.counters(), p.config().active, p.config().fast});
+                   p.actor(), p.partner(), p.rx(), p.mux(), p.counters(), p.config().active, p.config().fast, p.linkUp(),
+                   p.lastReceived()});
     }
   return v;
 }

@@ -5,9 +5,10 @@
 // Identity (docs/behaviour.md, "LACP"): a vPC port-channel's members speak as the vPC system (the
 // domain's system MAC and system-priority) with key 0x8000 + vPC number, the same on both switches;
 // other port-channels as this switch (its own MAC, priority 32768) with key 0x8000 + port-channel
-// number. Port numbers are slot << 8 | port; on vPC port-channels the switch with the higher MAC of
-// the pair adds 0x4000, so the two switches' numbers never collide (once it has heard its peer; the
-// offset then stays).
+// number. Port numbers are slot << 8 | port; on vPC port-channels the switch that the configuration
+// makes secondary (higher role-priority, then higher MAC: the election's ranking, not the role it has
+// now) adds 0x4000, as a captured NX-OS secondary does, so the two switches' numbers never collide
+// (once it has heard its peer; the offset then stays).
 //
 // vPC's decisions reach the partner through holdOut(): a held port-channel's members leave the
 // bundle (out of sync, not collecting or distributing) while their links stay up.
@@ -40,12 +41,16 @@ class LacpManager {
     lacp::MuxState mux = lacp::MuxState::Detached;
     lacp::Counters counters;
     bool active = true, fast = false;
+    bool link_up = false;
+    std::optional<TimePoint> last_rx;  // when its partner last spoke
   };
 
-  // (Re)reads the configuration; a member whose identity is unchanged keeps its machines. `peer_mac`:
-  // the peer switch's MAC once known.
-  void configure(const SwitchConfig& config, const NoCarrier& no_carrier, std::optional<std::uint64_t> peer_mac,
-                 TimeScale scale, TimePoint now);
+  // How a switch ranks in the role election by configuration: (role-priority, local MAC).
+  using Rank = std::pair<std::uint32_t, std::uint64_t>;
+  // (Re)reads the configuration; a member whose identity is unchanged keeps its machines. `peer`: the
+  // peer switch's rank once known.
+  void configure(const SwitchConfig& config, const NoCarrier& no_carrier, std::optional<Rank> peer, TimeScale scale,
+                 TimePoint now);
   bool speaks(InterfaceId port) const { return where_.contains(port); }
   void link(InterfaceId port, bool up, TimePoint now);
   // A Slow Protocols frame that arrived on `port`.
@@ -76,7 +81,7 @@ class LacpManager {
   std::map<InterfaceId, std::pair<std::uint32_t, std::size_t>> where_;  // member -> (channel, index)
   std::map<InterfaceId, Causes> out_;
   std::map<InterfaceId, std::string> reasons_;
-  std::optional<std::uint64_t> peer_mac_;  // sticky: the port-number offset never flips back
+  bool offset_ = false;  // sticky: the port-number offset never flips back
   Counters counters_;
 };
 

@@ -255,8 +255,9 @@ void SwitchNode::settle(TimePoint now, Effects& out, std::size_t first_effect, b
 
 void SwitchNode::configureLacp(TimePoint now) {
   const auto& peer = vpc_.roleInfo().peer;
-  lacp_.configure(*config_, vpc_.noCarrier(), peer ? std::optional<std::uint64_t>(peer->local_mac.value) : std::nullopt,
-                  scale_, now);
+  std::optional<LacpManager::Rank> rank;
+  if (peer) rank = LacpManager::Rank{peer->role_priority, peer->local_mac.value};
+  lacp_.configure(*config_, vpc_.noCarrier(), rank, scale_, now);
   std::set<InterfaceId> speakers;
   for (const auto& m : lacp_.members()) speakers.insert(m.port);
   vpc_.setLacpSpeakers(std::move(speakers));

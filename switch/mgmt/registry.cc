@@ -41,6 +41,7 @@ Registry build() {
   addKeepaliveShows(r);
   addConsistencyShows(r);
   addInterfaceShows(r);
+  addLacpShows(r);
   addTableShows(r);
   addSyncShows(r);
   addSwitchShows(r);

@@ -46,6 +46,10 @@ enum Command : int {
   kShowVpcHistory,
   kShowPeerLinkMessages,
   kExplain,
+  kShowLacpNeighbor,
+  kShowLacpCounters,
+  kShowLacpInterface,
+  kShowLacpSystemId,
   // the interactive shell's own words
   kConfigureTerminal,
   kExit,

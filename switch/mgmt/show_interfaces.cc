@@ -2,6 +2,7 @@
 // ShowPortChannelSummary, ShowVpcOrphanPorts.
 #include <fmt/format.h>
 
+#include "switch/core/lacp_manager.h"
 #include "switch/core/views.h"
 #include "switch/mgmt/commands.h"
 #include "switch/mgmt/convert.h"
@@ -44,6 +45,9 @@ std::string renderInterfaces(const grammar::Match&, const v1::ShowInterfaceStatu
 
 void showPortChannels(Backend& sw, const v1::ShowPortChannelSummaryRequest&, v1::ShowPortChannelSummaryReply* out,
                       const Done& done) {
+  // A member that speaks LACP shows what its LACP machines say (P, I, s, D, H); the others their port state.
+  std::map<InterfaceId, char> lacp_flags;
+  for (const auto& m : sw.node().lacp().members()) lacp_flags[m.port] = lacp::flag(m.member);
   for (const auto& pc : portChannels(sw.snapshot())) {
     auto* p = out->add_channels();
     p->set_group(pc.group);
@@ -54,7 +58,8 @@ void showPortChannels(Backend& sw, const v1::ShowPortChannelSummaryRequest&, v1:
     for (const auto& [id, state] : pc.members) {
       auto* m = p->add_members();
       m->set_port(id.shortName());
-      m->set_flag(std::string(1, memberFlag(state)));
+      const auto l = lacp_flags.find(id);
+      m->set_flag(std::string(1, l != lacp_flags.end() ? l->second : memberFlag(state)));
     }
   }
   ok(done);

@@ -303,8 +303,31 @@ TEST_CASE("vpclab: hosts in namespaces reach each other and the SVIs through the
   CHECK_THAT(bond_view.out, Contains("current attached"));
   CHECK_THAT(bond_view.out, Contains("partner sys_id: " + role.system_mac()));
   CHECK(vpclab({"bond", lab, "backup"}).exit_code == 2);  // single-homed: no bond
+  // The switches' own view of the same: the member bundled (P), its partner OVS's system, itself the vPC system.
+  auto vpcctl = [&](const std::string& node, std::vector<std::string> command) {
+    std::vector<std::string> argv{binDir() + "/vpcctl", "-s", lab + "/" + node};
+    argv.insert(argv.end(), command.begin(), command.end());
+    return run(argv).out;
+  };
+  for (const auto* node : {"leaf1", "leaf2"}) {
+    v1::ShowLacpReply lacp;
+    REQUIRE(google::protobuf::util::JsonStringToMessage(
+                vpcctl(node, {"--json", "show", "lacp", "interface", "ethernet1/1"}), &lacp)
+                .ok());
+    REQUIRE(lacp.members_size() == 1);
+    CHECK(lacp.members(0).flag() == "P");
+    CHECK(lacp.members(0).actor().system_mac() == role.system_mac());
+    CHECK(lacp.members(0).actor().key() == 0x800a);  // 0x8000 + vPC 10
+    CHECK(lacp.members(0).partner().system_mac() != role.system_mac());
+    CHECK(lacpShow().find(lacp.members(0).partner().system_mac()) != std::string::npos);  // OVS's own sys_id
+    CHECK_THAT(vpcctl(node, {"show", "port-channel", "summary"}), Contains("Eth1/1(P)"));
+    CHECK_THAT(vpcctl(node, {"show", "lacp", "neighbor"}), Contains("port-channel10 neighbors"));
+  }
   REQUIRE(vpclab({"fault", lab, "cut", "peer-link"}).exit_code == 0);
   CHECK(eventually([&] { return !legEnabled(leg2); }, 10s, 50ms));
+  // leaf2 took its leg out of the bundle: suspended (s) in its own summary.
+  CHECK(eventually([&] { return vpcctl("leaf2", {"show", "port-channel", "summary"}).find("Eth1/1(s)") != std::string::npos; },
+                   5s, 50ms));
   REQUIRE(vpclab({"fault", lab, "restore", "peer-link"}).exit_code == 0);
   CHECK(eventually([&] { return legEnabled(leg2); }, 20s, 100ms));  // after delay restore and LACP
 
@@ -357,6 +380,8 @@ TEST_CASE("vpclab: hosts in namespaces reach each other and the SVIs through the
   CHECK(during.received() + during.lost() == during.sent());
   const auto dark = run({"/usr/sbin/ip", "-br", "link", "show", "vl" + std::to_string(home.slot) + "h0l0"});
   CHECK_THAT(dark.out, Contains("DOWN"));
+  // server1's bond detached the dead switch's leg (at once: its link is dark, well within LACP's timeout).
+  CHECK(eventually([&] { return !legEnabled("vb" + std::to_string(home.slot) + "h0l0"); }, 3s, 50ms));
 
   // A host name that does not exist: a clear error.
   const auto bad = vpclab({"exec", lab, "nobody", "--", "/usr/bin/true"});

@@ -31,7 +31,7 @@ TEST_CASE("LACP: both switches speak as the vPC system, the server's bond aggreg
   for (int i = 0; i < 2; ++i) p.link(i, "Ethernet1/1", true);
   REQUIRE(p.runUntil([&] { return bundled(p, server) && test::vpcOf(p.snap(1), 10).status == VpcStatus::Up; }, 60s));
   // One partner for the bond: the vPC system MAC and system priority, one key (0x8000 + vPC 10), and
-  // port numbers that differ (leaf2, the higher MAC, adds 0x4000).
+  // port numbers that differ (leaf2, secondary by configuration, adds 0x4000).
   const auto& a = p.bond(server).ports()[0].partner();
   const auto& b = p.bond(server).ports()[1].partner();
   CHECK(a.system == p.sw(0).config().vpc_domain->systemMac());
@@ -46,6 +46,19 @@ TEST_CASE("LACP: both switches speak as the vPC system, the server's bond aggreg
   REQUIRE(m.size() == 1);
   CHECK(m[0].member == lacp::Member::Bundled);
   CHECK(m[0].partner.system.value == 0x525400aa0001ULL);
+}
+
+TEST_CASE("LACP: the switch the configuration makes secondary adds 0x4000 to its port numbers, whatever its MAC",
+          "[rule:lacp-one-system][sim][lacp]") {
+  auto configs = boundVpc10();
+  configs[0].vpc_domain->role_priority = 20000;  // leaf1 (the lower MAC) now ranks second
+  sim::Pair p(configs);
+  const auto server = p.lacpBond({{0, "Ethernet1/1"}, {1, "Ethernet1/1"}});
+  p.start();
+  for (int i = 0; i < 2; ++i) p.link(i, "Ethernet1/1", true);
+  REQUIRE(p.runUntil([&] { return bundled(p, server); }, 60s));
+  CHECK(p.bond(server).ports()[0].partner().port == 0x4101);
+  CHECK(p.bond(server).ports()[1].partner().port == 0x0101);
 }
 
 TEST_CASE("LACP: the primary dies - the secondary's leg leaves the bundle while suspended and rejoins when it takes over",

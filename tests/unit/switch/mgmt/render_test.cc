@@ -319,3 +319,71 @@ TEST_CASE("render: show vpc consistency-parameters vpc N has the per-vPC legend"
   add("Local suspended VLANs", "-", "10,20", "-");
   CHECK(text("show vpc consistency-parameters global", r) == golden("show_vpc_consistency_vpc.txt"));
 }
+
+namespace {
+
+void lacpParty(v1::LacpParty* p, std::uint32_t prio, const char* mac, std::uint32_t key, std::uint32_t port,
+               std::uint32_t state) {
+  p->set_system_priority(prio);
+  p->set_system_mac(mac);
+  p->set_key(key);
+  p->set_port_priority(32768);
+  p->set_port(port);
+  p->set_state(state);
+}
+
+v1::LacpMember* lacpMember(v1::ShowLacpReply& r, const char* port, const char* pc) {
+  auto* m = r.add_members();
+  m->set_port(port);
+  m->set_port_channel(pc);
+  m->set_mode("active");
+  m->set_rate("normal");
+  m->set_link_up(true);
+  m->set_flag("P");
+  return m;
+}
+
+}  // namespace
+
+TEST_CASE("render: show lacp neighbor and counters match NX-OS captures' layouts", "[render][unit][lacp]") {
+  // The data of a capture of an NX-OS switch (the genieparser project's golden output for these two
+  // commands): our rendering of it must be that capture's text.
+  v1::ShowLacpReply r;
+  auto add = [&](const char* port, const char* pc, std::uint32_t partner_port, std::uint32_t key, std::uint32_t state,
+                 std::uint64_t age, std::uint64_t sent, std::uint64_t rcvd) {
+    auto* m = lacpMember(r, port, pc);
+    lacpParty(m->mutable_partner(), 32768, "5e:02:00:01:00:07", key, partner_port, state);
+    m->set_partner_age_s(age);
+    m->set_pdus_sent(sent);
+    m->set_pdus_received(rcvd);
+  };
+  add("Eth1/1", "port-channel1", 0x101, 0x8000, 0x3d, 1140, 92, 85);
+  add("Eth1/2", "port-channel1", 0x102, 0x8000, 0x3d, 1140, 79, 87);
+  add("Eth1/5", "port-channel2", 0x105, 0x1, 0xd, 834, 118, 146);
+  CHECK(text("show lacp neighbor", r) == golden("show_lacp_neighbor.txt"));
+  CHECK(text("sh lacp counters", r) == golden("show_lacp_counters.txt"));
+}
+
+TEST_CASE("render: show lacp interface shows both ends and the LAG ID as a switch below a vPC pair sees them",
+          "[render][unit][lacp]") {
+  v1::ShowLacpReply r;
+  auto* m = lacpMember(r, "Eth1/1", "port-channel10");
+  m->set_pdus_sent(85);
+  m->set_pdus_received(46);
+  m->set_reason("in sync with partner 0023.04ee.be64, collecting and distributing");
+  lacpParty(m->mutable_actor(), 32768, "4c:77:6d:9b:e8:41", 9, 0x101, 61);
+  lacpParty(m->mutable_partner(), 32667, "00:23:04:ee:be:64", 33452, 0x104, 61);
+  CHECK(text("show lacp interface ethernet1/1", r) == golden("show_lacp_interface.txt"));
+}
+
+TEST_CASE("render: show lacp system-identifier gives the switch's own system, then the vPC system",
+          "[render][unit][lacp]") {
+  v1::ShowLacpReply r;
+  r.set_system_priority(32768);
+  r.set_system_mac("0c:00:00:00:00:01");
+  r.set_vpc_system_priority(32667);
+  r.set_vpc_system_mac("00:23:04:ee:be:0a");
+  CHECK(text("show lacp system-identifier", r) == golden("show_lacp_system_identifier.txt"));
+  r.clear_vpc_system_mac();
+  CHECK(text("show lacp system-identifier", r) == "32768,c-0-0-0-0-1\n");
+}
