@@ -7,6 +7,37 @@ std::string bondOf(std::uint32_t slot, std::size_t index) {
   return "bd" + std::to_string(slot) + "h" + std::to_string(index);
 }
 std::string ovsControlOf(const std::string& lab_dir) { return lab_dir + "/ovs/ovs-vswitchd.ctl"; }
+std::string legOf(std::uint32_t slot, std::size_t index, std::size_t link) {
+  return "vb" + std::to_string(slot) + "h" + std::to_string(index) + "l" + std::to_string(link);
+}
+
+std::map<std::string, BondLeg> parseBondLegs(const std::string& bond_show, const std::string& lacp_show) {
+  std::map<std::string, BondLeg> legs;
+  auto lines = [](const std::string& text, auto each) {
+    std::size_t at = 0;
+    while (at < text.size()) {
+      const auto end = text.find('\n', at);
+      each(text.substr(at, end == std::string::npos ? std::string::npos : end - at));
+      if (end == std::string::npos) break;
+      at = end + 1;
+    }
+  };
+  // bond/show: "member vb1h0l0: enabled"
+  lines(bond_show, [&](const std::string& l) {
+    if (l.rfind("member ", 0) != 0) return;
+    const auto colon = l.find(": ", 7);
+    if (colon == std::string::npos) return;
+    legs[l.substr(7, colon - 7)].enabled = l.compare(colon + 2, std::string::npos, "enabled") == 0;
+  });
+  // lacp/show: "member: vb1h0l0: current attached"
+  lines(lacp_show, [&](const std::string& l) {
+    if (l.rfind("member: ", 0) != 0) return;
+    const auto colon = l.find(": ", 8);
+    if (colon == std::string::npos) return;
+    legs[l.substr(8, colon - 8)].lacp = l.substr(colon + 2);
+  });
+  return legs;
+}
 
 HostsPlan planHosts(std::uint32_t slot, const std::string& lab, const std::string& lab_dir,
                     const std::vector<HostSpec>& hosts, const std::string& sbin, const std::string& bin) {
@@ -57,7 +88,7 @@ HostsPlan planHosts(std::uint32_t slot, const std::string& lab, const std::strin
     // The links to the switches: the switch's end stays here, bound to its port.
     std::vector<std::string> far_ends;
     for (std::size_t li = 0; li < h.links.size(); ++li) {
-      const std::string sw = "vl" + tag + "l" + std::to_string(li), far = "vb" + tag + "l" + std::to_string(li);
+      const std::string sw = "vl" + tag + "l" + std::to_string(li), far = legOf(slot, hi, li);
       st.push_back({{ip, "link", "add", sw, "type", "veth", "peer", "name", far}, {ip, "link", "del", sw}});
       st.push_back({{ip, "link", "set", sw, "up"}, {}});
       plan.bindings.push_back(

@@ -15,6 +15,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -81,5 +82,16 @@ std::string netnsOf(const std::string& lab, const std::string& host);
 // control socket (for ovs-appctl).
 std::string bondOf(std::uint32_t slot, std::size_t index);
 std::string ovsControlOf(const std::string& lab_dir);
+// The bridge end of link `link` of the host at `index`: a member of its bond (vbSHhLl).
+std::string legOf(std::uint32_t slot, std::size_t index, std::size_t link);
+
+// A bond member as its Open vSwitch shows it: enabled to carry traffic (bond/show), and its LACP
+// status ("current attached", "defaulted detached"; lacp/show).
+struct BondLeg {
+  bool enabled = false;
+  std::string lacp;
+};
+// Every member of every bond in the outputs of `ovs-appctl bond/show` and `lacp/show`, by member name.
+std::map<std::string, BondLeg> parseBondLegs(const std::string& bond_show, const std::string& lacp_show);
 
 }  // namespace vpc::lab

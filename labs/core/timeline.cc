@@ -121,6 +121,7 @@ std::string renderText(const Timeline& t) {
   for (const auto& l : t.switches) width = std::max(width, l.size() + 1);
   for (const auto& l : t.paths) width = std::max(width, l.size() + 1);
   for (const auto& l : t.flows) width = std::max(width, l.size() + 1);
+  for (const auto& l : t.bonds) width = std::max(width, l.size() + 1);
   for (const auto& e : sorted(t)) {
     std::string lane = e.lane;
     lane.resize(width, ' ');
@@ -144,7 +145,7 @@ std::string renderSvg(const Timeline& t) {
 
   const double lane_drill = 64, lane_switch = 112, lane_path = 40, top = 84;
   const double lanes_h = lane_drill + lane_switch * static_cast<double>(t.switches.size()) +
-                         lane_path * static_cast<double>(t.paths.size() + t.flows.size());
+                         lane_path * static_cast<double>(t.paths.size() + t.flows.size() + t.bonds.size());
   const double spans_h = 24.0 * static_cast<double>(t.spans.size()) + (t.spans.empty() ? 0 : 16);
   const double H = top + lanes_h + spans_h + 60;
 
@@ -342,7 +343,7 @@ std::string renderSvg(const Timeline& t) {
   }
 
   // One-band lanes: a path's relay mode, a flow's traffic (flowing green, lost red, not started or
-  // stopped grey), each state from its event until the next.
+  // stopped grey), a bond leg (enabled green, disabled red), each state from its event until the next.
   auto bandLane = [&](const std::string& lane, std::string cur, const std::string& label,
                       const std::function<std::string(const std::string&)>& colour) {
     laneBox(lane, lane_path, "#fafafa");
@@ -362,6 +363,10 @@ std::string renderSvg(const Timeline& t) {
   for (const auto& f : t.flows)
     bandLane(f, "not started", "traffic", [](const std::string& state) {
       return state == "flowing" ? std::string("#2ca02c") : state == "lost" ? std::string("#d62728") : std::string("#c7c7c7");
+    });
+  for (const auto& b : t.bonds)
+    bandLane(b, "unknown", "bond leg", [](const std::string& state) {
+      return state == "enabled" ? std::string("#2ca02c") : state == "disabled" ? std::string("#d62728") : std::string("#c7c7c7");
     });
 
   // Measurements.

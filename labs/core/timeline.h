@@ -11,7 +11,7 @@ namespace vpc::lab {
 
 struct TimelineEvent {
   std::int64_t us = 0;  // wall clock, microseconds since 1970
-  std::string lane;     // "drill", a switch name, a path name, or "flow NAME"
+  std::string lane;     // "drill", a switch name, a path name, "flow NAME" or "HOST leg SWITCH"
   std::string subject;  // "vPC 10", "role", "peer-link", "path", "step", ...
   std::string from, to;
   std::string reason;   // the cause chain joined with " <- "
@@ -37,6 +37,7 @@ struct Timeline {
   std::vector<std::string> switches;
   std::vector<std::string> paths;
   std::vector<std::string> flows;     // "flow web": traffic lanes (flowing / lost / stopped)
+  std::vector<std::string> bonds;     // "server1 leg leaf1": a host's bond leg (enabled / disabled)
   std::vector<TimelineEvent> events;  // any order; renderers sort by time
   std::vector<TimelineMark> marks;
   std::vector<TimelineSpan> spans;

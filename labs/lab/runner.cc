@@ -20,6 +20,7 @@
 #include "labs/core/value.h"
 #include "labs/lab/events.h"
 #include "labs/lab/lab.h"
+#include "labs/lab/ovs_control.h"
 #include "labs/lab/process.h"
 #include "labs/lab/registry.h"
 #include "labs/lab/traffic.h"
@@ -149,6 +150,7 @@ class Run {
     lab_ = *lab;
     deployed_ = true;
     collector_->followPaths(lab_);
+    watchBonds();
     if (!deploys_itself) {
       mark("deploy", "deploy all");
       std::vector<std::string> all;
@@ -444,7 +446,51 @@ class Run {
     return ev;
   }
 
+  // Each dual-homed host's bond legs as its Open vSwitch sees them, sampled every 10 ms while the
+  // drill runs: a timeline lane per leg ("server1 leg leaf1": enabled / disabled to carry traffic, the
+  // LACP status as the reason).
+  void watchBonds() {
+    std::vector<std::pair<std::string, std::string>> legs;  // lane, bond member
+    for (int i = 0; i < lab_.hosts_size(); ++i) {
+      const auto& h = lab_.hosts(i);
+      if (!h.bonded()) continue;
+      for (int j = 0; j < h.links_size(); ++j)
+        legs.emplace_back(h.name() + " leg " + h.links(j).substr(0, h.links(j).find(':')),
+                          legOf(lab_.slot(), static_cast<std::size_t>(i), static_cast<std::size_t>(j)));
+    }
+    if (legs.empty()) return;
+    for (const auto& [lane, member] : legs) bond_lanes_.push_back(lane);
+    bond_watcher_ = std::thread([this, legs, ctl = ovsControlOf(lab_.dir())] {
+      OvsControl ovs(ctl);
+      std::map<std::string, std::string> last;  // lane -> state
+      while (!stop_bonds_ && !g_interrupted) {
+        const auto bonds = ovs.call("bond/show");
+        const auto lacp = bonds ? ovs.call("lacp/show") : std::nullopt;
+        if (bonds && lacp) {
+          const auto seen = parseBondLegs(*bonds, *lacp);
+          const auto us = nowUs();
+          for (const auto& [lane, member] : legs) {
+            const auto it = seen.find(member);
+            const std::string state = it == seen.end() ? "absent" : it->second.enabled ? "enabled" : "disabled";
+            if (last[lane] == state) continue;
+            const std::string reason = it == seen.end() || it->second.lacp.empty() ? "" : "LACP: " + it->second.lacp;
+            std::lock_guard lock(mu_);
+            events_.push_back({us, lane, "bond", last[lane].empty() ? "unknown" : last[lane], state, reason});
+            last[lane] = state;
+          }
+        }
+        std::this_thread::sleep_for(10ms);
+      }
+    });
+  }
+
+  void stopWatchingBonds() {
+    stop_bonds_ = true;
+    if (bond_watcher_.joinable()) bond_watcher_.join();
+  }
+
   v1::DrillReport finish(std::string* text) {
+    stopWatchingBonds();
     while (!flows_.empty()) {  // flows still running end with the drill, before the lab goes
       const std::string name = flows_.begin()->first;
       if (auto st = stopFlow(name); !st && report_.error().empty()) report_.set_error("flow " + name + ": " + st.error().message);
@@ -497,6 +543,7 @@ class Run {
     for (const auto& n : topo_.nodes) t.switches.push_back(n.name);
     t.paths = topo_.paths;
     for (const auto& f : report_.flows()) t.flows.push_back("flow " + f.name());
+    t.bonds = bond_lanes_;
     t.events = sortedEvents();
     t.marks = marks_;
     t.spans = spans;
@@ -588,6 +635,9 @@ class Run {
   std::map<std::string, std::int64_t> step_times_;
   std::map<std::string, std::unique_ptr<Flow>> flows_;     // running
   std::map<std::string, v1::FlowReport> flow_reports_;     // stopped
+  std::vector<std::string> bond_lanes_;                    // "server1 leg leaf1"
+  std::thread bond_watcher_;
+  std::atomic<bool> stop_bonds_{false};
   v1::DrillReport report_;
 };
 

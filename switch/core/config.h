@@ -78,6 +78,7 @@ struct InterfaceConfig {
   bool orphan_port_suspend = false;             // Ethernet
   bool lacp_rate_fast = false;                  // Ethernet: lacp rate fast (ask the partner for LACPDUs every second)
   bool lacp_suspend_individual = true;          // port-channel: a member without an LACP partner is suspended
+  std::uint32_t lacp_max_bundle = 32;           // port-channel: members LACP bundles at most (the rest: H)
   std::string ip_address;                       // SVI / mgmt0
   std::string vrf;
   std::string stp_port_type = "default";        // default | edge | network | normal

@@ -80,7 +80,7 @@ enum Cmd : int {
   kNoAccessVlan, kTrunkAllowed, kTrunkAllowedAdd, kTrunkAllowedRemove, kTrunkNative, kNoTrunkNative, kMtu, kNoMtu,
   kSpeed, kDuplex, kChannelGroup, kNoChannelGroup, kVpcPeerLink, kNoVpcPeerLink, kVpcId, kNoVpcId, kOrphanSuspend,
   kNoOrphanSuspend, kIpAddress, kVrfMember, kStpPortType, kNoStpPortType, kLacpRate, kNoLacpRate,
-  kLacpSuspendIndividual, kNoLacpSuspendIndividual,
+  kLacpSuspendIndividual, kNoLacpSuspendIndividual, kLacpMaxBundle, kNoLacpMaxBundle,
   // emulator
   kLocalMac, kManagement, kPeerLinkEmu, kPortLink,
 };
@@ -192,6 +192,8 @@ struct Grammars {
     add(interface, kNoLacpRate, "no lacp rate [ fast | normal ]");
     add(interface, kLacpSuspendIndividual, "lacp suspend-individual");
     add(interface, kNoLacpSuspendIndividual, "no lacp suspend-individual");
+    add(interface, kLacpMaxBundle, "lacp max-bundle <n:1-32>");
+    add(interface, kNoLacpMaxBundle, "no lacp max-bundle [ <n:1-32> ]");
 
     add(emulator, kLocalMac, "local-mac <mac:mac>");
     add(emulator, kManagement, "management <address:hostport>");
@@ -727,6 +729,19 @@ class Parser {
           return;
         }
         ic.lacp_suspend_individual = m.command == kLacpSuspendIndividual;
+        break;
+      case kLacpMaxBundle:
+      case kNoLacpMaxBundle:
+        if (kind != IfKind::PortChannel) {
+          fail(ln, first_col, "lacp max-bundle is set on port-channel interfaces");
+          return;
+        }
+        if (!cfg_.feature("lacp")) {
+          fail(ln, first_col, "lacp max-bundle needs 'feature lacp' first");
+          return;
+        }
+        ic.lacp_max_bundle = m.command == kLacpMaxBundle ? static_cast<std::uint32_t>(m.number("n"))
+                                                         : InterfaceConfig{}.lacp_max_bundle;
         break;
       default: break;
     }

@@ -75,6 +75,7 @@ void writeInterface(std::ostringstream& o, const InterfaceConfig& ic, ConfigSect
   }
   if (ic.lacp_rate_fast) o << "  lacp rate fast\n";
   if (!ic.lacp_suspend_individual) o << "  no lacp suspend-individual\n";
+  if (ic.lacp_max_bundle != InterfaceConfig{}.lacp_max_bundle) o << "  lacp max-bundle " << ic.lacp_max_bundle << "\n";
   if (ic.vpc_peer_link) o << "  vpc peer-link\n";
   if (ic.vpc_id) o << "  vpc " << *ic.vpc_id << "\n";
   if (ic.orphan_port_suspend) o << "  vpc orphan-port suspend\n";

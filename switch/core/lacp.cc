@@ -32,6 +32,7 @@ char flag(Member m) {
     case Member::Individual: return 'I';
     case Member::Suspended:
     case Member::Waiting: return 's';
+    case Member::Standby: return 'H';
   }
   return '?';
 }
@@ -242,6 +243,7 @@ Member Group::view(std::size_t i) const {
   const auto& p = ports_[i];
   if (!p.linkUp()) return Member::Down;
   if (p.mux() == MuxState::CollectingDistributing) return Member::Bundled;
+  if (standby_.size() > i && standby_[i]) return Member::Standby;
   if (p.rx() == RxState::Defaulted) return config_.suspend_individual ? Member::Suspended : Member::Individual;
   if (p.selected()) return Member::Waiting;
   return Member::Suspended;
@@ -264,10 +266,31 @@ std::vector<MemberChange> Group::update(TimePoint now) {
         break;
       }
   }
-  for (auto& p : ports_) {
-    const bool want = !held_ && p.linkUp() && heard(p) && partner_ && sameAggregator(p.partner(), *partner_);
-    p.select(want, now);
+  // The ports that may join; beyond lacp max-bundle the rest wait in hot-standby. Which ports come
+  // first is the choice of the system with the lower system ID (802.1AX): its port priorities and
+  // numbers decide.
+  std::vector<std::size_t> want;
+  for (std::size_t i = 0; i < ports_.size(); ++i) {
+    const auto& p = ports_[i];
+    if (!held_ && p.linkUp() && heard(p) && partner_ && sameAggregator(p.partner(), *partner_)) want.push_back(i);
   }
+  if (want.size() > config_.max_bundle) {
+    const auto& me = ports_[want.front()].actor();
+    const bool we_decide = std::make_pair(me.system_priority, me.system.value) <=
+                           std::make_pair(partner_->system_priority, partner_->system.value);
+    auto rank = [&](std::size_t i) {
+      const Info& who = we_decide ? ports_[i].actor() : ports_[i].partner();
+      return std::make_pair(who.port_priority, who.port);
+    };
+    std::stable_sort(want.begin(), want.end(), [&](std::size_t a, std::size_t b) { return rank(a) < rank(b); });
+  }
+  standby_.assign(ports_.size(), false);
+  std::vector<bool> selected(ports_.size(), false);
+  for (std::size_t k = 0; k < want.size(); ++k) {
+    if (k < config_.max_bundle) selected[want[k]] = true;
+    else standby_[want[k]] = true;
+  }
+  for (std::size_t i = 0; i < ports_.size(); ++i) ports_[i].select(selected[i], now);
   std::vector<MemberChange> out;
   members_.resize(ports_.size(), Member::Down);
   reasons_.resize(ports_.size());
@@ -279,6 +302,10 @@ std::vector<MemberChange> Group::update(TimePoint now) {
       case Member::Down: why = "link down"; break;
       case Member::Bundled: why = "in sync with partner " + p.partner().system.dotted() + ", collecting and distributing"; break;
       case Member::Individual: why = p.rxReason() + " (no lacp suspend-individual: an individual port)"; break;
+      case Member::Standby:
+        why = "hot-standby: the port-channel bundles at most " + std::to_string(config_.max_bundle) +
+              " members (lacp max-bundle)";
+        break;
       case Member::Waiting:
         why = p.mux() == MuxState::Waiting ? "selected: aggregate wait " + seconds(kAggregateWait)
                                            : "waiting for the partner to be in sync";

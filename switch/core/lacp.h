@@ -47,6 +47,7 @@ enum class Member : std::uint8_t {
   Individual,  // I: no LACP partner, forwarding as an individual port (no lacp suspend-individual)
   Suspended,   // s: not in the bundle (no partner with suspend-individual, another partner, held out)
   Waiting,     // selected, not yet collecting and distributing (shown as s until it is)
+  Standby,     // H: could join, but the port-channel already bundles its maximum (lacp max-bundle)
 };
 char flag(Member m);
 
@@ -111,6 +112,7 @@ class Port {
 // aggregator's partner (the first port that heard one decides) are selected, unless held out.
 struct GroupConfig {
   bool suspend_individual = true;  // lacp suspend-individual (the NX-OS default)
+  std::uint32_t max_bundle = 32;   // lacp max-bundle: members bundled at most; the others hot-standby
 };
 
 struct MemberChange {
@@ -142,6 +144,7 @@ class Group {
   GroupConfig config_;
   std::vector<Port> ports_;
   std::vector<Member> members_;
+  std::vector<bool> standby_;
   std::vector<std::string> reasons_;
   std::optional<Info> partner_;
   bool held_ = false;

@@ -52,7 +52,7 @@ void LacpManager::configure(const SwitchConfig& cfg, const NoCarrier& no_carrier
   }
   for (auto& [n, ch] : next) {
     if (const auto* pc = cfg.interface(InterfaceId::portChannel(n)))
-      ch.group.configure(lacp::GroupConfig{pc->lacp_suspend_individual});
+      ch.group.configure(lacp::GroupConfig{pc->lacp_suspend_individual, pc->lacp_max_bundle});
   }
   for (auto& [n, ch] : next)
     if (const auto it = channels_.find(n); it != channels_.end()) {

@@ -82,3 +82,20 @@ TEST_CASE("Host plan: everything a step makes has an undo, and the untagged sing
     if (contains(s.run, "10.10.0.21/24") && contains(s.run, "vpclab-lab-backup")) address = true;
   CHECK(address);
 }
+
+TEST_CASE("host plan: a bond's legs read from Open vSwitch's bond/show and lacp/show", "[unit][hosts]") {
+  const std::string bond_show =
+      "---- bd1h0 ----\nbond_mode: balance-slb\nlacp_status: negotiated\n\nmember vb1h0l0: enabled\n  active member\n"
+      "  may_enable: true\n\nmember vb1h0l1: disabled\n  may_enable: false\n\n";
+  const std::string lacp_show =
+      "---- bd1h0 ----\n  status: active negotiated\n  sys_id: 52:54:00:aa:00:01\n\nmember: vb1h0l0: current attached\n"
+      "  port_id: 1\nmember: vb1h0l1: current detached\n  port_id: 2\n";
+  const auto legs = lab::parseBondLegs(bond_show, lacp_show);
+  REQUIRE(legs.size() == 2);
+  CHECK(legs.at("vb1h0l0").enabled);
+  CHECK(legs.at("vb1h0l0").lacp == "current attached");
+  CHECK_FALSE(legs.at("vb1h0l1").enabled);
+  CHECK(legs.at("vb1h0l1").lacp == "current detached");
+  CHECK(lab::legOf(1, 0, 1) == "vb1h0l1");
+  CHECK(lab::parseBondLegs("", "").empty());
+}

@@ -282,3 +282,23 @@ TEST_CASE("Lab: timelines render as text, SVG and HTML", "[lab][unit]") {
   CHECK_THAT(html, Contains("<svg"));
   CHECK_THAT(html, Contains("<td>leaf2</td><td>vPC 10: up -&gt; down</td>"));
 }
+
+TEST_CASE("Lab: a host's bond legs are lanes of the timeline, enabled green and disabled red", "[lab][unit]") {
+  Timeline t;
+  t.title = "Drill traffic-peer-link-failure";
+  t.t0_us = 1'000'000;
+  t.switches = {"leaf1", "leaf2"};
+  t.bonds = {"server1 leg leaf1", "server1 leg leaf2"};
+  t.events = {
+      {1'000'000, "server1 leg leaf1", "bond", "unknown", "enabled", "LACP: current attached"},
+      {1'000'000, "server1 leg leaf2", "bond", "unknown", "enabled", "LACP: current attached"},
+      {1'200'000, "server1 leg leaf2", "bond", "enabled", "disabled", "LACP: current detached"},
+  };
+  const auto text = renderText(t);
+  CHECK_THAT(text, Contains("server1 leg leaf2   bond: enabled -> disabled\n"));
+  CHECK_THAT(text, Contains("<- LACP: current detached"));
+  const auto svg = renderSvg(t);
+  CHECK_THAT(svg, Contains(">server1 leg leaf2<"));
+  CHECK_THAT(svg, Contains("#d62728"));  // the disabled stretch
+  CHECK_THAT(svg, Contains(">bond leg<"));
+}

@@ -460,3 +460,20 @@ TEST_CASE("Config: lacp rate fast on members, no lacp suspend-individual on port
   CHECK_THAT(errorOf(std::string(kMinimal) + "interface Ethernet1/3\n  lacp rate fast\n").format(),
              Contains("needs 'feature lacp' first"));
 }
+
+TEST_CASE("Config: lacp max-bundle on port-channels (1-32, default 32), written back", "[config][unit]") {
+  const std::string base = std::string(kMinimal) + "feature lacp\n";
+  const auto cfg = parsed(base + "interface port-channel30\n  lacp max-bundle 2\n");
+  CHECK(cfg.interface(InterfaceId::portChannel(30))->lacp_max_bundle == 2);
+  const std::string text = writeConfig(cfg);
+  CHECK(text.find("  lacp max-bundle 2\n") != std::string::npos);
+  CHECK(parsed(text).interface(InterfaceId::portChannel(30))->lacp_max_bundle == 2);
+  const auto undone = parsed(base + "interface port-channel30\n  lacp max-bundle 2\n  no lacp max-bundle\n");
+  CHECK(undone.interface(InterfaceId::portChannel(30))->lacp_max_bundle == 32);
+  CHECK(writeConfig(undone).find("max-bundle") == std::string::npos);
+  using Catch::Matchers::Contains;
+  CHECK_THAT(errorOf(base + "interface port-channel30\n  lacp max-bundle 33\n").format(), Contains("value 33 out of range 1-32"));
+  CHECK_THAT(errorOf(base + "interface Ethernet1/3\n  lacp max-bundle 4\n").format(), Contains("port-channel interfaces"));
+  CHECK_THAT(errorOf(std::string(kMinimal) + "interface port-channel30\n  lacp max-bundle 4\n").format(),
+             Contains("needs 'feature lacp' first"));
+}

@@ -1,6 +1,8 @@
 // LACP's machines in virtual time: two vPC switches (one member each, the same vPC system identity)
 // and a server whose bond has a link to each, wired port to port; every 10 ms each port's timers run
 // and what it sends reaches the other end.
+#include <algorithm>
+
 #include <catch2/catch.hpp>
 
 #include "switch/core/lacp.h"
@@ -203,4 +205,54 @@ TEST_CASE("LACP: never more than 3 LACPDUs a second from a port", "[lacp][unit]"
     sent += p.transmit(t + std::chrono::milliseconds(i)).has_value();
   }
   CHECK(sent == 3);
+}
+
+TEST_CASE("LACP: lacp max-bundle - members beyond it wait in hot-standby (H) and replace one that fails",
+          "[lacp][unit]") {
+  // One switch port-channel of three members to a server bond of three links; the switch (the lower
+  // system ID) decides which ports come first: its lowest port numbers.
+  Group sw(GroupConfig{true, 2});
+  Group server;
+  for (std::uint16_t i = 0; i < 3; ++i) {
+    sw.ports().emplace_back(switchPort(kVpcSystem, static_cast<std::uint16_t>(0x0101 + i)));
+    server.ports().emplace_back(serverPort(static_cast<std::uint16_t>(i + 1)));
+  }
+  TimePoint now{};
+  bool wired[3] = {true, true, true};
+  for (std::size_t i = 0; i < 3; ++i) {
+    sw.ports()[i].link(true, now);
+    server.ports()[i].link(true, now);
+  }
+  std::vector<MemberChange> changes;
+  auto runFor = [&](Duration d) {
+    for (const auto end = now + d; now < end; now += 10ms) {
+      for (std::size_t i = 0; i < 3; ++i) {
+        auto& a = sw.ports()[i];
+        auto& b = server.ports()[i];
+        a.tick(now);
+        b.tick(now);
+        if (auto pdu = a.transmit(now); pdu && wired[i]) b.received(*pdu, now);
+        if (auto pdu = b.transmit(now); pdu && wired[i]) a.received(*pdu, now);
+      }
+      for (auto& c : sw.update(now)) changes.push_back(c);
+      server.update(now);
+    }
+  };
+  runFor(5s);
+  CHECK(sw.member(0) == Member::Bundled);
+  CHECK(sw.member(1) == Member::Bundled);
+  CHECK(sw.member(2) == Member::Standby);
+  CHECK(flag(sw.member(2)) == 'H');
+  CHECK(server.member(2) != Member::Bundled);  // the server sees it out of sync: not collecting
+  const auto standby = std::find_if(changes.begin(), changes.end(), [](const auto& c) { return c.to == Member::Standby; });
+  REQUIRE(standby != changes.end());
+  CHECK(standby->reason == "hot-standby: the port-channel bundles at most 2 members (lacp max-bundle)");
+  // A bundled link fails: the standby member takes its place.
+  wired[0] = false;
+  sw.ports()[0].link(false, now);
+  server.ports()[0].link(false, now);
+  runFor(5s);
+  CHECK(sw.member(0) == Member::Down);
+  CHECK(sw.member(1) == Member::Bundled);
+  CHECK(sw.member(2) == Member::Bundled);
 }
