@@ -115,3 +115,64 @@ TEST_CASE("LACP: with no lacp suspend-individual a member without a partner is i
   CHECK(test::portOf(p.snap(0), "Eth1/1") == PortState::Connected);
   CHECK(test::vpcOf(p.snap(0), 10).status == VpcStatus::Up);
 }
+
+TEST_CASE("LACP: a peer-link loss takes the secondary's leg out of the bundle, delay restore holds it out, then it rejoins",
+          "[rule:lacp-vpc-hold][sim][lacp]") {
+  sim::Pair p(boundVpc10());
+  const auto server = p.lacpBond({{0, "Ethernet1/1"}, {1, "Ethernet1/1"}});
+  p.start();
+  for (int i = 0; i < 2; ++i) p.link(i, "Ethernet1/1", true);
+  REQUIRE(p.runUntil([&] { return bundled(p, server); }, 60s));
+  p.cutPeerLink();
+  REQUIRE(p.runUntil([&] { return p.bond(server).member(1) != lacp::Member::Bundled; }, 5s));
+  CHECK(p.bond(server).member(0) == lacp::Member::Bundled);  // the primary's leg carries on
+  CHECK(p.sw(1).lacp().members()[0].member == lacp::Member::Suspended);
+  CHECK(p.lit(1, "Ethernet1/1"));  // out of sync, the link up
+  p.runFor(5s);
+  CHECK(p.bond(server).member(1) != lacp::Member::Bundled);  // for as long as the peer-link is down
+  p.restorePeerLink();
+  // The adjacency forms again; leaf2's vPC waits delay restore (30 s) before it comes up, and its
+  // leg stays out of the bundle until then.
+  REQUIRE(p.runUntil([&] { return p.snap(1).status.peer == PeerStatus::AdjacencyFormed; }, 10s));
+  p.runFor(20s);
+  CHECK(test::vpcOf(p.snap(1), 10).status != VpcStatus::Up);
+  CHECK(p.bond(server).member(1) != lacp::Member::Bundled);
+  CHECK_THAT(p.sw(1).lacp().members()[0].reason, Catch::Matchers::Contains("delay restore"));
+  REQUIRE(p.runUntil([&] { return p.bond(server).member(1) == lacp::Member::Bundled; }, 20s));
+  CHECK(p.runUntil([&] { return test::vpcOf(p.snap(1), 10).status == VpcStatus::Up; }, 5s));
+}
+
+TEST_CASE("LACP: a Type-1 mismatch on vPC 10 takes the secondary's leg out of the bundle until it is fixed",
+          "[rule:lacp-vpc-hold][sim][lacp]") {
+  sim::Pair p(boundVpc10());
+  const auto server = p.lacpBond({{0, "Ethernet1/1"}, {1, "Ethernet1/1"}});
+  p.start();
+  for (int i = 0; i < 2; ++i) p.link(i, "Ethernet1/1", true);
+  REQUIRE(p.runUntil([&] { return bundled(p, server) && test::vpcOf(p.snap(1), 10).status == VpcStatus::Up; }, 60s));
+  REQUIRE(p.configure(1, {"interface port-channel10", "mtu 1500"}));
+  REQUIRE(p.runUntil([&] { return p.bond(server).member(1) != lacp::Member::Bundled; }, 5s));
+  CHECK(p.bond(server).member(0) == lacp::Member::Bundled);  // graceful consistency-check: the primary's stays
+  CHECK_THAT(p.sw(1).lacp().members()[0].reason, Catch::Matchers::Contains("MTU"));
+  REQUIRE(p.configure(1, {"interface port-channel10", "mtu 9216"}));
+  CHECK(p.runUntil([&] { return p.bond(server).member(1) == lacp::Member::Bundled; }, 10s));
+}
+
+TEST_CASE("LACP: dual-active - both switches keep the vPC system identity, so the server's bond keeps both legs",
+          "[rule:lacp-vpc-hold][sim][lacp]") {
+  sim::Pair p(boundVpc10());
+  const auto server = p.lacpBond({{0, "Ethernet1/1"}, {1, "Ethernet1/1"}});
+  p.start();
+  for (int i = 0; i < 2; ++i) p.link(i, "Ethernet1/1", true);
+  REQUIRE(p.runUntil([&] { return bundled(p, server); }, 60s));
+  p.cutKeepalive();
+  p.cutPeerLink();
+  // leaf2 suspends, then takes over as operational primary after hold-timeout and timeout: both
+  // switches now forward as primary, and both legs are back in the bundle - one system to the server.
+  REQUIRE(p.runUntil([&] { return p.snap(1).status.role.operational == Role::Primary; }, 20s));
+  REQUIRE(p.runUntil([&] { return bundled(p, server); }, 10s));
+  const auto& a = p.bond(server).ports()[0].partner();
+  const auto& b = p.bond(server).ports()[1].partner();
+  CHECK(a.system == b.system);
+  CHECK(a.key == b.key);
+  CHECK(a.system == p.sw(0).config().vpc_domain->systemMac());
+}
