@@ -708,43 +708,36 @@ class Parser {
       case kNoStpPortType: ic.stp_port_type = "default"; break;
       case kLacpRate:
       case kNoLacpRate:
-        if (kind != IfKind::Ethernet) {
-          fail(ln, first_col, "lacp rate is set on Ethernet interfaces (the members)");
-          return;
-        }
-        if (!cfg_.feature("lacp")) {
-          fail(ln, first_col, "lacp rate needs 'feature lacp' first");
-          return;
-        }
+        if (!lacpSetting(ln, first_col, kind, IfKind::Ethernet, "lacp rate")) return;
         ic.lacp_rate_fast = m.command == kLacpRate && m.has("fast");
         break;
       case kLacpSuspendIndividual:
       case kNoLacpSuspendIndividual:
-        if (kind != IfKind::PortChannel) {
-          fail(ln, first_col, "lacp suspend-individual is set on port-channel interfaces");
-          return;
-        }
-        if (!cfg_.feature("lacp")) {
-          fail(ln, first_col, "lacp suspend-individual needs 'feature lacp' first");
-          return;
-        }
+        if (!lacpSetting(ln, first_col, kind, IfKind::PortChannel, "lacp suspend-individual")) return;
         ic.lacp_suspend_individual = m.command == kLacpSuspendIndividual;
         break;
       case kLacpMaxBundle:
       case kNoLacpMaxBundle:
-        if (kind != IfKind::PortChannel) {
-          fail(ln, first_col, "lacp max-bundle is set on port-channel interfaces");
-          return;
-        }
-        if (!cfg_.feature("lacp")) {
-          fail(ln, first_col, "lacp max-bundle needs 'feature lacp' first");
-          return;
-        }
+        if (!lacpSetting(ln, first_col, kind, IfKind::PortChannel, "lacp max-bundle")) return;
         ic.lacp_max_bundle = m.command == kLacpMaxBundle ? static_cast<std::uint32_t>(m.number("n"))
                                                          : InterfaceConfig{}.lacp_max_bundle;
         break;
       default: break;
     }
+  }
+
+  // An LACP setting belongs on one kind of interface (members or port-channels) and needs feature lacp.
+  bool lacpSetting(int ln, std::size_t column, IfKind kind, IfKind belongs, const std::string& what) {
+    if (kind != belongs) {
+      fail(ln, column, what + (belongs == IfKind::Ethernet ? " is set on Ethernet interfaces (the members)"
+                                                           : " is set on port-channel interfaces"));
+      return false;
+    }
+    if (!cfg_.feature("lacp")) {
+      fail(ln, column, what + " needs 'feature lacp' first");
+      return false;
+    }
+    return true;
   }
 
   bool requireVpc(int ln, std::size_t column) {

@@ -21,15 +21,27 @@ bool bundled(const sim::Pair& p, std::size_t bond) {
   return p.bond(bond).member(0) == lacp::Member::Bundled && p.bond(bond).member(1) == lacp::Member::Bundled;
 }
 
+// A server bond on both switches' Ethernet1/1 (vPC 10), the pair booted and the links lit, until the
+// bond has both legs bundled and vPC 10 is up on both switches. The bond's index.
+std::size_t startBundled(sim::Pair& p) {
+  const auto server = p.lacpBond({{0, "Ethernet1/1"}, {1, "Ethernet1/1"}});
+  p.start();
+  for (int i = 0; i < 2; ++i) p.link(i, "Ethernet1/1", true);
+  REQUIRE(p.runUntil(
+      [&] {
+        return bundled(p, server) && test::vpcOf(p.snap(0), 10).status == VpcStatus::Up &&
+               test::vpcOf(p.snap(1), 10).status == VpcStatus::Up;
+      },
+      60s));
+  return server;
+}
+
 }  // namespace
 
 TEST_CASE("LACP: both switches speak as the vPC system, the server's bond aggregates a link to each",
           "[rule:lacp-one-system][sim][lacp]") {
   sim::Pair p(boundVpc10());
-  const auto server = p.lacpBond({{0, "Ethernet1/1"}, {1, "Ethernet1/1"}});
-  p.start();
-  for (int i = 0; i < 2; ++i) p.link(i, "Ethernet1/1", true);
-  REQUIRE(p.runUntil([&] { return bundled(p, server) && test::vpcOf(p.snap(1), 10).status == VpcStatus::Up; }, 60s));
+  const auto server = startBundled(p);
   // One partner for the bond: the vPC system MAC and system priority, one key (0x8000 + vPC 10), and
   // port numbers that differ (leaf2, secondary by configuration, adds 0x4000).
   const auto& a = p.bond(server).ports()[0].partner();
@@ -53,10 +65,7 @@ TEST_CASE("LACP: the switch the configuration makes secondary adds 0x4000 to its
   auto configs = boundVpc10();
   configs[0].vpc_domain->role_priority = 20000;  // leaf1 (the lower MAC) now ranks second
   sim::Pair p(configs);
-  const auto server = p.lacpBond({{0, "Ethernet1/1"}, {1, "Ethernet1/1"}});
-  p.start();
-  for (int i = 0; i < 2; ++i) p.link(i, "Ethernet1/1", true);
-  REQUIRE(p.runUntil([&] { return bundled(p, server); }, 60s));
+  const auto server = startBundled(p);
   CHECK(p.bond(server).ports()[0].partner().port == 0x4101);
   CHECK(p.bond(server).ports()[1].partner().port == 0x0101);
 }
@@ -64,10 +73,7 @@ TEST_CASE("LACP: the switch the configuration makes secondary adds 0x4000 to its
 TEST_CASE("LACP: the primary dies - the secondary's leg leaves the bundle while suspended and rejoins when it takes over",
           "[rule:lacp-vpc-hold][sim][lacp]") {
   sim::Pair p(boundVpc10());
-  const auto server = p.lacpBond({{0, "Ethernet1/1"}, {1, "Ethernet1/1"}});
-  p.start();
-  for (int i = 0; i < 2; ++i) p.link(i, "Ethernet1/1", true);
-  REQUIRE(p.runUntil([&] { return bundled(p, server); }, 60s));
+  const auto server = startBundled(p);
   p.kill(0);
   p.link(0, "Ethernet1/1", false);  // a dead switch's port is dark
   // leaf2 suspends its vPC at once (it does not know yet that leaf1 is dead): its leg leaves the bundle
@@ -119,10 +125,7 @@ TEST_CASE("LACP: with no lacp suspend-individual a member without a partner is i
 TEST_CASE("LACP: a peer-link loss takes the secondary's leg out of the bundle, delay restore holds it out, then it rejoins",
           "[rule:lacp-vpc-hold][sim][lacp]") {
   sim::Pair p(boundVpc10());
-  const auto server = p.lacpBond({{0, "Ethernet1/1"}, {1, "Ethernet1/1"}});
-  p.start();
-  for (int i = 0; i < 2; ++i) p.link(i, "Ethernet1/1", true);
-  REQUIRE(p.runUntil([&] { return bundled(p, server); }, 60s));
+  const auto server = startBundled(p);
   p.cutPeerLink();
   REQUIRE(p.runUntil([&] { return p.bond(server).member(1) != lacp::Member::Bundled; }, 5s));
   CHECK(p.bond(server).member(0) == lacp::Member::Bundled);  // the primary's leg carries on
@@ -145,10 +148,7 @@ TEST_CASE("LACP: a peer-link loss takes the secondary's leg out of the bundle, d
 TEST_CASE("LACP: a Type-1 mismatch on vPC 10 takes the secondary's leg out of the bundle until it is fixed",
           "[rule:lacp-vpc-hold][sim][lacp]") {
   sim::Pair p(boundVpc10());
-  const auto server = p.lacpBond({{0, "Ethernet1/1"}, {1, "Ethernet1/1"}});
-  p.start();
-  for (int i = 0; i < 2; ++i) p.link(i, "Ethernet1/1", true);
-  REQUIRE(p.runUntil([&] { return bundled(p, server) && test::vpcOf(p.snap(1), 10).status == VpcStatus::Up; }, 60s));
+  const auto server = startBundled(p);
   REQUIRE(p.configure(1, {"interface port-channel10", "mtu 1500"}));
   REQUIRE(p.runUntil([&] { return p.bond(server).member(1) != lacp::Member::Bundled; }, 5s));
   CHECK(p.bond(server).member(0) == lacp::Member::Bundled);  // graceful consistency-check: the primary's stays
@@ -160,10 +160,7 @@ TEST_CASE("LACP: a Type-1 mismatch on vPC 10 takes the secondary's leg out of th
 TEST_CASE("LACP: dual-active - both switches keep the vPC system identity, so the server's bond keeps both legs",
           "[rule:lacp-vpc-hold][sim][lacp]") {
   sim::Pair p(boundVpc10());
-  const auto server = p.lacpBond({{0, "Ethernet1/1"}, {1, "Ethernet1/1"}});
-  p.start();
-  for (int i = 0; i < 2; ++i) p.link(i, "Ethernet1/1", true);
-  REQUIRE(p.runUntil([&] { return bundled(p, server); }, 60s));
+  const auto server = startBundled(p);
   p.cutKeepalive();
   p.cutPeerLink();
   // leaf2 suspends, then takes over as operational primary after hold-timeout and timeout: both
