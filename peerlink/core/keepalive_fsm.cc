@@ -51,6 +51,12 @@ void KeepaliveFsm::send(TimePoint now, Effects& out) {
 
 bool KeepaliveFsm::datagramReceived(const KeepaliveMsg& msg, TimePoint now, Effects& out) {
   if (state_ == KeepaliveState::Disabled) return false;  // the socket is closed then
+  if (msg.domain_id != local_.domain_id && state_ == KeepaliveState::Alive) {
+    // The peer is alive and agrees: a datagram of another domain from its address is a stray or a
+    // spoof. Counted; it changes nothing (a real mismatch shows once the matching datagrams stop).
+    ++counters_.domain_mismatches;
+    return false;
+  }
   ++counters_.rx;
   if (last_rx_) {
     rx_interval_sum_ += now - *last_rx_;

@@ -9,7 +9,9 @@
 //   NeverAlive     | datagram, same domain              | Alive          | SendKeepalive at once (a peer that
 //                  |                                    |                |   just started learns of us now)
 //   Alive          | datagram from a new boot id        | Alive          | SendKeepalive at once (same reason)
-//   any enabled    | datagram, other domain             | DomainMismatch |
+//   any but Alive  | datagram, other domain             | DomainMismatch |
+//   Alive          | datagram, other domain             | Alive          |   (counted only: a stray or spoof)
+//   any enabled    | datagram from another address      | (same)         |   (counted only)
 //   Alive          | no datagram for `timeout`          | NotReachable   |
 //   NotReachable   | datagram, same domain              | Alive          | SendKeepalive at once
 //   DomainMismatch | datagram, same domain              | Alive          |
@@ -50,6 +52,7 @@ struct KeepaliveCounters {
   std::uint64_t domain_mismatches = 0;
   std::uint64_t send_failures = 0;
   std::uint64_t malformed = 0;
+  std::uint64_t foreign = 0;            // from an address that is not the peer's
 };
 
 class KeepaliveFsm {
@@ -67,6 +70,7 @@ class KeepaliveFsm {
   // peer restarted, whatever the keepalive state says.
   bool datagramReceived(const KeepaliveMsg& msg, TimePoint now, Effects& out);
   void datagramMalformed() { ++counters_.malformed; }
+  void datagramForeign() { ++counters_.foreign; }
   void sendResult(bool ok, TimePoint now, Effects& out);
   void tick(TimePoint now, Effects& out);
   std::optional<TimePoint> nextDeadline() const;

@@ -115,7 +115,9 @@ void SessionFsm::scheduleRetry(TimePoint now, Duration delay) {
 SessionFacts SessionFsm::peerRestarted(TimePoint now, Effects& out) {
   SessionFacts facts;
   if (state_ == SessionState::Disabled || !peer_seen_) return facts;
-  if (adjacent()) facts = dropConnection({cause(CauseKind::PeerRestarted)}, idleState(), now, out);
+  // A keepalive datagram is easily spoofed: a new boot id alone never ends a live session. If the peer
+  // really restarted, its old connection is gone (or goes silent) and it dials again.
+  if (adjacent()) ++counters_.restart_hints;
   retry_delay_ = config_.retry_min;
   if (dialer_ && conn_ == 0) dial(now, out);
   return facts;
@@ -130,14 +132,65 @@ SessionFacts SessionFsm::transportUp(ConnId conn, TimePoint now, Effects& out) {
     out.push_back(fx::ClosePeer{conn});
     return facts;
   }
+  if (adjacent()) {
+    // Maybe the peer dialed again (it restarted, or it found the path cut), maybe anyone else did: the
+    // connection replaces the session only once its Hello passed the checks.
+    if (candidate_) refuseCandidate("superseded by a newer connection", counters_.refused_silent, out);
+    candidate_ = Candidate{conn, now + handshake_timeout_};
+    out.push_back(fx::SendPeer{conn, local_});
+    ++counters_.tx_messages;
+    return facts;
+  }
   if (conn_ != 0) {
-    // The peer dialed again: it considers the old connection dead (it restarted, or the path was cut).
+    // Not adjacent yet: the newer attempt wins (the peer gave up on the older one).
     facts = dropConnection({cause(CauseKind::Superseded)}, idleState(), now, out);
   }
   conn_ = conn;
   retry_at_.reset();
   hello_deadline_ = now + handshake_timeout_;
   send(local_, out);
+  return facts;
+}
+
+void SessionFsm::refuseCandidate(const std::string& why, std::uint64_t& counter, Effects& out) {
+  ++counters_.refused_candidates;
+  ++counter;
+  out.push_back(fx::SendPeer{candidate_->conn, peer::Goodbye{why}});
+  out.push_back(fx::ClosePeer{candidate_->conn});
+  candidate_.reset();
+}
+
+bool SessionFsm::malformed(ConnId conn, Effects& out) {
+  if (!candidate_ || candidate_->conn != conn) return false;
+  refuseCandidate("undecodable message before the Hello", counters_.refused_early, out);
+  return true;
+}
+
+SessionFacts SessionFsm::onCandidateMessage(const peer::Message& msg, TimePoint now, Effects& out) {
+  const auto* hello = std::get_if<peer::Hello>(&msg);
+  if (!hello) {
+    if (std::holds_alternative<peer::Goodbye>(msg)) {
+      out.push_back(fx::ClosePeer{candidate_->conn});
+      candidate_.reset();
+      return {};
+    }
+    refuseCandidate(std::string(peer::messageName(msg)) + " before the Hello", counters_.refused_early, out);
+    return {};
+  }
+  if (auto bad = checkHello(local_, *hello)) {
+    refuseCandidate(describe(bad->front()), counters_.refused_bad_hello, out);
+    return {};
+  }
+  // A peer that passes every check: the new connection is the session now (the old one is dead to the
+  // peer, or it would not have dialed).
+  const ConnId conn = candidate_->conn;
+  candidate_.reset();
+  ++counters_.superseded;
+  auto facts = dropConnection({cause(CauseKind::Superseded)}, idleState(), now, out);
+  conn_ = conn;
+  retry_at_.reset();
+  auto up = onMessage(conn, msg, now, out);
+  facts.up = up.up;
   return facts;
 }
 
@@ -158,6 +211,17 @@ SessionFacts SessionFsm::dropConnection(const Causes& why, SessionState next, Ti
     facts.down = SessionFacts::Down{why};
   }
   transitionTo(next, why, now, out);
+  if (candidate_) {
+    // The session is gone: a connection waiting to replace it is simply the next attempt.
+    if (next == SessionState::Disabled) {
+      out.push_back(fx::ClosePeer{candidate_->conn});
+    } else {
+      conn_ = candidate_->conn;
+      hello_deadline_ = candidate_->deadline;
+      retry_at_.reset();
+    }
+    candidate_.reset();
+  }
   return facts;
 }
 
@@ -175,6 +239,11 @@ void SessionFsm::reject(const Causes& why, TimePoint now, Effects& out) {
 }
 
 SessionFacts SessionFsm::transportDown(ConnId conn, const std::string& reason, TimePoint now, Effects& out) {
+  if (candidate_ && candidate_->conn == conn) {
+    ++counters_.failed_attempts;
+    candidate_.reset();
+    return {};
+  }
   if (conn != conn_ || conn_ == 0) return {};  // an old connection finishing: nothing to do
   conn_ = 0;                                    // already gone: no ClosePeer
   const bool was_up = adjacent();
@@ -202,6 +271,7 @@ SessionFacts SessionFsm::reset(const Cause& why, TimePoint now, Effects& out) {
 
 SessionFacts SessionFsm::onMessage(ConnId conn, const peer::Message& msg, TimePoint now, Effects& out) {
   SessionFacts facts;
+  if (candidate_ && candidate_->conn == conn) return onCandidateMessage(msg, now, out);
   if (conn != conn_ || conn_ == 0) {
     ++counters_.stale_messages;
     return facts;
@@ -290,6 +360,8 @@ void SessionFsm::sendHeartbeat(TimePoint now, Effects& out) {
 
 SessionFacts SessionFsm::tick(TimePoint now, Effects& out) {
   SessionFacts facts;
+  if (candidate_ && now >= candidate_->deadline)
+    refuseCandidate("no Hello within " + ms(handshake_timeout_), counters_.refused_silent, out);
   if (adjacent() && last_rx_ && now - *last_rx_ >= liveness()) {
     ++counters_.heartbeat_timeouts;
     const bool handshaking = awaiting_peer_traffic_;
@@ -321,6 +393,7 @@ std::optional<TimePoint> SessionFsm::nextDeadline() const {
   }
   if (conn_ != 0 && !adjacent()) foldDeadline(d, hello_deadline_);
   if (conn_ == 0 && peer_seen_) foldDeadline(d, retry_at_);
+  if (candidate_) foldDeadline(d, candidate_->deadline);
   return d;
 }
 

@@ -28,8 +28,17 @@
 //                  |   until the peer's first message after    |                |
 //                  |   its Hello: a slow path's round trip)    |                |
 //   any connected  | heartbeat interval                        | (same)         | SendPeer Heartbeat
-//   any            | inbound transport up while connected      | Connecting     | ClosePeer(old), [fact Down]
-//   any            | peer restarted (new boot id on keepalive) | Connecting     | ClosePeer, [fact Down], dial now
+//   not adjacent   | inbound transport up while connected      | Connecting     | ClosePeer(old)
+//   adjacent       | inbound transport up                      | (same)         | SendPeer Hello on it: a candidate
+//   adjacent       | the candidate's Hello passes the checks   | Syncing        | ClosePeer(old), fact Down
+//                  |                                           |                |   (superseded), fact Up
+//   adjacent       | the candidate fails the checks, sends     | (same)         | Goodbye(reason) on it, ClosePeer
+//                  |   anything before its Hello, undecodable  |                |   on it, counted; the session
+//                  |   bytes, or no Hello within the handshake |                |   never notices
+//                  |   timeout
+//   any            | peer restarted (new boot id on keepalive) | (same)         | dial now if not connected; an
+//                  |                                           |                |   adjacent session stays (only
+//                  |                                           |                |   the peer-link says it is dead)
 //   any            | disable() (peer-link port-channel shut)   | Disabled       | Goodbye, ClosePeer, [fact Down];
 //                  |                                           |                |   connections are refused with
 //                  |                                           |                |   Goodbye(reason) until enable()
@@ -77,6 +86,12 @@ struct SessionCounters {
   std::uint64_t unexpected_messages = 0;  // e.g. sync before Hello
   std::uint64_t heartbeat_timeouts = 0;
   std::uint64_t failed_attempts = 0;      // dials or accepts that ended before the handshake completed
+  std::uint64_t superseded = 0;           // sessions replaced by a new connection whose Hello passed
+  std::uint64_t refused_candidates = 0;   // new connections refused while a session was up (all reasons)
+  std::uint64_t refused_bad_hello = 0;    //   their Hello failed the checks
+  std::uint64_t refused_early = 0;        //   something else (or undecodable bytes) before their Hello
+  std::uint64_t refused_silent = 0;       //   no Hello within the handshake timeout
+  std::uint64_t restart_hints = 0;        // keepalives from a new boot id while the session was up (ignored)
 };
 
 // What a session call tells the node.
@@ -116,6 +131,9 @@ class SessionFsm {
   SessionFacts transportUp(ConnId conn, TimePoint now, Effects& out);  // an accepted connection
   SessionFacts transportDown(ConnId conn, const std::string& reason, TimePoint now, Effects& out);
   SessionFacts onMessage(ConnId conn, const peer::Message& msg, TimePoint now, Effects& out);
+  // Bytes on `conn` that did not decode. True when the session dealt with it (a candidate connection,
+  // refused); false when the node decides (the current connection).
+  bool malformed(ConnId conn, Effects& out);
   SessionFacts tick(TimePoint now, Effects& out);
   std::optional<TimePoint> nextDeadline() const;
   void markEstablished(TimePoint now, Effects& out);
@@ -177,6 +195,14 @@ class SessionFsm {
   std::optional<TimePoint> echo_rx_at_;
   std::optional<Duration> rtt_;
   SessionCounters counters_;
+  // A new connection while the session is up: it replaces the session only once its Hello passed.
+  struct Candidate {
+    ConnId conn = 0;
+    TimePoint deadline{};
+  };
+  std::optional<Candidate> candidate_;
+  void refuseCandidate(const std::string& why, std::uint64_t& counter, Effects& out);
+  SessionFacts onCandidateMessage(const peer::Message& msg, TimePoint now, Effects& out);
 };
 
 }  // namespace vpc

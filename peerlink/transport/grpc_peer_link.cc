@@ -430,11 +430,40 @@ class PeerLinkTransport::FrameClient final : public FrameStream,
 };
 
 // ---------------------------------------------------------------------------------------------------
+// A session refused before anything is read: finished at once.
+class Refused final : public grpc::ServerBidiReactor<PeerMessage, PeerMessage> {
+ public:
+  Refused() { Finish(grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED, "too many peer-link connections from this source")); }
+  void OnDone() override { delete this; }
+};
+
+bool PeerLinkTransport::admit(const std::string& peer) {
+  // "ipv4:127.2.1.2:45678" / "ipv6:[::1]:45678": the source is all but the port.
+  const std::string source = peer.substr(0, peer.rfind(':'));
+  const auto now = std::chrono::steady_clock::now();
+  std::lock_guard lock(accept_mu_);
+  if (accept_buckets_.size() > 1024)  // forget sources whose bucket has refilled (bounded memory)
+    std::erase_if(accept_buckets_, [&](const auto& kv) {
+      return std::chrono::duration<double>(now - kv.second.at).count() * kAcceptRate >= kAcceptBurst;
+    });
+  auto& b = accept_buckets_[source];
+  if (b.at != std::chrono::steady_clock::time_point{})
+    b.tokens = std::min(kAcceptBurst, b.tokens + std::chrono::duration<double>(now - b.at).count() * kAcceptRate);
+  b.at = now;
+  if (b.tokens < 1) return false;
+  b.tokens -= 1;
+  return true;
+}
+
 class PeerLinkTransport::Service final : public v1::PeerLink::CallbackService {
  public:
   explicit Service(PeerLinkTransport& t) : t_(t) {}
 
   grpc::ServerBidiReactor<PeerMessage, PeerMessage>* Session(grpc::CallbackServerContext* ctx) override {
+    if (!t_.admit(ctx->peer())) {
+      boost::asio::post(t_.io_, [&t = t_] { ++t.stats_.rate_limited; });
+      return new Refused();
+    }
     const ConnId conn = kAcceptedConnBit | t_.next_accept_.fetch_add(1);
     auto stream = std::make_shared<ServerStream>(t_, conn);
     // Adopt before the first read can post anything, so the core hears of the connection first.

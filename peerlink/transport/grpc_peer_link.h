@@ -12,10 +12,12 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <deque>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -57,7 +59,10 @@ class PeerLinkTransport {
     std::uint64_t tx_frames = 0, rx_frames = 0;
     std::uint64_t frames_dropped = 0;  // no frame stream, or its queue full
     std::uint64_t rx_frames_stale = 0;  // arrived on a frame stream that is no longer the current one
+    std::uint64_t rate_limited = 0;     // sessions refused at once: too many from one source
   };
+  // Sessions accepted from one source (IP address): a burst of kAcceptBurst, then kAcceptRate a second.
+  static constexpr double kAcceptBurst = 20, kAcceptRate = 10;
 
   PeerLinkTransport(boost::asio::io_context& io, Sink& sink);
   ~PeerLinkTransport();
@@ -122,6 +127,14 @@ class PeerLinkTransport {
   void dropFrames(ConnId conn);
   std::atomic<int> live_frame_streams_{0};                        // until gRPC is done with each
   std::atomic<std::uint64_t> next_accept_{1};                     // gRPC threads
+  // gRPC threads: each source's token bucket of session accepts.
+  struct Bucket {
+    double tokens = kAcceptBurst;
+    std::chrono::steady_clock::time_point at{};
+  };
+  std::mutex accept_mu_;
+  std::map<std::string, Bucket> accept_buckets_;
+  bool admit(const std::string& peer);
   Stats stats_;
   std::deque<WireNote> log_;
 };

@@ -63,6 +63,7 @@ void UdpKeepalive::receiveNext() {
     if (!ec) {
       if (from_.address() != destination_.address()) {
         ++stats_.foreign;  // not our peer: ignore (another lab on the same host, a stray sender)
+        sink_.keepaliveForeign(from_.address().to_string());
       } else if (auto msg = codec::decodeKeepalive(rx_.data(), n)) {
         ++stats_.rx;
         sink_.keepaliveReceived(*msg);

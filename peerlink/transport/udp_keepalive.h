@@ -22,6 +22,8 @@ class UdpKeepalive {
     virtual ~Sink() = default;
     virtual void keepaliveReceived(const KeepaliveMsg& msg) = 0;
     virtual void keepaliveMalformed(const std::string& error) = 0;
+    // A datagram from an address that is not the peer's (dropped; for the counters).
+    virtual void keepaliveForeign(const std::string& from) { (void)from; }
     virtual void keepaliveSent(bool ok, const std::string& error) = 0;
   };
 

@@ -147,6 +147,7 @@ Effects SwitchNode::handle(const Input& input, TimePoint now) {
             }
           },
           [&](const in::KeepaliveMalformed&) { keepalive_.datagramMalformed(); },
+          [&](const in::KeepaliveForeign&) { keepalive_.datagramForeign(); },
           [&](const in::KeepaliveSendResult& r) { keepalive_.sendResult(r.ok, now, out); },
           [&](const in::PeerTransportUp& u) { onSession(session_.transportUp(u.conn, now, out), now, out); },
           [&](const in::PeerTransportDown& d) {
@@ -162,6 +163,7 @@ Effects SwitchNode::handle(const Input& input, TimePoint now) {
               status_inputs = false;
           },
           [&](const in::PeerMessageMalformed& m) {
+            if (session_.malformed(m.conn, out)) return;  // a connection that wanted to replace the session
             if (m.conn != session_.conn() || !session_.adjacent()) return;
             std::vector<peer::Message> msgs;
             tables_.onMalformed(m.error, now, msgs, out);

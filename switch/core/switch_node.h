@@ -46,6 +46,9 @@ struct KeepaliveReceived {
 struct KeepaliveMalformed {
   std::string error;
 };
+struct KeepaliveForeign {  // a datagram from an address that is not the peer's (dropped)
+  std::string from;
+};
 struct KeepaliveSendResult {
   bool ok = true;
 };
@@ -79,7 +82,8 @@ struct FrameReceived {
 };
 }  // namespace in
 
-using Input = std::variant<in::KeepaliveReceived, in::KeepaliveMalformed, in::KeepaliveSendResult, in::PeerTransportUp,
+using Input = std::variant<in::KeepaliveReceived, in::KeepaliveMalformed, in::KeepaliveForeign, in::KeepaliveSendResult,
+                           in::PeerTransportUp,
                            in::PeerTransportDown, in::PeerMessageReceived, in::PeerMessageMalformed,
                            in::ShutdownRequested, in::LinkChanged, in::FrameReceived>;
 

@@ -280,6 +280,13 @@ void Daemon::carrierChanged(InterfaceId port, bool up) {
 }
 
 void Daemon::keepaliveReceived(const KeepaliveMsg& msg) { deliver(in::KeepaliveReceived{msg}); }
+void Daemon::keepaliveForeign(const std::string& from) {
+  std::uint64_t suppressed = 0;
+  if (keepalive_log_limit_.allow(Clock::now(), suppressed))
+    logger("keepalive")->warn("datagram from {}, not the peer: dropped{}", from, suppressedNote(suppressed));
+  deliver(in::KeepaliveForeign{from});
+}
+
 void Daemon::keepaliveMalformed(const std::string& error) {
   std::uint64_t suppressed = 0;
   if (keepalive_log_limit_.allow(Clock::now(), suppressed))

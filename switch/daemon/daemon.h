@@ -68,6 +68,7 @@ class Daemon : public mgmt::Backend,
   v1::InfoReply info() const override;
   std::vector<mgmt::WireNote> peerLinkMessages(std::size_t last) const override;
   std::uint64_t peerLinkFramesDropped() const override { return peer_link_.stats().frames_dropped; }
+  std::uint64_t peerLinkRateLimited() const override { return peer_link_.stats().rate_limited; }
   void command(const std::function<void(SwitchNode&, TimePoint, Effects&)>& f) override;
   Result<ConfigureResult> configure(const std::vector<std::string>& lines) override;
   void sliced(std::function<bool(bool abandon)> step, std::function<void(bool complete)> finish) override;
@@ -97,6 +98,7 @@ class Daemon : public mgmt::Backend,
   // UdpKeepalive::Sink
   void keepaliveReceived(const KeepaliveMsg& msg) override;
   void keepaliveMalformed(const std::string& error) override;
+  void keepaliveForeign(const std::string& from) override;
   void peerFrame(std::vector<std::uint8_t> frame) override;
   void keepaliveSent(bool ok, const std::string& error) override;
   // PacketPorts::Sink (io thread)

@@ -37,6 +37,8 @@ class Backend {
   virtual std::vector<WireNote> peerLinkMessages(std::size_t last) const = 0;  // 0: all kept
   // Frames for the peer-link its transport could not take (no frame stream, or its queue full).
   virtual std::uint64_t peerLinkFramesDropped() const { return 0; }
+  // Connections to the peer-link port refused at once: too many from one source.
+  virtual std::uint64_t peerLinkRateLimited() const { return 0; }
 
   // Runs a command that changes the node, and carries out what it asks for (sends, events).
   virtual void command(const std::function<void(SwitchNode&, TimePoint, Effects&)>& f) = 0;

@@ -37,6 +37,8 @@ void showKeepalive(Backend& sw, const v1::ShowVpcPeerKeepaliveRequest&, v1::Show
   out->set_rx_count(k.counters.rx);
   out->set_state_changes(k.counters.transitions);
   out->set_bad_datagrams(k.counters.malformed);
+  out->set_foreign_datagrams(k.counters.foreign);
+  out->set_mismatched_datagrams(k.counters.domain_mismatches);
   if (k.average_rx_interval) out->set_average_rx_interval_ms(toMillis(*k.average_rx_interval));
   out->set_tx_failures(k.counters.send_failures);
   ok(done);
@@ -81,6 +83,8 @@ std::string renderStatistics(const grammar::Match&, const v1::ShowVpcPeerKeepali
               r.average_rx_interval_ms() > 0 ? fmt::format("{:.0f}", r.average_rx_interval_ms()) : "-");
   out += line("Count of peer state changes:", std::to_string(r.state_changes()));
   out += line("bad datagrams (emulator):", std::to_string(r.bad_datagrams()));
+  out += line("foreign datagrams (emulator):", std::to_string(r.foreign_datagrams()));
+  out += line("other-domain datagrams (emulator):", std::to_string(r.mismatched_datagrams()));
   return out;
 }
 

@@ -75,6 +75,17 @@ void showSync(Backend& sw, const v1::ShowVpcSyncRequest&, v1::ShowVpcSyncReply* 
     f->set_rx_bytes(it->second.rx_bytes);
   }
   if (const auto dropped = sw.peerLinkFramesDropped()) out->mutable_peer_link_frames()->set_tx_dropped(dropped);
+  {
+    const auto& c = s.session.counters;
+    auto* g = out->mutable_guard();
+    g->set_superseded(c.superseded);
+    g->set_refused(c.refused_candidates);
+    g->set_refused_bad_hello(c.refused_bad_hello);
+    g->set_refused_early(c.refused_early);
+    g->set_refused_silent(c.refused_silent);
+    g->set_rate_limited(sw.peerLinkRateLimited());
+    g->set_restart_hints(c.restart_hints);
+  }
   if (s.frames.dropped_malformed || s.frames.dropped_ingress || s.frames.dropped_loop_avoidance ||
       s.frames.dropped_no_egress) {
     auto* d = out->mutable_frame_drops();
@@ -94,6 +105,12 @@ std::string renderSync(const grammar::Match&, const v1::ShowVpcSyncReply& r) {
   out += field("Session state", r.session_state(), w);
   out += field("Peer-link round trip", r.rtt_ms() > 0 ? fmt::format("{:.3f} ms", r.rtt_ms()) : "-", w);
   out += field("Peer-link flaps", std::to_string(r.session_flaps()), w);
+  const auto& g = r.guard();
+  out += field("Connections refused",
+               fmt::format("{} (bad Hello {}, no Hello first {}, silent {}), {} rate-limited", g.refused(),
+                           g.refused_bad_hello(), g.refused_early(), g.refused_silent(), g.rate_limited()),
+               w);
+  out += field("Sessions superseded", std::to_string(g.superseded()), w);
   out += field("ARP synchronize", r.arp_sync() ? "Enabled (both switches)" : "Disabled", w);
   out += field("MAC entries (local/peer)", fmt::format("{} / {}", r.local_macs(), r.peer_macs()), w);
   out += field("ARP entries (local/peer)", fmt::format("{} / {}", r.local_arps(), r.peer_arps()), w);

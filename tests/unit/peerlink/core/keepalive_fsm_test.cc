@@ -134,3 +134,29 @@ TEST_CASE("KeepaliveFsm: disabled ignores everything and has no deadline", "[kee
   CHECK_FALSE(fsm.nextDeadline());
   CHECK(keepaliveStatusText(fsm.state()) == "Disabled");
 }
+
+TEST_CASE("KeepaliveFsm: while the peer is alive, a datagram of another domain is counted and changes nothing",
+          "[keepalive][unit]") {
+  test::FakeClock clock;
+  KeepaliveFsm fsm(KeepaliveConfig{1000ms, 5s, 3s});
+  Effects out;
+  fsm.enable(local(), clock.now(), out);
+  fsm.datagramReceived(fromPeer(), clock.now(), out);
+  REQUIRE(fsm.state() == KeepaliveState::Alive);
+  out.clear();
+  clock.advance(100ms);
+  fsm.datagramReceived(fromPeer(20), clock.now(), out);  // a stray or a spoof from the peer's address
+  CHECK(fsm.state() == KeepaliveState::Alive);
+  CHECK(fsm.counters().domain_mismatches == 1);
+  CHECK(fsm.counters().rx == 1);
+  CHECK(test::events(out).empty());
+  CHECK(fsm.lastFromPeer()->domain_id == 10);
+  // Once the matching datagrams stop, the mismatch shows.
+  clock.advance(5s);
+  fsm.tick(clock.now(), out);
+  fsm.datagramReceived(fromPeer(20), clock.now(), out);
+  CHECK(fsm.state() == KeepaliveState::DomainMismatch);
+  // Datagrams from other addresses are counted.
+  fsm.datagramForeign();
+  CHECK(fsm.counters().foreign == 1);
+}

@@ -172,17 +172,107 @@ TEST_CASE("SessionFsm: Goodbye, transport loss and messages on old connections",
   }
 }
 
-TEST_CASE("SessionFsm: a new connection from the peer supersedes the old one", "[session][unit]") {
+namespace {
+// An adjacent session on accepted connection 1 (this switch: MAC 5, the peer: MAC 2).
+Fixture adjacent() {
   Fixture f(5);
   f.fsm.peerAlive(MacAddress{2}, f.clock.now(), f.out);
   f.fsm.transportUp(kAcceptedConnBit | 1, f.clock.now(), f.out);
   REQUIRE(f.fsm.onMessage(kAcceptedConnBit | 1, hello(2, 200), f.clock.now(), f.out).up);
   f.out.clear();
-  auto facts = f.fsm.transportUp(kAcceptedConnBit | 2, f.clock.now(), f.out);
+  return f;
+}
+constexpr ConnId kSession = kAcceptedConnBit | 1, kNew = kAcceptedConnBit | 2;
+}  // namespace
+
+TEST_CASE("SessionFsm: a new connection from the peer supersedes the session once its Hello passed",
+          "[session][unit]") {
+  auto f = adjacent();
+  auto facts = f.fsm.transportUp(kNew, f.clock.now(), f.out);
+  CHECK_FALSE(facts.down);  // nothing yet: anyone can connect
+  CHECK(f.fsm.adjacent());
+  CHECK(f.fsm.conn() == kSession);
+  CHECK(test::all<fx::SendPeer>(f.out).at(0).conn == kNew);  // our Hello, so a real peer can go on
+  f.out.clear();
+  facts = f.fsm.onMessage(kNew, hello(2, 200), f.clock.now(), f.out);
   REQUIRE(facts.down);
   CHECK(facts.down->why.at(0).kind == CauseKind::Superseded);
-  CHECK(test::all<fx::ClosePeer>(f.out).at(0).conn == (kAcceptedConnBit | 1));
-  CHECK(f.fsm.conn() == (kAcceptedConnBit | 2));
+  REQUIRE(facts.up);
+  CHECK(test::all<fx::ClosePeer>(f.out).at(0).conn == kSession);
+  CHECK(f.fsm.conn() == kNew);
+  CHECK(f.fsm.adjacent());
+  CHECK(f.fsm.counters().superseded == 1);
+}
+
+TEST_CASE("SessionFsm: a connection that cannot replace the session is refused and the session never notices",
+          "[session][unit]") {
+  auto f = adjacent();
+  f.fsm.transportUp(kNew, f.clock.now(), f.out);
+  f.out.clear();
+  SessionFacts facts;
+  std::uint64_t SessionCounters::*counter = nullptr;
+  SECTION("a Hello that fails the checks (another domain)") {
+    auto h = hello(2, 200);
+    h.domain_id = 20;
+    facts = f.fsm.onMessage(kNew, h, f.clock.now(), f.out);
+    counter = &SessionCounters::refused_bad_hello;
+  }
+  SECTION("a Hello with this switch's own local MAC") {
+    facts = f.fsm.onMessage(kNew, hello(5, 200), f.clock.now(), f.out);
+    counter = &SessionCounters::refused_bad_hello;
+  }
+  SECTION("a sync message before any Hello") {
+    facts = f.fsm.onMessage(kNew, peer::MacBatch{1, {}}, f.clock.now(), f.out);
+    counter = &SessionCounters::refused_early;
+  }
+  SECTION("undecodable bytes") {
+    CHECK(f.fsm.malformed(kNew, f.out));
+    counter = &SessionCounters::refused_early;
+  }
+  SECTION("nothing at all within the handshake timeout") {
+    // (the peer keeps the session alive meanwhile)
+    for (int i = 0; i < 20; ++i) {
+      f.clock.advance(f.fsm.handshakeTimeout() / 19);
+      (void)f.fsm.onMessage(kSession, peer::Heartbeat{}, f.clock.now(), f.out);
+      const auto t = f.fsm.tick(f.clock.now(), f.out);
+      facts.down = facts.down ? facts.down : t.down;
+    }
+    counter = &SessionCounters::refused_silent;
+  }
+  CHECK_FALSE(facts.down);
+  CHECK_FALSE(facts.up);
+  CHECK(f.fsm.adjacent());
+  CHECK(f.fsm.conn() == kSession);
+  CHECK(f.fsm.counters().*counter == 1);
+  CHECK(f.fsm.counters().refused_candidates == 1);
+  CHECK(f.fsm.counters().downs == 0);
+  const auto closed = test::all<fx::ClosePeer>(f.out);
+  REQUIRE(closed.size() == 1);
+  CHECK(closed[0].conn == kNew);
+  CHECK_FALSE(test::sent<peer::Goodbye>(f.out).empty());  // told why
+  CHECK(test::events(f.out).empty());                       // not the session's business
+  // The session carries on: its messages are still routed, its heartbeats keep it up.
+  CHECK(f.fsm.onMessage(kSession, peer::MacBatch{1, {}}, f.clock.now(), f.out).route);
+  CHECK_FALSE(f.fsm.malformed(kSession, f.out));  // the current connection's bytes are the node's business
+}
+
+TEST_CASE("SessionFsm: a new peer boot id on the keepalive alone never ends a live session", "[session][unit]") {
+  auto f = adjacent();
+  const auto facts = f.fsm.peerRestarted(f.clock.now(), f.out);
+  CHECK_FALSE(facts.down);
+  CHECK(f.fsm.adjacent());
+  CHECK(f.fsm.counters().restart_hints == 1);
+  CHECK(test::all<fx::ClosePeer>(f.out).empty());
+}
+
+TEST_CASE("SessionFsm: when the session ends, a connection waiting to replace it is the next attempt",
+          "[session][unit]") {
+  auto f = adjacent();
+  f.fsm.transportUp(kNew, f.clock.now(), f.out);
+  const auto facts = f.fsm.transportDown(kSession, "stream ended", f.clock.now(), f.out);
+  REQUIRE(facts.down);
+  CHECK(f.fsm.conn() == kNew);
+  CHECK(f.fsm.onMessage(kNew, hello(2, 200), f.clock.now(), f.out).up);
 }
 
 TEST_CASE("SessionFsm: every failed attempt is an event with its cause, the connect timeout follows the handshake "
