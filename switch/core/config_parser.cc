@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "peerlink/core/text_check.h"
 #include "switch/core/grammar.h"
 
 namespace vpc {
@@ -242,6 +243,12 @@ class Parser {
     for (std::string_view raw : lines) {
       ++line_no;
       if (!raw.empty() && raw.back() == '\r') raw.remove_suffix(1);
+      if (const auto bad = checkText(raw, kMaxLine)) {
+        // Never echo the line itself: it may be huge, or not text at all.
+        current_text_ = printable(raw.substr(0, std::min<std::size_t>(raw.size(), 200)));
+        fail(line_no, std::min<std::size_t>(bad->offset, 200) + 1, bad->message);
+        break;
+      }
       if (terminal_) terminalLine(raw, line_no);
       else fileLine(raw, line_no);
       if (error_ || ended_) break;
@@ -257,7 +264,15 @@ class Parser {
  private:
   void fail(int line_no, std::size_t column, std::string message) {
     if (error_) return;
-    error_ = ConfigError{std::string(file_), line_no, static_cast<int>(column), std::move(message), current_text_};
+    // A long line is shown as a window around the column (an error message stays short).
+    constexpr std::size_t kShown = 160;
+    std::string text = current_text_;
+    if (text.size() > kShown) {
+      const std::size_t from = column > kShown / 2 ? std::min(column - kShown / 2, text.size() - kShown) : 0;
+      text = (from ? "..." : "") + text.substr(from, kShown) + "...";
+      column = column - from + (from ? 3 : 0);
+    }
+    error_ = ConfigError{std::string(file_), line_no, static_cast<int>(column), std::move(message), std::move(text)};
   }
 
   // A startup-config line: indentation decides the block.
@@ -350,7 +365,13 @@ class Parser {
   void apply(const grammar::Match& m, std::size_t first_col) {
     const int ln = current_line_;
     switch (m.command) {
-      case kHostname: cfg_.hostname = m.text("name"); break;
+      case kHostname:
+        if (const auto broken = checkHostname(m.text("name"))) {
+          fail(ln, col(1), *broken);
+          return;
+        }
+        cfg_.hostname = m.text("name");
+        break;
       case kFeature:
         if (!kKnownFeatures.count(toLower(m.text("name")))) {
           fail(ln, col(1), "unknown feature '" + m.text("name") + "'");
@@ -573,7 +594,13 @@ class Parser {
     };
     const InterfaceConfig defaults;
     switch (m.command) {
-      case kDescription: ic.description = m.text("text"); break;
+      case kDescription:
+        if (codePoints(m.text("text")) > kMaxDescription) {
+          fail(ln, col(1) + kMaxDescription, "a description is at most " + std::to_string(kMaxDescription) + " characters");
+          return;
+        }
+        ic.description = m.text("text");
+        break;
       case kNoDescription: ic.description.clear(); break;
       case kShutdown: ic.shutdown = true; break;
       case kNoShutdown: ic.shutdown = false; break;

@@ -91,14 +91,16 @@ bool isInterfaceTypeWord(const std::string& lower) {
 
 ParamResult tryParam(const ParamSpec& p, const std::vector<Token>& toks, std::size_t pos, std::string_view line) {
   const std::string& t = toks[pos].text;
+  // The token as errors quote it: short (a value can be any length).
+  const std::string q = t.size() > 40 ? t.substr(0, 40) + "..." : t;
   ParamResult r;
   switch (p.type) {
     case ParamType::Range: {
       auto v = parseUint(t);
       if (!v) {
-        r.error = "invalid number '" + t + "', expected " + std::to_string(p.lo) + "-" + std::to_string(p.hi);
+        r.error = "invalid number '" + q + "', expected " + std::to_string(p.lo) + "-" + std::to_string(p.hi);
       } else if (*v < p.lo || *v > p.hi) {
-        r.error = "value " + t + " out of range " + std::to_string(p.lo) + "-" + std::to_string(p.hi);
+        r.error = "value " + q + " out of range " + std::to_string(p.lo) + "-" + std::to_string(p.hi);
       } else {
         r.consumed = 1;
         r.value = std::to_string(*v);
@@ -110,7 +112,7 @@ ParamResult tryParam(const ParamSpec& p, const std::vector<Token>& toks, std::si
         r.consumed = 1;
         r.value = m->dotted();
       } else {
-        r.error = "invalid MAC address '" + t + "' (expected E.E.E or EE:EE:EE:EE:EE:EE)";
+        r.error = "invalid MAC address '" + q + "' (expected E.E.E or EE:EE:EE:EE:EE:EE)";
       }
       return r;
     case ParamType::Ipv4:
@@ -118,7 +120,7 @@ ParamResult tryParam(const ParamSpec& p, const std::vector<Token>& toks, std::si
         r.consumed = 1;
         r.value = ip->str();
       } else {
-        r.error = "invalid IPv4 address '" + t + "'";
+        r.error = "invalid IPv4 address '" + q + "'";
       }
       return r;
     case ParamType::Vlans: {
@@ -144,7 +146,7 @@ ParamResult tryParam(const ParamSpec& p, const std::vector<Token>& toks, std::si
         r.consumed = 1;
         r.value = id->longName();
       } else {
-        r.error = "invalid interface '" + t + "'";
+        r.error = "invalid interface '" + q + "'";
       }
       return r;
     }
@@ -165,7 +167,7 @@ ParamResult tryParam(const ParamSpec& p, const std::vector<Token>& toks, std::si
         r.consumed = 1;
         r.value = ip->str() + ":" + std::to_string(*port);
       } else {
-        r.error = "invalid address '" + t + "' (expected A.B.C.D:port)";
+        r.error = "invalid address '" + q + "' (expected A.B.C.D:port)";
       }
       return r;
     }

@@ -36,13 +36,15 @@ void hugePages(void* block, std::size_t bytes) { (void)::madvise(block, bytes, M
 
 // Builds and starts a gRPC server on `address`; reports the bound address (port 0 picks one).
 std::unique_ptr<grpc::Server> startServer(const std::string& address, std::vector<grpc::Service*> services,
-                                          std::string& bound, std::string& error, bool peer_link = false) {
+                                          grpc::CallbackGenericService* unknown, std::string& bound,
+                                          std::string& error, bool peer_link = false) {
   grpc::ServerBuilder builder;
   int port = 0;
   builder.AddListeningPort(address, grpc::InsecureServerCredentials(), &port);
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);  // a second switch on the same address must fail
   if (peer_link) transport::PeerLinkTransport::tune(builder);
   for (auto* s : services) builder.RegisterService(s);
+  builder.RegisterCallbackGenericService(unknown);  // methods none of them has: answered with a message
   auto server = builder.BuildAndStart();
   if (!server || port == 0) {
     error = "cannot listen on " + address + " (address in use, or not an address of this host)";
@@ -135,10 +137,11 @@ Status Daemon::start() {
   VPC_RETURN_IF_ERROR(ports_.open(config_.emulator.ports, options_.config_path));
   if (!config_.emulator.peer_link_listen.empty()) {
     peer_server_ =
-        startServer(config_.emulator.peer_link_listen, {peer_link_.service()}, peer_address_, error, /*peer_link=*/true);
+        startServer(config_.emulator.peer_link_listen, {peer_link_.service()}, &peer_unknown_, peer_address_, error,
+                    /*peer_link=*/true);
     if (!peer_server_) return Error{ErrorCode::Unavailable, "peer-link: " + error};
   }
-  mgmt_server_ = startServer(config_.emulator.management, {mgmt_service_.get()}, mgmt_address_, error);
+  mgmt_server_ = startServer(config_.emulator.management, {mgmt_service_.get()}, &mgmt_unknown_, mgmt_address_, error);
   if (!mgmt_server_) return Error{ErrorCode::Unavailable, "management: " + error};
   log->info("{} up: management {}, peer-link {} -> {}, keepalive {} -> {}", config_.hostname, mgmt_address_,
             peer_address_.empty() ? "-" : peer_address_,

@@ -125,6 +125,8 @@ class Daemon : public mgmt::Backend,
   transport::UdpKeepalive keepalive_;
   PacketPorts ports_;
   std::unique_ptr<mgmt::Service> mgmt_service_;
+  mgmt::UnknownMethods mgmt_unknown_{"vpc.v1.Management"};
+  mgmt::UnknownMethods peer_unknown_{"vpc.v1.PeerLink"};
   std::unique_ptr<grpc::Server> mgmt_server_;
   std::unique_ptr<grpc::Server> peer_server_;
   std::string mgmt_address_;

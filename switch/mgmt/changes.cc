@@ -73,7 +73,7 @@ void learnSliced(Backend& sw, Cmd cmd, v1::LearnReply* reply, const Done& done,
 template <class Request, class Cmd>
 std::optional<std::string> parseLearn(const Request& req, Cmd& cmd) {
   auto m = MacAddress::parse(req.mac());
-  if (!m) return "invalid MAC address '" + req.mac() + "'";
+  if (!m) return "field 'mac': not a MAC address (such as 0050.56aa.0001)";
   cmd.mac = *m;
   if (req.vlan() < kMinVlan || req.vlan() > kMaxVlan)
     return "vlan " + std::to_string(req.vlan()) + " out of range 1-4094";
@@ -87,7 +87,7 @@ void learnMac(Backend& sw, const v1::LearnMacRequest& req, v1::LearnReply* reply
   LearnMacCmd cmd;
   if (auto bad = parseLearn(req, cmd)) return invalid(done, *bad);
   auto i = InterfaceId::parse(req.interface());
-  if (!i) return invalid(done, "invalid interface '" + req.interface() + "'");
+  if (!i) return invalid(done, "field 'interface': not an interface name (such as Ethernet1/5, port-channel10)");
   cmd.iface = *i;
   cmd.is_static = req.is_static();
   learnSliced(sw, cmd, reply, done, &SwitchNode::learnMac);
@@ -96,7 +96,7 @@ void learnMac(Backend& sw, const v1::LearnMacRequest& req, v1::LearnReply* reply
 void learnArp(Backend& sw, const v1::LearnArpRequest& req, v1::LearnReply* reply, const Done& done) {
   LearnArpCmd cmd;
   auto ip = Ipv4::parse(req.ip());
-  if (!ip) return invalid(done, "invalid IPv4 address '" + req.ip() + "'");
+  if (!ip) return invalid(done, "field 'ip': not an IPv4 address");
   cmd.ip = *ip;
   if (auto bad = parseLearn(req, cmd)) return invalid(done, *bad);
   learnSliced(sw, cmd, reply, done, &SwitchNode::learnArp);

@@ -2,9 +2,74 @@
 
 #include <stdexcept>
 
+#include <grpcpp/impl/codegen/proto_utils.h>
+
+#include "peerlink/core/text_check.h"
 #include "switch/mgmt/commands.h"
 
 namespace vpc::mgmt {
+
+namespace {
+
+constexpr std::size_t kMaxField = 1024;
+
+std::optional<std::string> checkFields(const google::protobuf::Message& m, const std::string& prefix) {
+  using google::protobuf::FieldDescriptor;
+  const auto* d = m.GetDescriptor();
+  const auto* r = m.GetReflection();
+  for (int i = 0; i < d->field_count(); ++i) {
+    const auto* f = d->field(i);
+    const std::string name = prefix + f->name();
+    const int n = f->is_repeated() ? r->FieldSize(m, f) : (r->HasField(m, f) || f->cpp_type() != FieldDescriptor::CPPTYPE_MESSAGE ? 1 : 0);
+    for (int k = 0; k < n; ++k) {
+      const std::string where = f->is_repeated() ? name + "[" + std::to_string(k) + "]" : name;
+      if (f->cpp_type() == FieldDescriptor::CPPTYPE_STRING) {
+        std::string scratch;
+        const std::string& v = f->is_repeated() ? r->GetRepeatedStringReference(m, f, k, &scratch)
+                                                : r->GetStringReference(m, f, &scratch);
+        const std::size_t max = f->name() == "lines" ? kMaxLine : kMaxField;
+        if (const auto bad = checkText(v, max))
+          return "field '" + where + "': " + bad->message +
+                 (bad->message.rfind("longer", 0) == 0 ? "" : " at byte " + std::to_string(bad->offset));
+      } else if (f->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE) {
+        const auto& sub = f->is_repeated() ? r->GetRepeatedMessage(m, f, k) : r->GetMessage(m, f);
+        if (auto bad = checkFields(sub, where + ".")) return bad;
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+// Finishes at once with UNIMPLEMENTED and a message.
+class Unimplemented final : public grpc::ServerGenericBidiReactor {
+ public:
+  explicit Unimplemented(const std::string& message) {
+    Finish(grpc::Status(grpc::StatusCode::UNIMPLEMENTED, message));
+  }
+  void OnDone() override { delete this; }
+};
+
+}  // namespace
+
+std::optional<std::string> checkRequest(const google::protobuf::Message& request) { return checkFields(request, ""); }
+
+std::optional<std::string> decodeRequest(const grpc::ByteBuffer& bytes, google::protobuf::Message& request) {
+  grpc::ByteBuffer copy(bytes);  // shares the slices; the reader consumes its own copy
+  // (A proto3 string field that is not UTF-8 fails the parse too.)
+  if (!grpc::GenericDeserialize<grpc::ProtoBufferReader, google::protobuf::Message>(&copy, &request).ok())
+    return "the request is not a valid " + request.GetDescriptor()->full_name();
+  return checkRequest(request);
+}
+
+void encodeReply(const google::protobuf::Message& reply, grpc::ByteBuffer* bytes) {
+  bool own = false;  // serialized straight into the response's slices
+  (void)grpc::GenericSerialize<grpc::ProtoBufferWriter, google::protobuf::Message>(reply, bytes, &own);
+}
+
+grpc::ServerGenericBidiReactor* UnknownMethods::CreateReactor(grpc::GenericCallbackServerContext* ctx) {
+  return new Unimplemented("no method " + printable(ctx->method().substr(0, 120)) + " here: this server serves " +
+                           served_ + " (gRPC reflection lists the methods)");
+}
 
 namespace {
 
@@ -118,7 +183,7 @@ Service::Service(Backend& sw) {
   for (const auto& rpc : registry().rpcs()) {
     const auto* method = service->FindMethodByName(rpc->name());
     if (!method) throw std::logic_error("management registry: no RPC " + rpc->name() + " in vpc.v1.Management");
-    MarkMethodCallback(method->index(), rpc->handler(sw));
+    MarkMethodRawCallback(method->index(), rpc->handler(sw));
     served[static_cast<std::size_t>(method->index())] = true;
   }
   for (int i = 0; i < service->method_count(); ++i)

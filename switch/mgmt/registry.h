@@ -8,10 +8,12 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include <google/protobuf/message.h>
+#include <grpcpp/generic/async_generic_service.h>
 #include <grpcpp/grpcpp.h>
 
 #include "switch/core/grammar.h"
@@ -74,8 +76,29 @@ class Rpc {
  public:
   virtual ~Rpc() = default;
   virtual const std::string& name() const = 0;
-  // The gRPC handler that serves it on `sw` (posts each call to the switch's thread).
+  // The gRPC handler that serves it on `sw` (posts each call to the switch's thread). A raw handler:
+  // it decodes and checks the request itself, so bytes that are not the request, or string fields that
+  // are not short text, get INVALID_ARGUMENT with a message before the switch sees them.
   virtual grpc::internal::MethodHandler* handler(Backend& sw) const = 0;
+};
+
+// Every string field of a request (nested too): UTF-8 text without control characters, at most 1024
+// bytes (a configuration line: 64 KiB). The problem names the field, never repeats the value.
+std::optional<std::string> checkRequest(const google::protobuf::Message& request);
+// The request bytes as a `Req`, checked: the message for INVALID_ARGUMENT if they are not one.
+std::optional<std::string> decodeRequest(const grpc::ByteBuffer& bytes, google::protobuf::Message& request);
+// A reply into the response bytes.
+void encodeReply(const google::protobuf::Message& reply, grpc::ByteBuffer* bytes);
+
+// Answers a method no service has, with a message naming what is served (gRPC's own answer is an
+// UNIMPLEMENTED with no message). Register one per server.
+class UnknownMethods final : public grpc::CallbackGenericService {
+ public:
+  explicit UnknownMethods(std::string served) : served_(std::move(served)) {}
+  grpc::ServerGenericBidiReactor* CreateReactor(grpc::GenericCallbackServerContext* ctx) override;
+
+ private:
+  std::string served_;
 };
 
 class Verb {
@@ -152,15 +175,24 @@ class UnaryRpc final : public Rpc {
   const std::string& name() const override { return name_; }
   grpc::internal::MethodHandler* handler(Backend& sw) const override {
     const auto serve = serve_;
-    return new grpc::internal::CallbackUnaryHandler<Req, Reply>(
-        [&sw, serve](grpc::CallbackServerContext* ctx, const Req* req, Reply* reply) {
+    return new grpc::internal::CallbackUnaryHandler<grpc::ByteBuffer, grpc::ByteBuffer>(
+        [&sw, serve](grpc::CallbackServerContext* ctx, const grpc::ByteBuffer* bytes, grpc::ByteBuffer* out) {
           auto* reactor = ctx->DefaultReactor();
-          sw.post([&sw, serve, req, reply, reactor] {
+          auto req = std::make_shared<Req>();
+          if (auto bad = decodeRequest(*bytes, *req)) {
+            reactor->Finish(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, *bad));
+            return reactor;
+          }
+          sw.post([&sw, serve, req, out, reactor] {
             if (sw.shuttingDown()) {
               reactor->Finish(grpc::Status(grpc::StatusCode::UNAVAILABLE, "the switch is shutting down"));
               return;
             }
-            serve(sw, *req, reply, [reactor](grpc::Status st) { reactor->Finish(std::move(st)); });
+            auto reply = std::make_shared<Reply>();
+            serve(sw, *req, reply.get(), [reactor, reply, req, out](grpc::Status st) {
+              if (st.ok()) encodeReply(*reply, out);
+              reactor->Finish(std::move(st));
+            });
           });
           return reactor;
         });

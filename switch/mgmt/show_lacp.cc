@@ -41,7 +41,7 @@ void showLacp(Backend& sw, const v1::ShowLacpRequest& req, v1::ShowLacpReply* ou
   std::optional<InterfaceId> only;
   if (!req.interface().empty()) {
     only = InterfaceId::parse(req.interface());
-    if (!only) return invalid(done, "not an interface: " + req.interface().substr(0, 40));
+    if (!only) return invalid(done, "field 'interface': not an interface name (such as Ethernet1/5, port-channel10)");
   }
   out->set_system_priority(32768);
   out->set_system_mac(cfg.emulator.local_mac ? cfg.emulator.local_mac->colon() : "");

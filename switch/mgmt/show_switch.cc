@@ -96,7 +96,7 @@ void explainRpc(Backend& sw, const v1::ExplainRequest& req, v1::ExplainReply* ou
   } else if (req.subject() == "interface") {
     q.kind = ExplainQuery::Kind::Interface;
     auto i = InterfaceId::parse(req.interface());
-    if (!i) return invalid(done, "invalid interface '" + req.interface() + "'");
+    if (!i) return invalid(done, "field 'interface': not an interface name (such as Ethernet1/5, port-channel10)");
     q.iface = *i;
   } else if (req.subject() == "peer-link") {
     q.kind = ExplainQuery::Kind::PeerLink;

@@ -68,13 +68,13 @@ void showMac(Backend& sw, const v1::ShowMacRequest& req, v1::ShowMacReply* reply
   filter.vlan = static_cast<std::uint16_t>(req.vlan());
   if (!req.address().empty()) {
     auto m = MacAddress::parse(req.address());
-    if (!m) return invalid(done, "invalid MAC address '" + req.address() + "'");
+    if (!m) return invalid(done, "field 'address': not a MAC address (such as 0050.56aa.0001)");
     filter.mac = *m;
   }
   if (!req.interface().empty()) {
     if (auto i = InterfaceId::parse(req.interface())) filter.iface = *i;
     else if (req.interface() == "vPC Peer-Link" || req.interface() == "peer-link") filter.iface = InterfaceId::peerLink();
-    else return invalid(done, "invalid interface '" + req.interface() + "'");
+    else return invalid(done, "field 'interface': not an interface name (such as Ethernet1/5, port-channel10)");
   }
   if (req.type() == "static") filter.is_static = true;
   else if (req.type() == "dynamic") filter.is_static = false;

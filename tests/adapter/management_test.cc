@@ -1,6 +1,10 @@
 // The management service of an in-process daemon (no peer): typed calls, errors, the event stream.
 #include <catch2/catch.hpp>
 
+#include <condition_variable>
+#include <mutex>
+
+#include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/grpcpp.h>
 
 #include "switch/core/config_parser.h"
@@ -223,4 +227,66 @@ TEST_CASE("Management: running-config, orphan ports, port-channels, explain, pee
   v1::ShowPeerLinkMessagesReply msgs;  // no peer-link configured: nothing on the wire
   REQUIRE(s.stub->ShowPeerLinkMessages(s.ctx().get(), {}, &msgs).ok());
   CHECK(msgs.messages_size() == 0);
+}
+
+namespace {
+// A raw call: `body` as the request bytes of `method`, whatever they are.
+grpc::Status rawCall(const std::string& address, const std::string& method, const std::string& body) {
+  grpc::GenericStub stub(grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + 5s);
+  grpc::Slice slice(body);
+  grpc::ByteBuffer request(&slice, 1), reply;
+  std::mutex mu;
+  std::condition_variable cv;
+  bool done = false;
+  grpc::Status status;
+  stub.UnaryCall(&ctx, method, grpc::StubOptions(), &request, &reply, [&](grpc::Status s) {
+    std::lock_guard lock(mu);
+    status = std::move(s);
+    done = true;
+    cv.notify_one();
+  });
+  std::unique_lock lock(mu);
+  cv.wait(lock, [&] { return done; });
+  return status;
+}
+}  // namespace
+
+TEST_CASE("Management: bad requests get INVALID_ARGUMENT or UNIMPLEMENTED with a short message, never the value",
+          "[adapter][mgmt]") {
+  Solo s;
+  const std::string address = s.d->info().management_address();
+  SECTION("a 1 MB string field") {
+    v1::LearnMacRequest req;
+    req.set_mac("0050.5600.0001");
+    req.set_vlan(10);
+    req.set_interface(std::string(1 << 20, 'x'));
+    v1::LearnReply r;
+    const auto st = s.stub->LearnMac(s.ctx().get(), req, &r);
+    CHECK(st.error_code() == grpc::StatusCode::INVALID_ARGUMENT);
+    CHECK(st.error_message().size() < 200);
+    CHECK(st.error_message().find("xxxx") == std::string::npos);
+  }
+  SECTION("control characters in a string field") {
+    v1::ConfigureRequest req;
+    req.add_lines(std::string("hostname a\0b", 12));
+    v1::ConfigureReply r;
+    const auto st = s.stub->Configure(s.ctx().get(), req, &r);
+    CHECK(st.error_code() == grpc::StatusCode::INVALID_ARGUMENT);
+    CHECK_THAT(st.error_message(), Catch::Matchers::Contains("control character U+0000"));
+  }
+  SECTION("undecodable request bytes") {
+    const auto st = rawCall(address, "/vpc.v1.Management/ShowVpc", "\xff\xff\xff\xff");
+    CHECK(st.error_code() == grpc::StatusCode::INVALID_ARGUMENT);
+    CHECK_FALSE(st.error_message().empty());
+  }
+  SECTION("an unknown method") {
+    const auto st = rawCall(address, "/vpc.v1.Management/NoSuchThing", "");
+    CHECK(st.error_code() == grpc::StatusCode::UNIMPLEMENTED);
+    CHECK_THAT(st.error_message(), Catch::Matchers::Contains("vpc.v1.Management"));
+  }
+  // The switch still answers.
+  v1::ShowVpcReply r;
+  CHECK(s.stub->ShowVpc(s.ctx().get(), {}, &r).ok());
 }

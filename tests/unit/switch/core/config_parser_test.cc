@@ -477,3 +477,38 @@ TEST_CASE("Config: lacp max-bundle on port-channels (1-32, default 32), written 
   CHECK_THAT(errorOf(std::string(kMinimal) + "interface port-channel30\n  lacp max-bundle 4\n").format(),
              Contains("needs 'feature lacp' first"));
 }
+
+TEST_CASE("Config: hostnames, descriptions and bytes that are not text are refused with file:line:col",
+          "[config][unit]") {
+  using Catch::Matchers::Contains;
+  const std::string base = "feature vpc\nemulator\n  local-mac 0c:00:00:00:00:01\n  management 127.0.0.1:9000\n";
+  auto e = errorOf("hostname " + std::string(64, 'a') + "\n" + base);
+  CHECK(e.line == 1);
+  CHECK(e.column == 10);
+  CHECK_THAT(e.message, Contains("1-63 letters, digits"));
+  CHECK_THAT(errorOf("hostname -x\n" + base).message, Contains("starting with a letter or digit"));
+  // Not text: invalid UTF-8, NUL, escape sequences - the error names the byte, never echoes it.
+  e = errorOf("hostname s1\n" + base + "interface Ethernet1/1\n  description caf\xc3\n");
+  CHECK(e.line == 7);
+  CHECK(e.column == 18);
+  CHECK(e.message == "invalid UTF-8");
+  CHECK(e.text.find('\xc3') == std::string::npos);
+  e = errorOf(std::string("hostname s\0x\n", 13) + base);
+  CHECK(e.line == 1);
+  CHECK(e.message == "control character U+0000");
+  // Descriptions: 254 characters (not bytes) at most.
+  const auto ok = parsed("hostname s1\n" + base + "interface Ethernet1/1\n  description " + std::string(254, 'x') + "\n");
+  CHECK(ok.interface(InterfaceId::ethernet(1, 1))->description.size() == 254);
+  std::string accents;
+  for (int i = 0; i < 254; ++i) accents += "\xc3\xa9";  // 254 characters, 508 bytes
+  CHECK(parsed("hostname s1\n" + base + "interface Ethernet1/1\n  description " + accents + "\n")
+            .interface(InterfaceId::ethernet(1, 1))
+            ->description.size() == 508);
+  e = errorOf("hostname s1\n" + base + "interface Ethernet1/1\n  description " + std::string(1000000, 'x') + "\n");
+  CHECK(e.line == 7);
+  CHECK(e.message == "longer than 65536 bytes");
+  CHECK(e.format().size() < 600);  // the error stays short
+  e = errorOf("hostname s1\n" + base + "interface Ethernet1/1\n  description " + std::string(300, 'x') + "\n");
+  CHECK_THAT(e.message, Contains("at most 254 characters"));
+  CHECK(e.format().size() < 600);
+}
