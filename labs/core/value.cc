@@ -6,6 +6,15 @@
 
 namespace vpc::lab {
 
+Value::Value() = default;
+Value::~Value() = default;
+Value::Value(const Value&) = default;
+Value::Value(Value&&) noexcept = default;
+Value& Value::operator=(const Value&) = default;
+Value& Value::operator=(Value&&) noexcept = default;
+Value Value::null() { return {}; }
+
+
 Value Value::boolean(bool v) {
   Value x;
   x.kind = Kind::Bool;

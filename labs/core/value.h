@@ -19,6 +19,15 @@ namespace vpc::lab {
 
 struct Value {
   enum class Kind { Null, Bool, Number, String, List, Object };
+  // Out of line: `object` holds pairs of Value, complete only after this definition (libstdc++ with
+  // clang instantiates the inline ones too early).
+  Value();
+  ~Value();
+  Value(const Value&);
+  Value(Value&&) noexcept;
+  Value& operator=(const Value&);
+  Value& operator=(Value&&) noexcept;
+
   Kind kind = Kind::Null;
   bool b = false;
   double n = 0;
@@ -26,7 +35,7 @@ struct Value {
   std::vector<Value> list;
   std::vector<std::pair<std::string, Value>> object;  // in field order
 
-  static Value null() { return {}; }
+  static Value null();
   static Value boolean(bool v);
   static Value number(double v);
   static Value string(std::string v);
