@@ -1,5 +1,5 @@
 // vpclab: deploy a vPC pair, break it for real, run failover drills, draw their timelines.
-//   vpclab deploy TOPOLOGY [--name N] [--time-scale F] [--slot S]
+//   vpclab deploy TOPOLOGY [--name N] [--time-scale F] [--slot S] [--tls]
 //   vpclab inspect [LAB] [--json]          vpclab destroy LAB... | --all
 //   vpclab fault LAB <fault words>         vpclab events LAB [--follow]
 //   vpclab graph LAB|TOPOLOGY [-o FILE]    vpclab run DRILL.yml|DIR [--time-scale F] [--out DIR]
@@ -49,13 +49,14 @@ int fail(const Error& e) {
   }
 }
 
-int cmdDeploy(const std::string& file, const std::string& name, double scale, int slot, bool as_json) {
+int cmdDeploy(const std::string& file, const std::string& name, double scale, int slot, bool tls, bool as_json) {
   auto topo = loadTopology(file);
   if (!topo) return fail(topo.error());
   DeployOptions o;
   o.name = name;
   if (scale > 0) o.time_scale = scale;
   if (slot > 0) o.slot = static_cast<std::uint32_t>(slot);
+  o.tls = tls;
   auto lab = deploy(*topo, o);
   if (!lab) return fail(lab.error());
   if (as_json) {
@@ -282,7 +283,7 @@ int main(int argc, char** argv) {
   std::string file, name, out;
   double scale = 0;
   int slot = 0;
-  bool as_json = false, all = false, follow = false;
+  bool as_json = false, all = false, follow = false, tls = false;
   std::vector<std::string> names, words, drills;
 
   auto* d = app.add_subcommand("deploy", "start a topology's switches and relays, detached");
@@ -290,6 +291,8 @@ int main(int argc, char** argv) {
   d->add_option("--name", name, "lab name (default: the topology's)");
   d->add_option("--time-scale", scale, "multiply every protocol timer (e.g. 0.05)")->check(CLI::Range(0.001, 1.0));
   d->add_option("--slot", slot, "loopback block 127.2.SLOT.0/24 (default: the first free)")->check(CLI::Range(1, 250));
+  d->add_flag("--tls", tls, "mutual TLS on the peer-link and the management API: a lab CA, a certificate per switch "
+                            "and one for vpcctl (in the lab's tls/ folder)");
   d->add_flag("--json", as_json, "print the lab record as JSON");
 
   auto* ds = app.add_subcommand("destroy", "stop a lab's processes and remove its directory");
@@ -354,7 +357,7 @@ int main(int argc, char** argv) {
   if (x->parsed()) return cmdExec(name, host, command);
   if (bd->parsed()) return cmdBond(name, host);
   if (tr->parsed()) return cmdTraffic(name, from, to, rate, duration, as_json);
-  if (d->parsed()) return cmdDeploy(file, name, scale, slot, as_json);
+  if (d->parsed()) return cmdDeploy(file, name, scale, slot, tls, as_json);
   if (ds->parsed()) return cmdDestroy(names, all);
   if (in->parsed()) return cmdInspect(name, as_json);
   if (f->parsed()) return cmdFault(name, words);

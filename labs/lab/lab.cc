@@ -15,6 +15,7 @@
 #include "labs/core/lab_plan.h"
 #include "labs/lab/process.h"
 #include "labs/lab/registry.h"
+#include "peerlink/transport/tls.h"
 
 namespace vpc::lab {
 
@@ -91,9 +92,58 @@ std::unique_ptr<v1::PathControl::Stub> pathControl(const v1::LabState& lab) {
 std::unique_ptr<v1::Management::Stub> management(const v1::LabNode& node) {
   grpc::ChannelArguments args;
   args.SetMaxReceiveMessageSize(-1);
+  std::optional<transport::TlsMaterial> tls;
+  if (!node.tls_dir().empty()) {
+    const std::string d = node.tls_dir() + "/";
+    if (auto m = transport::loadTls(d + "vpcctl.crt", d + "vpcctl.key", d + "ca.crt")) tls = std::move(*m);
+    args.SetSslTargetNameOverride(node.name());  // the switch's certificate names it
+  }
   return v1::Management::NewStub(
-      grpc::CreateCustomChannel(node.management(), grpc::InsecureChannelCredentials(), args));
+      grpc::CreateCustomChannel(node.management(), transport::channelCredentials(tls), args));
 }
+
+namespace {
+
+// The lab's CA, a certificate per switch (its name, vpc-peer and its address; server and client use)
+// and one for management clients, made with the openssl command (Debian's openssl package).
+Status makeCertificates(const std::string& dir, const std::string& lab, const std::vector<NodePlan>& nodes) {
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) return Error{ErrorCode::Internal, "cannot create " + dir + ": " + ec.message()};
+  const std::string openssl = "/usr/bin/openssl";
+  std::string out;
+  auto run = [&](std::vector<std::string> argv) -> Status {
+    if (runCommand(argv, &out) != 0)
+      return Error{ErrorCode::Internal, "tls: openssl " + argv[1] + " failed: " + out.substr(0, 300)};
+    return Status::ok();
+  };
+  const std::vector<std::string> ec_key = {"-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes"};
+  std::vector<std::string> ca = {openssl, "req", "-x509"};
+  ca.insert(ca.end(), ec_key.begin(), ec_key.end());
+  ca.insert(ca.end(), {"-keyout", dir + "/ca.key", "-out", dir + "/ca.crt", "-days", "3650", "-subj",
+                       "/CN=vpclab " + lab + " CA"});
+  VPC_RETURN_IF_ERROR(run(ca));
+  auto issue = [&](const std::string& name, const std::string& san, const std::string& usage) -> Status {
+    std::vector<std::string> req = {openssl, "req"};
+    req.insert(req.end(), ec_key.begin(), ec_key.end());
+    req.insert(req.end(), {"-keyout", dir + "/" + name + ".key", "-out", dir + "/" + name + ".csr", "-subj", "/CN=" + name});
+    VPC_RETURN_IF_ERROR(run(req));
+    std::ofstream(dir + "/" + name + ".ext") << "subjectAltName=" << san << "\nextendedKeyUsage=" << usage << "\n";
+    VPC_RETURN_IF_ERROR(run({openssl, "x509", "-req", "-in", dir + "/" + name + ".csr", "-CA", dir + "/ca.crt", "-CAkey",
+                             dir + "/ca.key", "-CAcreateserial", "-out", dir + "/" + name + ".crt", "-days", "3650",
+                             "-extfile", dir + "/" + name + ".ext"}));
+    fs::remove(dir + "/" + name + ".csr", ec);
+    fs::remove(dir + "/" + name + ".ext", ec);
+    return Status::ok();
+  };
+  for (const auto& n : nodes)
+    VPC_RETURN_IF_ERROR(issue(n.name, "DNS:" + n.name + ",DNS:" + transport::kPeerName + ",IP:" + n.address,
+                              "serverAuth,clientAuth"));
+  VPC_RETURN_IF_ERROR(issue("vpcctl", "DNS:vpcctl", "clientAuth"));
+  return Status::ok();
+}
+
+}  // namespace
 
 // Runs the hosts' steps; each one's undo is recorded (and written) before the next, so a failure or a
 // later destroy unmakes exactly what was made.
@@ -188,8 +238,19 @@ Result<v1::LabState> deploy(const Topology& t, const DeployOptions& o) {
     return Error{ErrorCode::FailedPrecondition, t.file + ": dual-homed and tagged hosts need Open vSwitch "
                                                          "(scripts/install-deps installs it); nothing was deployed"};
   for (const auto& b : hosts.bindings) configs[b.node].emulator.ports[b.port] = PortBinding{b.link, 0};
+  const std::string tls_dir = o.tls ? dir + "/tls" : "";
+  if (o.tls)
+    for (std::size_t i = 0; i < configs.size(); ++i)
+      configs[i].emulator.tls =
+          EmulatorConfig::Tls{tls_dir + "/" + names[i] + ".crt", tls_dir + "/" + names[i] + ".key", tls_dir + "/ca.crt"};
   auto plan = planPair(slot, names, configs);
   if (!plan) return plan.error();
+  if (o.tls)
+    if (auto st = makeCertificates(tls_dir, name, plan->nodes); !st) {
+      std::error_code ignored;
+      fs::remove_all(dir, ignored);  // nothing deployed
+      return st.error();
+    }
 
   std::error_code ec;
   fs::create_directories(dir, ec);
@@ -211,6 +272,7 @@ Result<v1::LabState> deploy(const Topology& t, const DeployOptions& o) {
     n->set_config_file(dir + "/" + np.name + ".cfg");
     n->set_source_config(t.nodes[i].config_file);
     n->set_log_file(dir + "/" + np.name + ".log");
+    n->set_tls_dir(tls_dir);
     for (const auto& [port, binding] : configs[i].emulator.ports) {
       auto* lp = n->add_ports();
       lp->set_interface(port.longName());

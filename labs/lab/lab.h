@@ -22,6 +22,7 @@ struct DeployOptions {
   std::optional<double> time_scale;        // else the topology's, else 1
   std::optional<std::uint32_t> slot;       // else the first free one
   bool start_switches = true;              // false: only the relays (a drill deploys switches in a step)
+  bool tls = false;                        // a lab CA and per-switch certificates; mutual TLS everywhere
   std::chrono::milliseconds ready_timeout{10000};
 };
 

@@ -118,3 +118,19 @@ Result<std::string> resolveNode(const std::string& target) {
 }
 
 }  // namespace vpc::lab
+
+namespace vpc::lab {
+
+std::string LabNames::tlsDir(const std::string& name) const {
+  const auto slash = name.find('/');
+  const std::string lab = slash == std::string::npos ? "" : name.substr(0, slash);
+  const std::string node = slash == std::string::npos ? name : name.substr(slash + 1);
+  for (const auto& l : listLabs()) {
+    if (!lab.empty() && l.name() != lab) continue;
+    for (const auto& n : l.nodes())
+      if (n.name() == node) return n.tls_dir();
+  }
+  return "";
+}
+
+}  // namespace vpc::lab

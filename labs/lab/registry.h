@@ -30,6 +30,7 @@ Result<std::string> resolveNode(const std::string& target);
 class LabNames final : public cli::NameResolver {
  public:
   Result<std::string> resolve(const std::string& name) const override { return resolveNode(name); }
+  std::string tlsDir(const std::string& name) const override;
 };
 
 }  // namespace vpc::lab

@@ -1,5 +1,7 @@
 #include "peerlink/transport/grpc_peer_link.h"
 
+#include "peerlink/transport/tls.h"
+
 #include <climits>
 #include <mutex>
 
@@ -212,7 +214,8 @@ class PeerLinkTransport::ClientStream final : public Stream,
     args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, ms);
     args.SetInt(GRPC_ARG_ENABLE_RETRIES, 0);
     args.SetInt(GRPC_ARG_HTTP2_STREAM_LOOKAHEAD_BYTES, kLookaheadBytes);
-    channel_ = grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args);
+    if (t.tls_) args.SetSslTargetNameOverride(kPeerName);  // the peer's certificate, whatever address we dial
+    channel_ = grpc::CreateCustomChannel(address, channelCredentials(t.tls_), args);
     stub_ = v1::PeerLink::NewStub(channel_);
   }
 

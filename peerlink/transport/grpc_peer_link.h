@@ -29,6 +29,7 @@
 #include "peerlink/core/effects.h"
 #include "peerlink/core/messages.h"
 #include "peerlink/core/time.h"
+#include "peerlink/transport/tls.h"
 #include "vpc/v1/peer.grpc.pb.h"
 
 namespace vpc::transport {
@@ -71,6 +72,8 @@ class PeerLinkTransport {
 
   // The service to register on the peer-link gRPC server (accepts connections).
   grpc::Service* service();
+  // Dial the peer with mutual TLS (before the first dial); the server side is the daemon's to set.
+  void useTls(const TlsMaterial& tls) { tls_ = tls; }
   // HTTP/2 settings both ends of a peer-link use: a large flow-control window from the start, so a
   // bulk snapshot is not throttled while gRPC's BDP probing grows it. (Turning the probing off saves
   // an idle link a few pings a second but cost bulk resync ~15 % here; measured, kept on.)
@@ -127,6 +130,7 @@ class PeerLinkTransport {
   void dropFrames(ConnId conn);
   std::atomic<int> live_frame_streams_{0};                        // until gRPC is done with each
   std::atomic<std::uint64_t> next_accept_{1};                     // gRPC threads
+  std::optional<TlsMaterial> tls_;
   // gRPC threads: each source's token bucket of session accepts.
   struct Bucket {
     double tokens = kAcceptBurst;

@@ -7,6 +7,8 @@
 // Exit codes: 0 ok, 1 the switch refused the command, 2 usage error, 3 switch unreachable.
 #include "switch/cli/vpcctl.h"
 
+#include "peerlink/transport/tls.h"
+
 #include <unistd.h>
 
 #include <chrono>
@@ -206,12 +208,16 @@ int vpcctlMain(int argc, char** argv, const NameResolver& names) {
   std::string target;
   bool json = false;
   int timeout_s = 30;
+  std::string tls_dir;
   std::vector<std::string> words;
   app.add_option("-s,--switch", target,
                  "the switch: ADDRESS[:PORT] (default port 9000), or a deployed lab's NODE or LAB/NODE")
       ->required();
   app.add_flag("--json", json, "print the JSON twin of the reply");
   app.add_option("--timeout", timeout_s, "seconds to wait for the switch")->check(CLI::Range(1, 3600));
+  app.add_option("--tls", tls_dir,
+                 "mutual TLS with the certificate in DIR (ca.crt, vpcctl.crt, vpcctl.key); a lab deployed with "
+                 "--tls is found without it");
   app.add_option("command", words, "command words")->expected(0, -1);
   app.prefix_command();  // everything after the first command word is the command, even "--follow"
   CLI11_PARSE(app, argc, argv);
@@ -246,10 +252,23 @@ int vpcctlMain(int argc, char** argv, const NameResolver& names) {
   }
   grpc::ChannelArguments args;
   args.SetMaxReceiveMessageSize(-1);  // a big MAC table is one reply
+  std::optional<transport::TlsMaterial> tls;
+  const bool named = *address != target && target.find(':') == std::string::npos && !Ipv4::parse(target);
+  if (tls_dir.empty() && named) tls_dir = names.tlsDir(target);
+  if (!tls_dir.empty()) {
+    auto m = transport::loadTls(tls_dir + "/vpcctl.crt", tls_dir + "/vpcctl.key", tls_dir + "/ca.crt");
+    if (!m) {
+      std::cerr << "vpcctl: " << m.error().message << "\n";
+      return kExitUsage;
+    }
+    tls = std::move(*m);
+    // A lab's switch certificate names the switch; an address is checked against its IP names.
+    if (named) args.SetSslTargetNameOverride(target.substr(target.find('/') + 1));
+  }
   Client client;
   client.address = *address;
   client.timeout_s = timeout_s;
-  client.stub = v1::Management::NewStub(grpc::CreateCustomChannel(*address, grpc::InsecureChannelCredentials(), args));
+  client.stub = v1::Management::NewStub(grpc::CreateCustomChannel(*address, transport::channelCredentials(tls), args));
   if (cmd.empty()) return shell(client);
   if (configuring) return configure(client, std::vector<std::string>(cmd.begin() + 1, cmd.end()), json);
   return run(client, *match, json);

@@ -14,6 +14,12 @@ class NameResolver {
   virtual ~NameResolver() = default;
   // The management address (A.B.C.D:port) of the switch called `name`, or why there is none.
   virtual Result<std::string> resolve(const std::string& name) const = 0;
+  // The folder of the client certificate to present to it (ca.crt, vpcctl.crt, vpcctl.key), if it
+  // serves mutual TLS (a lab deployed with --tls); "" for plaintext.
+  virtual std::string tlsDir(const std::string& name) const {
+    (void)name;
+    return "";
+  }
 };
 
 // The whole program (see vpcctl.cc for its usage and exit codes).

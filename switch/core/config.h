@@ -103,6 +103,13 @@ struct EmulatorConfig {
   std::uint32_t heartbeat_ms = 100;
   std::uint32_t heartbeat_timeout_ms = 300;
   std::map<InterfaceId, PortBinding> ports;   // bound to real links
+  // Mutual TLS on the peer-link and the management API: PEM files of this switch's certificate and
+  // key and of the CA that signs every certificate it accepts (docs/RELIABILITY.md).
+  struct Tls {
+    std::string certificate, key, ca;
+    bool operator==(const Tls&) const = default;
+  };
+  std::optional<Tls> tls;
   bool operator==(const EmulatorConfig&) const = default;
 };
 

@@ -83,7 +83,7 @@ enum Cmd : int {
   kNoOrphanSuspend, kIpAddress, kVrfMember, kStpPortType, kNoStpPortType, kLacpRate, kNoLacpRate,
   kLacpSuspendIndividual, kNoLacpSuspendIndividual, kLacpMaxBundle, kNoLacpMaxBundle,
   // emulator
-  kLocalMac, kManagement, kPeerLinkEmu, kPortLink,
+  kLocalMac, kManagement, kPeerLinkEmu, kPortLink, kTls,
 };
 
 struct Grammars {
@@ -202,6 +202,7 @@ struct Grammars {
         "peer-link listen <listen:hostport> peer <peer:hostport> [ heartbeat <heartbeat:10-10000> ] "
         "[ timeout <timeout:30-60000> ]");
     add(emulator, kPortLink, "port <if:interface> link <link:word>");
+    add(emulator, kTls, "tls certificate <cert:word> key <key:word> ca <ca:word>");
   }
 
   const grammar::Grammar& of(Mode m) const {
@@ -822,6 +823,7 @@ class Parser {
         e.ports[id] = PortBinding{link, current_line_};
         break;
       }
+      case kTls: e.tls = EmulatorConfig::Tls{m.text("cert"), m.text("key"), m.text("ca")}; break;
       default: break;
     }
   }

@@ -141,6 +141,7 @@ std::string writeConfig(const SwitchConfig& c, ConfigSection section) {
       o << "  peer-link listen " << e.peer_link_listen << " peer " << e.peer_link_peer << " heartbeat " << e.heartbeat_ms
         << " timeout " << e.heartbeat_timeout_ms << "\n";
     for (const auto& [id, b] : e.ports) o << "  port " << id.longName() << " link " << b.link << "\n";
+    if (e.tls) o << "  tls certificate " << e.tls->certificate << " key " << e.tls->key << " ca " << e.tls->ca << "\n";
   }
   return o.str();
 }

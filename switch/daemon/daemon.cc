@@ -36,11 +36,12 @@ void hugePages(void* block, std::size_t bytes) { (void)::madvise(block, bytes, M
 
 // Builds and starts a gRPC server on `address`; reports the bound address (port 0 picks one).
 std::unique_ptr<grpc::Server> startServer(const std::string& address, std::vector<grpc::Service*> services,
-                                          grpc::CallbackGenericService* unknown, std::string& bound,
+                                          grpc::CallbackGenericService* unknown,
+                                          const std::optional<transport::TlsMaterial>& tls, std::string& bound,
                                           std::string& error, bool peer_link = false) {
   grpc::ServerBuilder builder;
   int port = 0;
-  builder.AddListeningPort(address, grpc::InsecureServerCredentials(), &port);
+  builder.AddListeningPort(address, transport::serverCredentials(tls), &port);
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);  // a second switch on the same address must fail
   if (peer_link) transport::PeerLinkTransport::tune(builder);
   for (auto* s : services) builder.RegisterService(s);
@@ -135,15 +136,25 @@ Status Daemon::start() {
   std::string error;
   VPC_RETURN_IF_ERROR(openKeepalive());
   VPC_RETURN_IF_ERROR(ports_.open(config_.emulator.ports, options_.config_path));
+  // Mutual TLS: a peer or a client without a certificate from the CA is refused in the TLS handshake,
+  // before gRPC reads a byte of it.
+  std::optional<transport::TlsMaterial> tls;
+  if (const auto& t = config_.emulator.tls) {
+    auto m = transport::loadTls(t->certificate, t->key, t->ca);
+    if (!m) return m.error();
+    tls = std::move(*m);
+    peer_link_.useTls(*tls);
+  }
   if (!config_.emulator.peer_link_listen.empty()) {
-    peer_server_ =
-        startServer(config_.emulator.peer_link_listen, {peer_link_.service()}, &peer_unknown_, peer_address_, error,
-                    /*peer_link=*/true);
+    peer_server_ = startServer(config_.emulator.peer_link_listen, {peer_link_.service()}, &peer_unknown_, tls,
+                               peer_address_, error, /*peer_link=*/true);
     if (!peer_server_) return Error{ErrorCode::Unavailable, "peer-link: " + error};
   }
-  mgmt_server_ = startServer(config_.emulator.management, {mgmt_service_.get()}, &mgmt_unknown_, mgmt_address_, error);
+  mgmt_server_ =
+      startServer(config_.emulator.management, {mgmt_service_.get()}, &mgmt_unknown_, tls, mgmt_address_, error);
   if (!mgmt_server_) return Error{ErrorCode::Unavailable, "management: " + error};
-  log->info("{} up: management {}, peer-link {} -> {}, keepalive {} -> {}", config_.hostname, mgmt_address_,
+  log->info("{} up{}: management {}, peer-link {} -> {}, keepalive {} -> {}", config_.hostname,
+            tls ? " (mutual TLS)" : "", mgmt_address_,
             peer_address_.empty() ? "-" : peer_address_,
             config_.emulator.peer_link_peer.empty() ? "-" : config_.emulator.peer_link_peer,
             keepalive_address_.empty() ? "-" : keepalive_address_,

@@ -11,10 +11,12 @@
 
 #include <catch2/catch.hpp>
 #include <google/protobuf/util/json_util.h>
+#include <grpcpp/grpcpp.h>
 
 #include "peerlink/core/values.h"
 #include "tests/integration/lab.h"
 #include "vpc/v1/lab.pb.h"
+#include "vpc/v1/peer.grpc.pb.h"
 
 using namespace vpc;
 using namespace vpc::itest;
@@ -422,4 +424,47 @@ TEST_CASE("vpclab: a drill reports what failed, exits 1 and still writes its tim
   CHECK(readFile(out + "/failing/timeline.html").rfind("<!DOCTYPE html>", 0) == 0);
   CHECK(readFile(out + "/failing/timeline.ndjson").find("\"switch\":\"peer-link\"") != std::string::npos);
   CHECK(vpclab({"inspect"}).out.find("no labs deployed") != std::string::npos);  // the lab was destroyed
+}
+
+TEST_CASE("vpclab: deploy --tls - mutual TLS on the peer-link and the management API, strangers refused before a Hello",
+          "[integration][vpclab][tls]") {
+  Home home;
+  const std::string a = "tlsa" + std::to_string(home.slot), b = "tlsb" + std::to_string(home.slot);
+  REQUIRE(vpclab({"deploy", topology(), "--name", a, "--tls", "--slot", std::to_string(home.slot)}).exit_code == 0);
+  CHECK(eventually([&] { return formed(a); }, 10s, 50ms));  // the pair forms over TLS (through the relays)
+  const std::string tls_dir = home.dir + "/labs/" + a + "/tls";
+  for (const auto* f : {"ca.crt", "leaf1.crt", "leaf1.key", "leaf2.crt", "vpcctl.crt", "vpcctl.key"})
+    CHECK(std::filesystem::exists(tls_dir + "/" + f));
+  CHECK_THAT(readFile(home.dir + "/labs/" + a + "/leaf1.cfg"), Contains("  tls certificate " + tls_dir + "/leaf1.crt"));
+  // vpcctl finds the lab's client certificate by the switch's name, or takes it with --tls.
+  const auto named = run({binDir() + "/vpcctl", "-s", a + "/leaf1", "show", "vpc", "role"});
+  CHECK(named.exit_code == 0);
+  CHECK_THAT(named.out, Contains("vPC role                        : primary"));
+  const std::string address = "127.2." + std::to_string(home.slot) + ".1";
+  CHECK(run({binDir() + "/vpcctl", "-s", address, "--tls", tls_dir, "show", "vpc"}).exit_code == 0);
+  // Without a certificate: no answer at all.
+  CHECK(run({binDir() + "/vpcctl", "-s", address, "--timeout", "2", "show", "vpc"}).exit_code == 3);
+  // With a certificate of another lab's CA: refused too.
+  REQUIRE(vpclab({"deploy", topology(), "--name", b, "--tls", "--slot", std::to_string(home.slot + 1)}).exit_code == 0);
+  CHECK(run({binDir() + "/vpcctl", "-s", address, "--tls", home.dir + "/labs/" + b + "/tls", "--timeout", "2", "show",
+             "vpc"})
+            .exit_code == 3);
+  // A plaintext client on the peer-link port never gets as far as a Hello: the switch sees nothing.
+  auto channel = grpc::CreateChannel(address + ":7100", grpc::InsecureChannelCredentials());
+  auto stub = v1::PeerLink::NewStub(channel);
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + 2s);
+  auto stream = stub->Session(&ctx);
+  v1::PeerMessage hello;
+  hello.mutable_hello()->set_domain_id(10);
+  stream->Write(hello);
+  v1::PeerMessage answer;
+  CHECK_FALSE(stream->Read(&answer));
+  CHECK_FALSE(stream->Finish().ok());
+  const auto sync = run({binDir() + "/vpcctl", "-s", a + "/leaf1", "--json", "show", "vpc", "sync"});
+  v1::ShowVpcSyncReply s;
+  REQUIRE(google::protobuf::util::JsonStringToMessage(sync.out, &s).ok());
+  CHECK(s.guard().refused() == 0);
+  CHECK(s.session_flaps() == 0);
+  CHECK(s.session_state() == "established");
 }
