@@ -7,6 +7,8 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <filesystem>
+#include <map>
 #include <future>
 #include <iostream>
 #include <thread>
@@ -20,6 +22,7 @@
 #include "bench/inproc_pair.h"
 #include "bench/pair.h"
 #include "labs/lab/files.h"
+#include "labs/lab/lab.h"
 #include "switch/core/config_parser.h"
 #include "switch/daemon/daemon.h"
 #include "switch/daemon/log.h"
@@ -203,6 +206,7 @@ int main(int argc, char** argv) {
   const std::string raw_address = "127.0.0.1:" + std::to_string(raw_port);
 
   std::vector<Row> rows;
+  std::map<std::string, double> plain_p50, plain_p99;  // by rate label: the ceilings of the TLS rows
   try {
     Pair pair;
     if (!waitFor([&] { return pair.established(); }, 20000)) throw std::runtime_error("the pair did not establish");
@@ -240,7 +244,58 @@ int main(int argc, char** argv) {
                          .higher_is_better = false,
                          .target_value = 1000,
                          .note = fmt::format("max {}", human(stats(mx).median, "us"))});
+      plain_p50[rate.label] = stats(p50).median;
+      plain_p99[rate.label] = stats(p99).median;
     }
+  } catch (const std::exception& e) {
+    std::cerr << "bench_latency: " << e.what() << "\n";
+    raw_server->Shutdown();
+    return 1;
+  }
+  // The same learns with mutual TLS on the peer-link (the lab's certificates, as deploy --tls makes
+  // them), beside the plaintext figures just measured.
+  try {
+    char tmpl[] = "/tmp/vpc-bench-tls-XXXXXX";
+    const std::string dir = mkdtemp(tmpl);
+    const std::string block = Pair::block();
+    if (auto st = lab::makeCertificates(dir, "bench", {{"leaf1", block + "1", "", ""}, {"leaf2", block + "2", "", ""}}); !st)
+      throw std::runtime_error(st.error().message);
+    Pair pair([&](int i, std::string& text) {
+      const std::string n = "leaf" + std::to_string(i + 1);
+      text += "emulator\n  tls certificate " + dir + "/" + n + ".crt key " + dir + "/" + n + ".key ca " + dir + "/ca.crt\n";
+    });
+    if (!waitFor([&] { return pair.established(); }, 20000)) throw std::runtime_error("the TLS pair did not establish");
+    std::uint64_t mac = 0x005057000000ULL;
+    for (const auto& rate : rates) {
+      std::vector<double> p50, p99;
+      for (int r = 0; r < o.reps; ++r) {
+        const auto l = learnRun(pair, mac, rate.per_s, rate.n);
+        mac += rate.n;
+        p50.push_back(l.p50);
+        p99.push_back(l.p99);
+      }
+      const std::string name = std::string("sync latency ") + rate.label + " TLS";
+      rows.push_back(Row{.name = name + " p50",
+                         .figure_label = "the same learns, peer-link over mutual TLS",
+                         .figure = stats(p50),
+                         .unit = "us",
+                         .ceiling_label = "plaintext p50 (above)",
+                         .ceiling = plain_p50[rate.label],
+                         .target = "<= 1.5x plaintext",
+                         .higher_is_better = false,
+                         .ratio_target = 1.5});
+      rows.push_back(Row{.name = name + " p99",
+                         .figure_label = "the same learns, peer-link over mutual TLS",
+                         .figure = stats(p99),
+                         .unit = "us",
+                         .ceiling_label = "plaintext p99 (above)",
+                         .ceiling = plain_p99[rate.label],
+                         .target = "<= 1.5x plaintext",
+                         .higher_is_better = false,
+                         .ratio_target = 1.5});
+    }
+    std::error_code ec;
+    std::filesystem::remove_all(dir, ec);
   } catch (const std::exception& e) {
     std::cerr << "bench_latency: " << e.what() << "\n";
     raw_server->Shutdown();

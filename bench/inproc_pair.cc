@@ -17,8 +17,10 @@ std::string replaceAll(std::string s, const std::string& from, const std::string
   return s;
 }
 
+std::string InProcessPair::block() { return fmt::format("127.3.{}.", 1 + ::getpid() % 200); }
+
 InProcessPair::InProcessPair(const std::function<void(int i, std::string& text)>& edit) {
-  const std::string block = fmt::format("127.3.{}.", 1 + ::getpid() % 200);
+  const std::string block = InProcessPair::block();
   for (int i = 0; i < 2; ++i) {
     const std::string file = sourceDir() + "/labs/topologies/pair/leaf" + std::to_string(i + 1) + ".cfg";
     bool read = false;

@@ -31,6 +31,8 @@ class InProcessPair {
  public:
   // `edit` may change switch i's configuration text (leaf1 is 0) before it is parsed.
   explicit InProcessPair(const std::function<void(int i, std::string& text)>& edit = {});
+  // The loopback block the pair uses ("127.3.N."): leaf1 is .1, leaf2 .2.
+  static std::string block();
   ~InProcessPair();
   daemon::Daemon& d(int i) { return *sw_[i].d; }
   boost::asio::io_context& io(int i) { return *sw_[i].io; }

@@ -25,7 +25,7 @@ bool waitFor(const std::function<bool()>& pred, double limit_ms) {
   return true;
 }
 
-BenchLab::BenchLab(const std::string& name, double time_scale, const std::string& extra, bool start_switches)
+BenchLab::BenchLab(const std::string& name, double time_scale, const std::string& extra, bool start_switches, bool tls)
     : name_(name) {
   char tmpl[] = "/tmp/vpc-bench-XXXXXX";
   home_ = mkdtemp(tmpl);
@@ -40,6 +40,7 @@ BenchLab::BenchLab(const std::string& name, double time_scale, const std::string
   lab::DeployOptions o;
   o.time_scale = time_scale;
   o.start_switches = start_switches;
+  o.tls = tls;
   o.slot = 200 + static_cast<std::uint32_t>(::getpid() % 50);  // tests use 100+, hand-made labs 1+
   auto lab = lab::deploy(*topo, o);
   if (!lab) throw std::runtime_error(lab.error().message);

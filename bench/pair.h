@@ -14,7 +14,8 @@ namespace vpc::bench {
 class BenchLab {
  public:
   // `extra` is appended to both switches' configs (e.g. "vpc domain 10\n  delay restore 0\n").
-  BenchLab(const std::string& name, double time_scale, const std::string& extra, bool start_switches = true);
+  BenchLab(const std::string& name, double time_scale, const std::string& extra, bool start_switches = true,
+           bool tls = false);
   ~BenchLab();
 
   v1::LabState& state() { return lab_; }

@@ -102,8 +102,6 @@ std::unique_ptr<v1::Management::Stub> management(const v1::LabNode& node) {
       grpc::CreateCustomChannel(node.management(), transport::channelCredentials(tls), args));
 }
 
-namespace {
-
 // The lab's CA, a certificate per switch (its name, vpc-peer and its address; server and client use)
 // and one for management clients, made with the openssl command (Debian's openssl package).
 Status makeCertificates(const std::string& dir, const std::string& lab, const std::vector<NodePlan>& nodes) {
@@ -142,8 +140,6 @@ Status makeCertificates(const std::string& dir, const std::string& lab, const st
   VPC_RETURN_IF_ERROR(issue("vpcctl", "DNS:vpcctl", "clientAuth"));
   return Status::ok();
 }
-
-}  // namespace
 
 // Runs the hosts' steps; each one's undo is recorded (and written) before the next, so a failure or a
 // later destroy unmakes exactly what was made.

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "labs/core/drill.h"
+#include "labs/core/lab_plan.h"
 #include "labs/lab/files.h"
 #include <grpcpp/grpcpp.h>
 
@@ -27,6 +28,9 @@ struct DeployOptions {
 };
 
 Result<v1::LabState> deploy(const Topology& topology, const DeployOptions& options);
+// What `deploy --tls` makes in `dir`: ca.crt/.key; NAME.crt/.key per switch (its name, vpc-peer and its
+// address); vpcctl.crt/.key for management clients. With the openssl command.
+Status makeCertificates(const std::string& dir, const std::string& lab, const std::vector<NodePlan>& nodes);
 // Stops every process of the lab (SIGTERM, then SIGKILL) and removes its directory. `report` tells what
 // was stopped. Fails only when a process cannot be stopped.
 Status destroy(const std::string& name, std::string* report);
