@@ -5,6 +5,7 @@
 
 #include <cstdio>
 #include <ctime>
+#include <random>
 #include <filesystem>
 #include <fstream>
 #include <thread>
@@ -235,10 +236,17 @@ Result<v1::LabState> deploy(const Topology& t, const DeployOptions& o) {
                                                          "(scripts/install-deps installs it); nothing was deployed"};
   for (const auto& b : hosts.bindings) configs[b.node].emulator.ports[b.port] = PortBinding{b.link, 0};
   const std::string tls_dir = o.tls ? dir + "/tls" : "";
-  if (o.tls)
-    for (std::size_t i = 0; i < configs.size(); ++i)
+  if (o.tls) {
+    // And a keepalive-key of the lab's own: forged keepalives no longer count either.
+    std::random_device rd;
+    std::string key;
+    for (int k = 0; k < 32; ++k) key += "0123456789abcdef"[rd() % 16];
+    for (std::size_t i = 0; i < configs.size(); ++i) {
       configs[i].emulator.tls =
           EmulatorConfig::Tls{tls_dir + "/" + names[i] + ".crt", tls_dir + "/" + names[i] + ".key", tls_dir + "/ca.crt"};
+      configs[i].emulator.keepalive_key = key;
+    }
+  }
   auto plan = planPair(slot, names, configs);
   if (!plan) return plan.error();
   if (o.tls)

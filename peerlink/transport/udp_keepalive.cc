@@ -1,5 +1,9 @@
 #include "peerlink/transport/udp_keepalive.h"
 
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
 #include <memory>
 
 #include <boost/asio/buffer.hpp>
@@ -7,6 +11,24 @@
 #include "peerlink/transport/codec.h"
 
 namespace vpc::transport {
+
+namespace {
+
+std::string hmacSha256(const std::string& key, const std::string& data) {
+  unsigned char out[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(data.data()),
+       data.size(), out, &len);
+  return std::string(reinterpret_cast<const char*>(out), len);
+}
+
+bool verified(const std::string& key, const char* data, std::size_t size, const char* mac) {
+  const std::string expected = hmacSha256(key, std::string(data, size));
+  return CRYPTO_memcmp(expected.data(), mac, UdpKeepalive::kMacBytes) == 0;
+}
+
+}  // namespace
+
 
 namespace asio = boost::asio;
 using asio::ip::udp;
@@ -48,6 +70,7 @@ void UdpKeepalive::close() {
 void UdpKeepalive::send(const KeepaliveMsg& msg) {
   if (!socket_.is_open()) return;
   auto payload = std::make_shared<std::string>(codec::encodeKeepalive(msg));
+  if (!key_.empty()) *payload += hmacSha256(key_, *payload);
   socket_.async_send_to(asio::buffer(*payload), destination_,
                         [this, payload](const boost::system::error_code& ec, std::size_t) {
                           if (ec == asio::error::operation_aborted) return;
@@ -64,7 +87,11 @@ void UdpKeepalive::receiveNext() {
       if (from_.address() != destination_.address()) {
         ++stats_.foreign;  // not our peer: ignore (another lab on the same host, a stray sender)
         sink_.keepaliveForeign(from_.address().to_string());
-      } else if (auto msg = codec::decodeKeepalive(rx_.data(), n)) {
+      } else if (!key_.empty() && (n < kMacBytes || !verified(key_, rx_.data(), n - kMacBytes, rx_.data() + n - kMacBytes))) {
+        ++stats_.unauthenticated;
+        ++stats_.malformed;
+        sink_.keepaliveMalformed("authentication failed (keepalive-key)");
+      } else if (auto msg = codec::decodeKeepalive(rx_.data(), key_.empty() ? n : n - kMacBytes)) {
         ++stats_.rx;
         sink_.keepaliveReceived(*msg);
       } else {

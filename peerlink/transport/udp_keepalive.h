@@ -28,8 +28,9 @@ class UdpKeepalive {
   };
 
   struct Stats {
-    std::uint64_t rx = 0, tx = 0, malformed = 0, foreign = 0, send_errors = 0;
+    std::uint64_t rx = 0, tx = 0, malformed = 0, foreign = 0, send_errors = 0, unauthenticated = 0;
   };
+  static constexpr std::size_t kMacBytes = 32;  // HMAC-SHA256 after the datagram, with a key
 
   UdpKeepalive(boost::asio::io_context& io, Sink& sink);
 
@@ -38,6 +39,9 @@ class UdpKeepalive {
   // Where datagrams go, and the only address datagrams are accepted from.
   Status setDestination(const std::string& destination, std::uint16_t port);
   void send(const KeepaliveMsg& msg);
+  // A shared key (emulator `keepalive-key`): every datagram sent carries an HMAC-SHA256 of itself, and
+  // a datagram received without the right one is refused ("authentication failed"). Empty: none.
+  void setKey(std::string key) { key_ = std::move(key); }
   void close();
   std::uint16_t localPort() const;
   const Stats& stats() const { return stats_; }
@@ -51,6 +55,7 @@ class UdpKeepalive {
   std::array<char, 2048> rx_{};
   Sink& sink_;
   Stats stats_;
+  std::string key_;
 };
 
 }  // namespace vpc::transport

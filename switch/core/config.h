@@ -110,6 +110,8 @@ struct EmulatorConfig {
     bool operator==(const Tls&) const = default;
   };
   std::optional<Tls> tls;
+  // A shared secret: keepalive datagrams carry an HMAC-SHA256 with it, and need one to count.
+  std::string keepalive_key;
   bool operator==(const EmulatorConfig&) const = default;
 };
 

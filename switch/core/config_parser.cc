@@ -83,7 +83,7 @@ enum Cmd : int {
   kNoOrphanSuspend, kIpAddress, kVrfMember, kStpPortType, kNoStpPortType, kLacpRate, kNoLacpRate,
   kLacpSuspendIndividual, kNoLacpSuspendIndividual, kLacpMaxBundle, kNoLacpMaxBundle,
   // emulator
-  kLocalMac, kManagement, kPeerLinkEmu, kPortLink, kTls,
+  kLocalMac, kManagement, kPeerLinkEmu, kPortLink, kTls, kKeepaliveKey,
 };
 
 struct Grammars {
@@ -203,6 +203,7 @@ struct Grammars {
         "[ timeout <timeout:30-60000> ]");
     add(emulator, kPortLink, "port <if:interface> link <link:word>");
     add(emulator, kTls, "tls certificate <cert:word> key <key:word> ca <ca:word>");
+    add(emulator, kKeepaliveKey, "keepalive-key <key:word>");
   }
 
   const grammar::Grammar& of(Mode m) const {
@@ -824,6 +825,13 @@ class Parser {
         break;
       }
       case kTls: e.tls = EmulatorConfig::Tls{m.text("cert"), m.text("key"), m.text("ca")}; break;
+      case kKeepaliveKey:
+        if (m.text("key").size() < 16) {
+          fail(current_line_, col(1), "a keepalive-key has at least 16 characters");
+          return;
+        }
+        e.keepalive_key = m.text("key");
+        break;
       default: break;
     }
   }

@@ -142,6 +142,7 @@ std::string writeConfig(const SwitchConfig& c, ConfigSection section) {
         << " timeout " << e.heartbeat_timeout_ms << "\n";
     for (const auto& [id, b] : e.ports) o << "  port " << id.longName() << " link " << b.link << "\n";
     if (e.tls) o << "  tls certificate " << e.tls->certificate << " key " << e.tls->key << " ca " << e.tls->ca << "\n";
+    if (!e.keepalive_key.empty()) o << "  keepalive-key " << e.keepalive_key << "\n";
   }
   return o.str();
 }

@@ -176,6 +176,7 @@ Status Daemon::openKeepalive() {
   const auto& k = *cfg.vpc_domain->keepalive;
   const std::string source = k.source ? k.source->str() : hostOf(cfg.emulator.management);
   VPC_RETURN_IF_ERROR(keepalive_.setDestination(k.destination.str(), static_cast<std::uint16_t>(k.udp_port)));
+  keepalive_.setKey(config_.emulator.keepalive_key);
   VPC_RETURN_IF_ERROR(keepalive_.open(source, static_cast<std::uint16_t>(k.udp_port)));
   keepalive_address_ = source + ":" + std::to_string(keepalive_.localPort());
   return Status::ok();

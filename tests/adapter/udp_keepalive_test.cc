@@ -91,3 +91,45 @@ TEST_CASE("UdpKeepalive: binding an address this host does not have is a clear e
   CHECK_THAT(st.error().message, Catch::Matchers::Contains("cannot bind the peer-keepalive socket to 192.0.2.1:3200"));
   CHECK_FALSE(io.run([&] { return a.setDestination("not-an-ip", 1); }));
 }
+
+TEST_CASE("UdpKeepalive: with a keepalive-key only datagrams with the right HMAC count", "[adapter][keepalive]") {
+  test::IoThread io;
+  Sink sa, sb;
+  transport::UdpKeepalive a(io.io(), sa), b(io.io(), sb);
+  const auto pb = io.run([&] {
+    REQUIRE(a.open("127.0.0.1", 0));
+    REQUIRE(b.open("127.0.0.1", 0));
+    REQUIRE(a.setDestination("127.0.0.1", b.localPort()));
+    REQUIRE(b.setDestination("127.0.0.1", a.localPort()));
+    a.setKey("a shared secret of the pair");
+    b.setKey("a shared secret of the pair");
+    return b.localPort();
+  });
+  KeepaliveMsg k;
+  k.domain_id = 10;
+  k.local_mac = MacAddress{0x0c0000000001};
+  k.seq = 9;
+  io.run([&] {
+    a.send(k);
+    return 0;
+  });
+  REQUIRE(sb.rec.waitFor([](const Seen& s) { return s.rx.size() == 1; }));
+  CHECK(sb.rec.snapshot().rx[0].seq == 9);
+  // A forged datagram from the peer's address: a valid keepalive without the key's HMAC, then with a
+  // wrong one.
+  boost::asio::io_context local;
+  boost::asio::ip::udp::socket raw(local, boost::asio::ip::udp::endpoint(boost::asio::ip::make_address("127.0.0.1"), 0));
+  const auto bytes = codec::encodeKeepalive(k);
+  const boost::asio::ip::udp::endpoint to(boost::asio::ip::make_address("127.0.0.1"), pb);
+  raw.send_to(boost::asio::buffer(bytes), to);
+  raw.send_to(boost::asio::buffer(bytes + std::string(32, 'x')), to);
+  REQUIRE(sb.rec.waitFor([](const Seen& s) { return s.malformed.size() == 2; }));
+  CHECK(sb.rec.snapshot().malformed[0] == "authentication failed (keepalive-key)");
+  CHECK(sb.rec.snapshot().rx.size() == 1);
+  CHECK(io.run([&] { return b.stats().unauthenticated; }) == 2);
+  io.run([&] {
+    a.close();
+    b.close();
+    return 0;
+  });
+}

@@ -436,6 +436,8 @@ TEST_CASE("vpclab: deploy --tls - mutual TLS on the peer-link and the management
   for (const auto* f : {"ca.crt", "leaf1.crt", "leaf1.key", "leaf2.crt", "vpcctl.crt", "vpcctl.key"})
     CHECK(std::filesystem::exists(tls_dir + "/" + f));
   CHECK_THAT(readFile(home.dir + "/labs/" + a + "/leaf1.cfg"), Contains("  tls certificate " + tls_dir + "/leaf1.crt"));
+  CHECK_THAT(readFile(home.dir + "/labs/" + a + "/leaf1.cfg"), Contains("  keepalive-key "));
+  CHECK(inspectLab(a).nodes(0).peer_status() == "peer adjacency formed ok");  // keepalives with the key count
   // vpcctl finds the lab's client certificate by the switch's name, or takes it with --tls.
   const auto named = run({binDir() + "/vpcctl", "-s", a + "/leaf1", "show", "vpc", "role"});
   CHECK(named.exit_code == 0);
