@@ -60,7 +60,9 @@ std::string Stats::spread() const { return n > 1 ? fmt::format("{:.4g}..{:.4g}",
 double Row::ratio() const { return ceiling > 0 ? figure.median / ceiling : 0; }
 
 bool Row::passed() const {
-  const bool target_ok = higher_is_better ? figure.median >= target_value : figure.median <= target_value;
+  // target_value 0 when lower is better: no absolute target (only the ratio judges).
+  const bool target_ok = higher_is_better ? figure.median >= target_value
+                                          : (target_value <= 0 || figure.median <= target_value);
   // Higher is better: the figure must reach ratio_target x the ceiling; lower is better (latencies,
   // times): it must stay within ratio_target x the ceiling.
   const bool ratio_ok = ratio_target <= 0 || (higher_is_better ? ratio() >= ratio_target : ratio() <= ratio_target);

@@ -33,7 +33,7 @@ struct Row {
   double ceiling = 0;        // 0: none (the ratio is to the target)
   std::string target;        // "≥ 5 M entries/s"
   bool higher_is_better = true;
-  double target_value = 0;   // the figure must be >= (or <=) this
+  double target_value = 0;   // the figure must be >= (or <=) this; 0 with lower-is-better: none
   double ratio_target = 0;   // optional: ratio >= this (<= when lower is better); 0: none
   std::string note;
 
