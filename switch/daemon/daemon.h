@@ -110,6 +110,7 @@ class Daemon : public mgmt::Backend,
   void rearm();
   void onTimer(const boost::system::error_code& ec);
   void finishShutdown();
+  void waitPeerLinkIdle();
   Status openKeepalive();
   void nextSlice(std::uint64_t job);
 
