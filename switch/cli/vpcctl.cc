@@ -7,8 +7,6 @@
 // Exit codes: 0 ok, 1 the switch refused the command, 2 usage error, 3 switch unreachable.
 #include "switch/cli/vpcctl.h"
 
-#include "peerlink/transport/tls.h"
-
 #include <unistd.h>
 
 #include <chrono>
@@ -23,6 +21,7 @@
 #include "peerlink/core/interface_id.h"
 #include "peerlink/core/values.h"
 #include "peerlink/transport/grpc_status.h"
+#include "peerlink/transport/tls.h"
 #include "switch/cli/shell.h"
 #include "switch/cli/shell_terminal.h"
 #include "switch/mgmt/registry.h"

@@ -20,7 +20,9 @@ std::optional<std::string> checkFields(const google::protobuf::Message& m, const
   for (int i = 0; i < d->field_count(); ++i) {
     const auto* f = d->field(i);
     const std::string name = prefix + f->name();
-    const int n = f->is_repeated() ? r->FieldSize(m, f) : (r->HasField(m, f) || f->cpp_type() != FieldDescriptor::CPPTYPE_MESSAGE ? 1 : 0);
+    // Every element of a repeated field; a singular string always (empty is fine); a message if set.
+    const bool message = f->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE;
+    const int n = f->is_repeated() ? r->FieldSize(m, f) : (!message || r->HasField(m, f) ? 1 : 0);
     for (int k = 0; k < n; ++k) {
       const std::string where = f->is_repeated() ? name + "[" + std::to_string(k) + "]" : name;
       if (f->cpp_type() == FieldDescriptor::CPPTYPE_STRING) {
