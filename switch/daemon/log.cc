@@ -1,5 +1,8 @@
 #include "switch/daemon/log.h"
 
+#include <mutex>
+
+#include <google/protobuf/stubs/logging.h>
 #include <spdlog/sinks/basic_file_sink.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 
@@ -18,6 +21,20 @@ void initLogging(const std::string& hostname, const std::string& level, const st
   else g_sink = std::make_shared<spdlog::sinks::basic_file_sink_mt>(file, false);
   g_sink->set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %^%-5l%$ %v");
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %^%-5l%$ %v", spdlog::pattern_time_type::utc);
+  // protobuf writes a line to stderr for every string that is not UTF-8 in a message it parses: a peer
+  // or a client sending such messages could flood the log. Its lines go through the log, limited.
+  google::protobuf::SetLogHandler([](google::protobuf::LogLevel severity, const char*, int, const std::string& message) {
+    static std::mutex mu;
+    static LogLimiter limit(5, std::chrono::seconds(10));
+    std::uint64_t suppressed = 0;
+    {
+      std::lock_guard lock(mu);
+      if (!limit.allow(std::chrono::steady_clock::now(), suppressed)) return;
+    }
+    const std::string note = suppressed ? " (" + std::to_string(suppressed) + " more left out)" : "";
+    if (severity >= google::protobuf::LOGLEVEL_ERROR) logger("protobuf")->warn("{}{}", message, note);
+    else logger("protobuf")->info("{}{}", message, note);
+  });
 }
 
 std::shared_ptr<spdlog::logger> logger(const std::string& component) {
