@@ -3,19 +3,12 @@
 #include <cstddef>
 #include <cstdint>
 
-#include <google/protobuf/stubs/logging.h>
-
 #include "fuzz/switch_under_test.h"
 #include "peerlink/transport/codec.h"
 
 using namespace vpc;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  static const bool quiet = [] {  // protobuf logs every non-UTF-8 string it parses: noise, and slow
-    google::protobuf::SetLogHandler(nullptr);
-    return true;
-  }();
-  (void)quiet;
   fuzz::SwitchUnderTest sw;
   std::size_t at = 0;
   while (at < size) {

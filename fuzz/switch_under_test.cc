@@ -4,6 +4,8 @@
 #include <fstream>
 #include <sstream>
 
+#include <google/protobuf/stubs/logging.h>
+
 #include "switch/core/config_parser.h"
 
 namespace vpc::fuzz {
@@ -56,6 +58,12 @@ KeepaliveMsg peerKeepalive() {
 }
 
 SwitchUnderTest::SwitchUnderTest() {
+  // protobuf logs every non-UTF-8 string it parses: noise, and slow, for inputs made to be odd.
+  static const bool quiet = [] {
+    google::protobuf::SetLogHandler(nullptr);
+    return true;
+  }();
+  (void)quiet;
   NodeOptions o;
   o.time_scale = 0.01;
   node = std::make_unique<SwitchNode>(leaf(1), o);

@@ -79,8 +79,9 @@ void showLacp(Backend& sw, const v1::ShowLacpRequest& req, v1::ShowLacpReply* ou
   ok(done);
 }
 
-// NX-OS writes LACP's MACs as hex bytes without leading zeros: 0-23-4-ee-be-64.
+// NX-OS writes LACP's MACs as hex bytes without leading zeros: 0-23-4-ee-be-64 (none known: all zero).
 std::string lacpMac(const std::string& colon) {
+  if (colon.empty()) return "0-0-0-0-0-0";
   std::string out;
   for (std::size_t i = 0; i < colon.size(); i += 3) {
     const auto byte = std::stoul(colon.substr(i, 2), nullptr, 16);
@@ -90,7 +91,7 @@ std::string lacpMac(const std::string& colon) {
 }
 
 std::string systemId(const v1::LacpParty& p) {
-  return fmt::format("{},{}", p.system_priority(), lacpMac(p.system_mac().empty() ? "00:00:00:00:00:00" : p.system_mac()));
+  return fmt::format("{},{}", p.system_priority(), lacpMac(p.system_mac()));
 }
 
 // The members of each port-channel in order, a port-channel's first member opening its group.
@@ -172,7 +173,7 @@ void partyLines(std::string& out, const v1::LacpParty& p) {
 std::string lagId(const v1::LacpParty& a, const v1::LacpParty& b) {
   auto one = [](const v1::LacpParty& p) {
     return fmt::format("({:x}, {}, {:x}, {:x}, {:x})", p.system_priority(),
-                       lacpMac(p.system_mac().empty() ? "00:00:00:00:00:00" : p.system_mac()), p.key(),
+                       lacpMac(p.system_mac()), p.key(),
                        p.port_priority(), p.port());
   };
   const bool a_first =
@@ -206,7 +207,7 @@ std::string renderInterface(const grammar::Match&, const v1::ShowLacpReply& r) {
     out += fmt::format("Actor Oper State={}\n", m.actor().state());
     out += fmt::format("Neighbor: {:#x}\n", m.partner().port());
     out += fmt::format("  MAC Address= {}\n",
-                       lacpMac(m.partner().system_mac().empty() ? "00:00:00:00:00:00" : m.partner().system_mac()));
+                       lacpMac(m.partner().system_mac()));
     partyLines(out, m.partner());
     out += "Partner Admin State=0\n";
     out += fmt::format("Partner Oper State={}\n", m.partner().state());
