@@ -1,5 +1,7 @@
 #include "peerlink/core/values.h"
 
+#include <algorithm>
+#include <bit>
 #include <cctype>
 #include <cstdio>
 
@@ -150,28 +152,72 @@ std::optional<VlanSet> VlanSet::parse(std::string_view text, std::string* error)
   return s;
 }
 
+bool VlanSet::empty() const {
+  for (auto w : words_)
+    if (w) return false;
+  return true;
+}
+
+std::size_t VlanSet::size() const {
+  std::size_t n = 0;
+  for (auto w : words_) n += static_cast<std::size_t>(std::popcount(w));
+  return n;
+}
+
+VlanSet VlanSet::operator&(const VlanSet& o) const {
+  VlanSet r;
+  for (std::size_t i = 0; i < words_.size(); ++i) r.words_[i] = words_[i] & o.words_[i];
+  return r;
+}
+
+VlanSet VlanSet::operator|(const VlanSet& o) const {
+  VlanSet r;
+  for (std::size_t i = 0; i < words_.size(); ++i) r.words_[i] = words_[i] | o.words_[i];
+  return r;
+}
+
+VlanSet VlanSet::minus(const VlanSet& o) const {
+  VlanSet r;
+  for (std::size_t i = 0; i < words_.size(); ++i) r.words_[i] = words_[i] & ~o.words_[i];
+  return r;
+}
+
+unsigned VlanSet::nextMember(unsigned from) const {
+  for (unsigned i = from >> 6; i < words_.size(); ++i) {
+    std::uint64_t w = words_[i];
+    if (i == from >> 6) w &= ~std::uint64_t{0} << (from & 63);
+    if (w) return i * 64 + static_cast<unsigned>(std::countr_zero(w));
+  }
+  return kBits;
+}
+
+unsigned VlanSet::nextGap(unsigned from) const {
+  for (unsigned i = from >> 6; i < words_.size(); ++i) {
+    std::uint64_t w = ~words_[i];
+    if (i == from >> 6) w &= ~std::uint64_t{0} << (from & 63);
+    if (w) return i * 64 + static_cast<unsigned>(std::countr_zero(w));
+  }
+  return kBits;
+}
+
 std::vector<std::uint16_t> VlanSet::ids() const {
   std::vector<std::uint16_t> out;
   out.reserve(size());
-  for (std::uint16_t v = kMinVlan; v <= kMaxVlan; ++v)
-    if (bits_.test(v)) out.push_back(v);
+  for (unsigned v = nextMember(kMinVlan); v <= kMaxVlan; v = nextMember(v + 1)) out.push_back(static_cast<std::uint16_t>(v));
   return out;
 }
 
 std::string VlanSet::str(std::string_view empty_text) const {
   std::string out;
-  std::uint16_t v = kMinVlan;
-  while (v <= kMaxVlan) {
-    if (!bits_.test(v)) {
-      ++v;
-      continue;
-    }
-    std::uint16_t end = v;
-    while (end + 1 <= kMaxVlan && bits_.test(end + 1)) ++end;
+  for (unsigned v = nextMember(kMinVlan); v <= kMaxVlan;) {
+    const unsigned end = std::min<unsigned>(nextGap(v) - 1, kMaxVlan);
     if (!out.empty()) out += ',';
     out += std::to_string(v);
-    if (end > v) out += '-' + std::to_string(end);
-    v = static_cast<std::uint16_t>(end + 1);
+    if (end > v) {
+      out += '-';
+      out += std::to_string(end);
+    }
+    v = nextMember(end + 1);
   }
   return out.empty() ? std::string(empty_text) : out;
 }

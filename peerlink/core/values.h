@@ -2,7 +2,7 @@
 // Parsing accepts what an NX-OS user types; formatting prints what NX-OS prints.
 #pragma once
 
-#include <bitset>
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -43,22 +43,31 @@ class VlanSet {
   static std::optional<VlanSet> parse(std::string_view text, std::string* error = nullptr);
   static VlanSet of(std::initializer_list<std::uint16_t> ids);
 
-  bool contains(std::uint16_t vlan) const { return vlan < bits_.size() && bits_.test(vlan); }
-  void insert(std::uint16_t vlan) { bits_.set(vlan); }
-  void erase(std::uint16_t vlan) { bits_.reset(vlan); }
-  bool empty() const { return bits_.none(); }
-  std::size_t size() const { return bits_.count(); }
-  VlanSet operator&(const VlanSet& o) const { VlanSet r; r.bits_ = bits_ & o.bits_; return r; }
-  VlanSet operator|(const VlanSet& o) const { VlanSet r; r.bits_ = bits_ | o.bits_; return r; }
-  VlanSet minus(const VlanSet& o) const { VlanSet r; r.bits_ = bits_ & ~o.bits_; return r; }
-  bool operator==(const VlanSet& o) const { return bits_ == o.bits_; }
+  bool contains(std::uint16_t vlan) const { return vlan < kBits && (words_[vlan >> 6] >> (vlan & 63) & 1); }
+  void insert(std::uint16_t vlan) {
+    if (vlan < kBits) words_[vlan >> 6] |= std::uint64_t{1} << (vlan & 63);
+  }
+  void erase(std::uint16_t vlan) {
+    if (vlan < kBits) words_[vlan >> 6] &= ~(std::uint64_t{1} << (vlan & 63));
+  }
+  bool empty() const;
+  std::size_t size() const;
+  VlanSet operator&(const VlanSet& o) const;
+  VlanSet operator|(const VlanSet& o) const;
+  VlanSet minus(const VlanSet& o) const;
+  bool operator==(const VlanSet& o) const { return words_ == o.words_; }
 
   std::vector<std::uint16_t> ids() const;
   static VlanSet fromIds(const std::vector<std::uint32_t>& ids);  // ignores out-of-range ids
   std::string str(std::string_view empty_text = "-") const;       // "1,10-12,20"
 
  private:
-  std::bitset<4096> bits_;
+  static constexpr unsigned kBits = 4096;
+  // The first member at or after `from` (kBits if none); the first non-member at or after `from`.
+  // A word at a time: the sets are read often (consistency checks, shows) and mostly sparse.
+  unsigned nextMember(unsigned from) const;
+  unsigned nextGap(unsigned from) const;
+  std::array<std::uint64_t, kBits / 64> words_{};
 };
 
 // Lower-case copy, for case-insensitive keyword comparison.

@@ -43,6 +43,19 @@ TEST_CASE("VlanSet: NX-OS lists and ranges, printed compactly", "[values][unit]"
   CHECK((*VlanSet::parse("1-10") & *VlanSet::parse("5-20")).str() == "5-10");
 }
 
+TEST_CASE("VlanSet: runs across word boundaries and at both ends", "[values][unit]") {
+  CHECK(VlanSet::parse("all")->str() == "1-4094");
+  CHECK(VlanSet::parse("63-64,127,128,191-193,4094")->str() == "63-64,127-128,191-193,4094");
+  CHECK(VlanSet::parse("1,3,4093")->ids() == std::vector<std::uint16_t>{1, 3, 4093});
+  const auto s = *VlanSet::parse("all");
+  CHECK(s.minus(*VlanSet::parse("64-4094")).str() == "1-63");
+  CHECK((s | VlanSet{}).size() == 4094);
+  VlanSet t;
+  t.insert(5000);  // beyond any VLAN: ignored, not undefined
+  CHECK(t.empty());
+  CHECK_FALSE(t.contains(5000));
+}
+
 TEST_CASE("InterfaceId: NX-OS names and abbreviations round-trip", "[values][unit]") {
   CHECK(InterfaceId::parse("Ethernet1/5")->shortName() == "Eth1/5");
   CHECK(InterfaceId::parse("eth1/5") == InterfaceId::ethernet(1, 5));
