@@ -11,6 +11,7 @@
 
 #include "peerlink/core/interface_id.h"
 #include "peerlink/core/values.h"
+#include "switch/core/users.h"
 
 namespace vpc {
 
@@ -112,6 +113,8 @@ struct EmulatorConfig {
   std::optional<Tls> tls;
   // A shared secret: keepalive datagrams carry an HMAC-SHA256 with it, and need one to count.
   std::string keepalive_key;
+  // The NX-OS session over SSH, on the management address (served when a `username` exists).
+  std::uint16_t ssh_port = 22;
   bool operator==(const EmulatorConfig&) const = default;
 };
 
@@ -151,6 +154,7 @@ struct SwitchConfig {
   StaticMacs static_macs;
   std::optional<VpcDomainConfig> vpc_domain;
   std::map<InterfaceId, InterfaceConfig> interfaces;
+  std::map<std::string, UserConfig> users;  // by name
   EmulatorConfig emulator;
 
   bool feature(const std::string& name) const { return features.count(name) > 0; }

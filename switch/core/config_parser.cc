@@ -66,6 +66,7 @@ enum Cmd : int {
   kHostname, kFeature, kNoFeature, kVlan, kNoVlan, kStpMode, kVpcDomain, kInterface, kNoInterface, kEmulator,
   kMacAging, kNoMacAging, kStaticMac, kNoStaticMac, kStpMst, kStpBridgeAssurance, kNoStpBridgeAssurance, kStpLoopguard, kNoStpLoopguard,
   kStpPortTypeDefault, kNoStpPortTypeDefault, kStpVlan, kNoStpVlan, kExit, kEnd,
+  kUserPassword, kUserRole, kUserSshKey, kNoUser,
   // vlan
   kVlanName,
   // mst configuration
@@ -83,7 +84,7 @@ enum Cmd : int {
   kNoOrphanSuspend, kIpAddress, kVrfMember, kStpPortType, kNoStpPortType, kLacpRate, kNoLacpRate,
   kLacpSuspendIndividual, kNoLacpSuspendIndividual, kLacpMaxBundle, kNoLacpMaxBundle,
   // emulator
-  kLocalMac, kManagement, kPeerLinkEmu, kPortLink, kTls, kKeepaliveKey,
+  kLocalMac, kManagement, kPeerLinkEmu, kPortLink, kTls, kKeepaliveKey, kSshPort,
 };
 
 struct Grammars {
@@ -118,6 +119,12 @@ struct Grammars {
     add(global, kNoMacAging, "no mac address-table aging-time");
     add(global, kStaticMac, "mac address-table static <mac:mac> vlan <vlan:1-4094> interface <if:interface>");
     add(global, kNoStaticMac, "no mac address-table static <mac:mac> vlan <vlan:1-4094> [ interface <if:interface> ]");
+    // `password SECRET` or `password 0 SECRET` (clear) or `password 5 HASH` (as running-config shows it).
+    add(global, kUserPassword,
+        "username <name:word> password <secret:word> [ <hashed:word> ] [ role { network-admin | network-operator } ]");
+    add(global, kUserRole, "username <name:word> role { network-admin | network-operator }");
+    add(global, kUserSshKey, "username <name:word> sshkey <key:line>");
+    add(global, kNoUser, "no username <name:word>");
 
     add(vlan, kVlanName, "name <name:word>");
 
@@ -204,6 +211,7 @@ struct Grammars {
     add(emulator, kPortLink, "port <if:interface> link <link:word>");
     add(emulator, kTls, "tls certificate <cert:word> key <key:word> ca <ca:word>");
     add(emulator, kKeepaliveKey, "keepalive-key <key:word>");
+    add(emulator, kSshPort, "ssh-port <port:0-65535>");
   }
 
   const grammar::Grammar& of(Mode m) const {
@@ -354,6 +362,53 @@ class Parser {
 
   InterfaceConfig& iface() { return cfg_.interfaces.at(current_if_); }
 
+  // `username NAME ...`: creates the user or changes one thing of it.
+  bool user(const grammar::Match& m, int ln) {
+    const std::string name = m.text("name");
+    if (name.size() > 28 || name.empty() || !(std::isalnum(static_cast<unsigned char>(name[0])) || name[0] == '_') ||
+        name.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") != std::string::npos) {
+      fail(ln, col(1), "a user name is 1-28 letters, digits, '_', '.' or '-', starting with a letter, digit or '_'");
+      return false;
+    }
+    UserConfig u = cfg_.users.count(name) ? cfg_.users.at(name) : UserConfig{name, {}, UserRole::NetworkOperator, {}, ln};
+    if (m.command == kUserPassword) {
+      std::string secret = m.text("secret");
+      if (m.hasValue("hashed")) {
+        if (secret == "5") {
+          if (!validHash(m.text("hashed"))) {
+            fail(ln, col(4), "a type-5 password is a SHA-256 crypt string ($5$salt$hash)");
+            return false;
+          }
+          u.password_hash = m.text("hashed");
+          secret.clear();
+        } else if (secret == "0") {
+          secret = m.text("hashed");
+        } else {
+          fail(ln, col(3), "the password type is 0 (clear text) or 5 (encrypted)");
+          return false;
+        }
+      }
+      if (!secret.empty()) {
+        if (secret.size() > 64) {
+          fail(ln, col(3), "a password has at most 64 characters");
+          return false;
+        }
+        u.password_hash = hashPassword(name, secret);
+      }
+    } else if (m.command == kUserSshKey) {
+      const std::string key = m.text("key");
+      if (key.rfind("ssh-", 0) != 0 && key.rfind("ecdsa-", 0) != 0) {
+        fail(ln, col(3), "an sshkey is an OpenSSH public key line (ssh-rsa, ssh-ed25519 or ecdsa-...)");
+        return false;
+      }
+      u.ssh_keys.push_back(key);
+    }
+    if (m.has("network-admin")) u.role = UserRole::NetworkAdmin;
+    if (m.has("network-operator")) u.role = UserRole::NetworkOperator;
+    cfg_.users[name] = std::move(u);
+    return true;
+  }
+
   void ensurePortChannel(std::uint32_t n) {
     const auto id = InterfaceId::portChannel(n);
     if (!cfg_.interfaces.count(id)) {
@@ -449,6 +504,17 @@ class Parser {
         }
         break;
       }
+      case kUserPassword:
+      case kUserRole:
+      case kUserSshKey:
+        if (!user(m, ln)) return;
+        break;
+      case kNoUser:
+        if (!cfg_.users.erase(m.text("name"))) {
+          fail(ln, col(3), "no user '" + m.text("name") + "'");
+          return;
+        }
+        break;
       case kVpcDomain: {
         if (!cfg_.feature("vpc")) {
           fail(ln, first_col, "vpc domain needs 'feature vpc' first");
@@ -825,6 +891,7 @@ class Parser {
         break;
       }
       case kTls: e.tls = EmulatorConfig::Tls{m.text("cert"), m.text("key"), m.text("ca")}; break;
+      case kSshPort: e.ssh_port = static_cast<std::uint16_t>(m.number("port")); break;
       case kKeepaliveKey:
         if (m.text("key").size() < 16) {
           fail(current_line_, col(1), "a keepalive-key has at least 16 characters");

@@ -98,6 +98,12 @@ std::string writeConfig(const SwitchConfig& c, ConfigSection section) {
     o << "feature " << f << "\n";
   }
   if (section == ConfigSection::All) {
+    for (const auto& [name, u] : c.users) {
+      o << "username " << name;
+      if (!u.password_hash.empty()) o << " password 5 " << u.password_hash;
+      o << " role " << roleName(u.role) << "\n";
+      for (const auto& k : u.ssh_keys) o << "username " << name << " sshkey " << k << "\n";
+    }
     o << "\nvlan " << c.vlans.str() << "\n";
     for (const auto& [id, name] : c.vlan_names) o << "vlan " << id << "\n  name " << name << "\n";
     const auto& s = c.stp;
@@ -143,6 +149,7 @@ std::string writeConfig(const SwitchConfig& c, ConfigSection section) {
     for (const auto& [id, b] : e.ports) o << "  port " << id.longName() << " link " << b.link << "\n";
     if (e.tls) o << "  tls certificate " << e.tls->certificate << " key " << e.tls->key << " ca " << e.tls->ca << "\n";
     if (!e.keepalive_key.empty()) o << "  keepalive-key " << e.keepalive_key << "\n";
+    if (e.ssh_port != 22) o << "  ssh-port " << e.ssh_port << "\n";
   }
   return o.str();
 }

@@ -512,3 +512,44 @@ TEST_CASE("Config: hostnames, descriptions and bytes that are not text are refus
   CHECK_THAT(e.message, Contains("at most 254 characters"));
   CHECK(e.format().size() < 600);
 }
+
+TEST_CASE("Config: users with NX-OS passwords, roles and keys; running-config keeps only the hash", "[config][unit]") {
+  const std::string text = std::string("hostname s1\nfeature vpc\n") +
+                           "username admin password Vpclab123 role network-admin\n"
+                           "username ops password 0 watch-only\n"
+                           "username ops sshkey ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFake ops@lab\n"
+                           "username bot role network-admin\n" +
+                           "emulator\n  local-mac 0c:00:00:00:00:01\n  management 127.0.0.1:9000\n  ssh-port 2222\n";
+  auto r = parseConfig(text, "t.cfg");
+  REQUIRE(r.config);
+  const auto& users = r.config->users;
+  REQUIRE(users.size() == 3);
+  CHECK(users.at("admin").role == UserRole::NetworkAdmin);
+  CHECK(users.at("ops").role == UserRole::NetworkOperator);  // NX-OS's default role
+  CHECK(users.at("ops").ssh_keys.size() == 1);
+  CHECK(users.at("bot").password_hash.empty());
+  CHECK(passwordMatches(users.at("admin"), "Vpclab123"));
+  CHECK_FALSE(passwordMatches(users.at("admin"), "vpclab123"));
+  CHECK_FALSE(passwordMatches(users.at("bot"), ""));
+  CHECK(r.config->emulator.ssh_port == 2222);
+
+  const auto written = writeConfig(*r.config, ConfigSection::All);
+  CHECK(written.find("Vpclab123") == std::string::npos);
+  CHECK(written.find("username admin password 5 $5$") != std::string::npos);
+  CHECK(written.find("username bot role network-admin\n") != std::string::npos);
+  // What running-config shows parses back to the same users (type 5 accepted as NX-OS shows it).
+  auto again = parseConfig(written, "running.cfg");
+  INFO((again.error ? again.error->format() : ""));
+  REQUIRE(again.config);
+  CHECK(again.config->users == users);
+  CHECK(writeConfig(*again.config, ConfigSection::All) == written);
+}
+
+TEST_CASE("Config: bad user lines are refused with their column", "[config][unit]") {
+  const std::string head = "hostname s1\n";
+  CHECK(errorOf(head + "username admin password 7 abc\n").message == "the password type is 0 (clear text) or 5 (encrypted)");
+  CHECK(errorOf(head + "username admin password 5 notahash\n").column == 27);
+  CHECK(errorOf(head + "username -x password abc\n").message.find("user name") != std::string::npos);
+  CHECK(errorOf(head + "username a sshkey AAAAB3Nza\n").message.find("OpenSSH public key") != std::string::npos);
+  CHECK(errorOf(head + "no username ghost\n").message == "no user 'ghost'");
+}
