@@ -2,8 +2,11 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstring>
 #include <map>
+#include <regex>
 
+#include "peerlink/core/values.h"
 #include "switch/mgmt/registry.h"
 
 namespace vpc::cli {
@@ -67,17 +70,137 @@ std::string_view configModeSuffix(ConfigMode m) {
   return "config";
 }
 
-// The line without a trailing `| json` or `--json`, and whether one was there.
-std::pair<std::string, bool> stripJson(std::string_view line) {
-  const auto toks = grammar::tokenize(line);
-  const std::size_t n = toks.size();
-  if (n >= 2 && toks[n - 2].text == "|" && lower(toks[n - 1].text) == "json")
-    return {std::string(trim(line.substr(0, toks[n - 2].column - 1))), true};
-  if (n >= 1 && toks[n - 1].text == "--json") return {std::string(trim(line.substr(0, toks[n - 1].column - 1))), true};
-  return {std::string(line), false};
+grammar::MatchError pipeError(grammar::MatchError::Kind kind, std::size_t column, std::string message = {}) {
+  grammar::MatchError e;
+  e.kind = kind;
+  e.column = column;
+  e.message = std::move(message);
+  return e;
+}
+
+// Lines of `text`, each with its line end.
+std::vector<std::string_view> linesOf(const std::string& text) {
+  std::vector<std::string_view> out;
+  std::string_view rest(text);
+  while (!rest.empty()) {
+    const auto nl = rest.find('\n');
+    const auto n = nl == std::string_view::npos ? rest.size() : nl + 1;
+    out.push_back(rest.substr(0, n));
+    rest.remove_prefix(n);
+  }
+  return out;
+}
+
+bool searches(const std::regex& re, std::string_view line) {
+  if (!line.empty() && line.back() == '\n') line.remove_suffix(1);
+  return std::regex_search(line.begin(), line.end(), re);
 }
 
 }  // namespace
+
+std::variant<PipedLine, grammar::MatchError> splitPipes(std::string_view line) {
+  using K = grammar::MatchError::Kind;
+  struct Name {
+    const char* word;
+    Filter::Kind kind;
+  };
+  static const Name kNames[] = {{"include", Filter::Kind::Include}, {"exclude", Filter::Kind::Exclude},
+                                {"begin", Filter::Kind::Begin},     {"count", Filter::Kind::Count},
+                                {"last", Filter::Kind::Last},       {"no-more", Filter::Kind::NoMore},
+                                {"json", Filter::Kind::Json}};
+  PipedLine p;
+  std::size_t bar = line.find('|');
+  std::string_view command = line.substr(0, bar);
+  while (!command.empty() && (command.back() == ' ' || command.back() == '\t')) command.remove_suffix(1);
+  const auto ctoks = grammar::tokenize(command);
+  if (!ctoks.empty() && ctoks.back().text == "--json") {
+    p.json = true;
+    command = command.substr(0, ctoks.back().column - 1);
+    while (!command.empty() && command.back() == ' ') command.remove_suffix(1);
+  }
+  p.command = std::string(command);
+  while (bar != std::string_view::npos) {
+    const std::size_t from = bar + 1;
+    bar = line.find('|', from);
+    const std::string_view part = line.substr(from, bar == std::string_view::npos ? std::string_view::npos : bar - from);
+    const auto toks = grammar::tokenize(part);
+    if (toks.empty()) return pipeError(K::Incomplete, from + part.size() + 1);
+    const std::string word = lower(toks[0].text);
+    const Name* found = nullptr;
+    int matches = 0;
+    for (const auto& n : kNames)
+      if (std::string_view(n.word).compare(0, word.size(), word) == 0 && word.size() <= std::strlen(n.word)) {
+        found = &n;
+        ++matches;
+      }
+    if (matches != 1) return pipeError(matches ? K::Ambiguous : K::Invalid, from + toks[0].column);
+    Filter f{found->kind, {}, 10};
+    std::string_view args = toks.size() > 1 ? part.substr(toks[1].column - 1) : std::string_view{};
+    args = trim(args);
+    switch (f.kind) {
+      case Filter::Kind::Include:
+      case Filter::Kind::Exclude:
+      case Filter::Kind::Begin:
+        if (args.empty()) return pipeError(K::Incomplete, from + part.size() + 1);
+        f.pattern = std::string(args);
+        try {
+          std::regex re(f.pattern);
+        } catch (const std::regex_error&) {
+          return pipeError(K::BadValue, from + toks[1].column, "not a regular expression");
+        }
+        break;
+      case Filter::Kind::Last:
+        if (!args.empty()) {
+          const auto n = parseUint(args);
+          if (!n || *n < 1 || *n > 9999 || toks.size() > 2)
+            return pipeError(K::BadValue, from + toks[1].column, "a number of lines, 1-9999");
+          f.lines = static_cast<std::size_t>(*n);
+        }
+        break;
+      default:
+        if (toks.size() > 1) return pipeError(K::Invalid, from + toks[1].column);
+    }
+    if (f.kind == Filter::Kind::Json) p.json = true;
+    p.filters.push_back(std::move(f));
+  }
+  return p;
+}
+
+std::string applyFilters(const std::vector<Filter>& filters, const std::string& text) {
+  std::string cur = text;
+  for (const auto& f : filters) {
+    const auto lines = linesOf(cur);
+    std::string next;
+    switch (f.kind) {
+      case Filter::Kind::Include:
+      case Filter::Kind::Exclude: {
+        const std::regex re(f.pattern);
+        const bool keep = f.kind == Filter::Kind::Include;
+        for (auto l : lines)
+          if (searches(re, l) == keep) next += l;
+        break;
+      }
+      case Filter::Kind::Begin: {
+        const std::regex re(f.pattern);
+        bool on = false;
+        for (auto l : lines) {
+          on = on || searches(re, l);
+          if (on) next += l;
+        }
+        break;
+      }
+      case Filter::Kind::Count: next = std::to_string(lines.size()) + "\n"; break;
+      case Filter::Kind::Last:
+        for (std::size_t i = lines.size() > f.lines ? lines.size() - f.lines : 0; i < lines.size(); ++i) next += lines[i];
+        break;
+      case Filter::Kind::NoMore:
+      case Filter::Kind::Json: next = std::move(cur); break;
+    }
+    if (!next.empty() && next.back() != '\n') next += '\n';
+    cur = std::move(next);
+  }
+  return cur;
+}
 
 std::string syntaxErrorText(const grammar::MatchError& e) {
   switch (e.kind) {
@@ -88,7 +211,8 @@ std::string syntaxErrorText(const grammar::MatchError& e) {
   }
 }
 
-Shell::Shell(std::string hostname, ShellBackend& backend) : hostname_(std::move(hostname)), backend_(backend) {}
+Shell::Shell(std::string hostname, ShellBackend& backend, UserRole role)
+    : hostname_(std::move(hostname)), backend_(backend), role_(role) {}
 
 std::string Shell::prompt() const {
   if (mode_ == Mode::Exec) return hostname_ + "# ";
@@ -124,17 +248,30 @@ ShellReply Shell::endOfInput() {
 
 // An exec command: `text` starts at column `offset` + 1 of `shown` (the whole typed line; `do` shifts it).
 ShellReply Shell::execLine(std::string_view text, std::size_t offset, bool echoed, std::string_view shown) {
-  const auto [command, json] = stripJson(text);
+  ShellReply r;
+  auto piped = splitPipes(text);
+  if (auto* e = std::get_if<grammar::MatchError>(&piped)) {
+    r.err = marker(shown, offset + e->column, echoed, *e);
+    r.exit_code = 2;
+    return r;
+  }
+  const auto& line = std::get<PipedLine>(piped);
   const bool in_shell = mode_ == Mode::Exec;  // `do` runs exec commands only, not the shell's own words
   const auto& g = in_shell ? shellExecGrammar() : execGrammar();
-  auto matched = g.match(command);
-  ShellReply r;
+  auto matched = g.match(line.command);
   if (auto* e = std::get_if<grammar::MatchError>(&matched)) {
     r.err = marker(shown, offset + e->column, echoed, *e);
     r.exit_code = 2;
     return r;
   }
   const auto& m = std::get<grammar::Match>(matched);
+  const auto* verb = registry().find(m.command);
+  const bool changes = m.command == kConfigureTerminal || (verb && verb->kind() == Verb::Kind::Change);
+  if (changes && !mayChangeState(role_)) {
+    r.err = "% Permission denied for the role\n";
+    r.exit_code = 1;
+    return r;
+  }
   switch (m.command) {
     case kConfigureTerminal:
       mode_ = Mode::Config;
@@ -145,6 +282,8 @@ ShellReply Shell::execLine(std::string_view text, std::size_t offset, bool echoe
     case kExit:
     case kQuit: done_ = true; return r;
     case kEnd: return r;
+    case kTerminalLength: length_ = static_cast<std::uint32_t>(m.number("lines")); return r;
+    case kTerminalWidth: width_ = static_cast<std::uint32_t>(m.number("columns")); return r;
     case kEvents:
       if (m.has("--follow") || m.has("follow")) {
         r.err = "% events --follow runs until interrupted: run it one-shot (vpcctl -s SWITCH events --follow)\n";
@@ -154,7 +293,10 @@ ShellReply Shell::execLine(std::string_view text, std::size_t offset, bool echoe
       break;
     default: break;
   }
-  r.exit_code = backend_.exec(m, json);
+  auto outcome = backend_.exec(m, line.json);
+  r.exit_code = outcome.exit_code;
+  r.err = std::move(outcome.err);
+  r.out = outcome.exit_code == 0 && !line.filters.empty() ? applyFilters(line.filters, outcome.out) : std::move(outcome.out);
   return r;
 }
 
@@ -191,8 +333,9 @@ ShellReply Shell::configLine(std::string_view line, bool echoed) {
   auto classified = classifyTerminalLine(config_mode_, line);
   if (auto* e = std::get_if<grammar::MatchError>(&classified)) {
     // NX-OS takes show commands in configuration mode too; of the two errors, the one that got further.
-    const auto [command, json] = stripJson(line);
-    const auto as_exec = execGrammar().match(command);
+    const auto piped = splitPipes(line);
+    const auto* p = std::get_if<PipedLine>(&piped);
+    const auto as_exec = execGrammar().match(p ? std::string_view(p->command) : line);
     if (std::holds_alternative<grammar::Match>(as_exec)) return execLine(line, 0, echoed, line);
     const auto& exec_error = std::get<grammar::MatchError>(as_exec);
     if (exec_error.column > e->column) {
@@ -278,7 +421,7 @@ std::string Shell::help(std::string_view before) const {
     if (w.word == "<cr>") {
       out += "  <CR>\n";
       if (mode_ == Mode::Exec || (!before.empty() && lower(grammar::tokenize(before)[0].text) == "do"))
-        out += "  " + std::string("|") + std::string(width - 1, ' ') + "Pipe command output to filter (| json)\n";
+        out += "  " + std::string("|") + std::string(width - 1, ' ') + "Pipe command output to filter\n";
       continue;
     }
     std::string text = w.help;

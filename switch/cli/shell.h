@@ -4,12 +4,15 @@
 // the whole dialogue is unit-tested line by line.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 #include "switch/core/config_parser.h"
 #include "switch/core/grammar.h"
+#include "switch/core/users.h"
 
 namespace vpc::cli {
 
@@ -19,12 +22,18 @@ struct ConfigureOutcome {
   std::string error;                  // why the switch refused the lines (not ok)
 };
 
+struct ExecOutcome {
+  int exit_code = 0;  // vpcctl's: 0, 1 refused, 3 unreachable
+  std::string out;    // the command's output (NX-OS text, or the JSON twin)
+  std::string err;    // why it failed
+};
+
 // What the shell needs from the switch. vpcctl's backend calls the management API; tests use a fake.
 class ShellBackend {
  public:
   virtual ~ShellBackend() = default;
-  // Runs an exec command and prints its output; returns vpcctl's exit code for it.
-  virtual int exec(const grammar::Match& command, bool json) = 0;
+  // Runs an exec command; its output comes back to the shell (which filters it through the pipes).
+  virtual ExecOutcome exec(const grammar::Match& command, bool json) = 0;
   // Applies lines as typed in configure terminal (the mode's opening line first), all or nothing.
   virtual ConfigureOutcome configure(const std::vector<std::string>& lines) = 0;
 };
@@ -44,13 +53,17 @@ class Shell {
  public:
   enum class Mode { Exec, Config };
 
-  Shell(std::string hostname, ShellBackend& backend);
+  // `role` decides what the session may do: a network-operator only reads (vpcctl is the lab
+  // operator's and has network-admin's rights).
+  Shell(std::string hostname, ShellBackend& backend, UserRole role = UserRole::NetworkAdmin);
 
   // "leaf1# ", "leaf1(config)# ", "leaf1(config-if)# ", "leaf1(config-vpc-domain)# ", ...
   std::string prompt() const;
   Mode mode() const { return mode_; }
   ConfigMode configMode() const { return config_mode_; }
   bool done() const { return done_; }
+  std::uint32_t terminalLength() const { return length_; }
+  std::uint32_t terminalWidth() const { return width_; }
 
   // One line as typed. In a terminal the typed line is already on screen after the prompt, so a `^`
   // marker is placed under it; otherwise (`echoed` false) the line is repeated above the marker.
@@ -76,6 +89,9 @@ class Shell {
 
   std::string hostname_;
   ShellBackend& backend_;
+  UserRole role_;
+  std::uint32_t length_ = 24;  // `terminal length` (kept; output is not paged)
+  std::uint32_t width_ = 80;   // `terminal width`
   Mode mode_ = Mode::Exec;
   ConfigMode config_mode_ = ConfigMode::Global;
   std::string context_;  // the line that opened the current configuration sub-mode
@@ -84,5 +100,22 @@ class Shell {
 
 // NX-OS's words under a `^` marker for a syntax error ("% Invalid command at '^' marker.").
 std::string syntaxErrorText(const grammar::MatchError& e);
+
+// An exec line split at its pipes: `show vpc | include role | count`.
+struct Filter {
+  enum class Kind { Include, Exclude, Begin, Count, Last, NoMore, Json };
+  Kind kind;
+  std::string pattern;  // include / exclude / begin: a regular expression (case-sensitive, as NX-OS)
+  std::size_t lines = 10;  // last
+};
+struct PipedLine {
+  std::string command;          // the text before the first `|`
+  std::vector<Filter> filters;  // in order
+  bool json = false;            // a `| json` (or `--json`) among them
+};
+// The line's pipes; an error names the column of the filter NX-OS would not take.
+std::variant<PipedLine, grammar::MatchError> splitPipes(std::string_view line);
+// `text` through the filters, in order.
+std::string applyFilters(const std::vector<Filter>& filters, const std::string& text);
 
 }  // namespace vpc::cli

@@ -11,6 +11,7 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <functional>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -62,15 +63,18 @@ struct Client {
   }
 };
 
-int reportRpcError(const grpc::Status& s, const Client& c) {
-  if (s.error_code() == grpc::StatusCode::UNAVAILABLE || s.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED) {
-    std::cerr << "vpcctl: cannot reach the switch at " << c.address << ": " << transport::describeStatus(s) << "\n";
-    return kExitUnreachable;
-  }
-  std::cerr << "% " << s.error_message() << "\n";
-  return kExitRefused;
+ExecOutcome rpcError(const grpc::Status& s, const Client& c) {
+  if (s.error_code() == grpc::StatusCode::UNAVAILABLE || s.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED)
+    return {kExitUnreachable, "",
+            "vpcctl: cannot reach the switch at " + c.address + ": " + transport::describeStatus(s) + "\n"};
+  return {kExitRefused, "", "% " + s.error_message() + "\n"};
 }
 
+int reportRpcError(const grpc::Status& s, const Client& c) {
+  const auto e = rpcError(s, c);
+  std::cerr << e.err;
+  return e.exit_code;
+}
 
 void printSyntaxError(const std::string& line, const grammar::MatchError& e) {
   std::cerr << line << "\n" << std::string(e.column > 0 ? e.column - 1 : 0, ' ') << "^\n";
@@ -82,7 +86,8 @@ void printSyntaxError(const std::string& line, const grammar::MatchError& e) {
   }
 }
 
-int run(const Client& c, const grammar::Match& m, bool json) {
+// One exec command; `sink` gets the output as it comes (an event stream is long).
+ExecOutcome execute(const Client& c, const grammar::Match& m, bool json, const std::function<void(const std::string&)>& sink) {
   if (m.command == mgmt::kEvents) {
     v1::EventsRequest req;
     req.set_follow(m.has("--follow") || m.has("follow"));
@@ -90,14 +95,20 @@ int run(const Client& c, const grammar::Match& m, bool json) {
     grpc::ClientContext ctx;  // no deadline: --follow runs until interrupted
     auto reader = c.stub->Events(&ctx, req);
     v1::Event ev;
-    while (reader->Read(&ev)) std::cout << mgmt::toJson(ev, false) << std::endl;
+    while (reader->Read(&ev)) sink(mgmt::toJson(ev, false) + "\n");
     const auto status = reader->Finish();
-    return status.ok() ? 0 : reportRpcError(status, c);
+    return status.ok() ? ExecOutcome{} : rpcError(status, c);
   }
   const auto r = mgmt::call(*c.stub, m, std::chrono::seconds(c.timeout_s));
-  if (!r.status.ok()) return reportRpcError(r.status, c);
-  std::cout << (json ? mgmt::toJson(*r.reply) : mgmt::render(m, *r.reply));
-  return 0;
+  if (!r.status.ok()) return rpcError(r.status, c);
+  sink(json ? mgmt::toJson(*r.reply) : mgmt::render(m, *r.reply));
+  return {};
+}
+
+int run(const Client& c, const grammar::Match& m, bool json) {
+  const auto r = execute(c, m, json, [](const std::string& text) { std::cout << text << std::flush; });
+  std::cerr << r.err;
+  return r.exit_code;
 }
 
 // `configure [terminal] [LINE...]`: each argument is one line as typed in configure terminal; with no
@@ -139,7 +150,12 @@ std::string configureReason(const std::string& message) {
 class SwitchBackend : public ShellBackend {
  public:
   explicit SwitchBackend(const Client& c) : c_(c) {}
-  int exec(const grammar::Match& m, bool json) override { return run(c_, m, json); }
+  ExecOutcome exec(const grammar::Match& m, bool json) override {
+    std::string out;
+    auto r = execute(c_, m, json, [&out](const std::string& text) { out += text; });
+    r.out = std::move(out);
+    return r;
+  }
   ConfigureOutcome configure(const std::vector<std::string>& lines) override {
     v1::ConfigureRequest req;
     for (const auto& l : lines) req.add_lines(l);

@@ -131,6 +131,8 @@ grammar::Grammar buildGrammar(bool shell) {
         {kExit, "exit", "leave the shell"},
         {kQuit, "quit", "leave the shell"},
         {kEnd, "end", "stay in exec mode"},
+        {kTerminalLength, "terminal length <lines:0-511>", "set number of lines on a screen (0: no paging)"},
+        {kTerminalWidth, "terminal width <columns:24-511>", "set width of the display terminal"},
     };
     for (const auto& w : words)
       if (auto err = g.add(w.id, w.spec, w.help)) throw std::logic_error("shell grammar: " + *err);

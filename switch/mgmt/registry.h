@@ -57,6 +57,8 @@ enum Command : int {
   kExit,
   kQuit,
   kEnd,
+  kTerminalLength,
+  kTerminalWidth,
 };
 
 struct CallResult {

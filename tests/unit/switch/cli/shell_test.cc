@@ -17,9 +17,12 @@ struct FakeSwitch : ShellBackend {
   std::vector<std::vector<std::string>> configured;   // each Configure call's lines
   std::string refuse;                                 // refuse lines containing this, with this reason
 
-  int exec(const grammar::Match& m, bool json) override {
+  std::string output = "vPC domain id                     : 10\nvPC role                          : primary\n"
+                       "Number of vPCs configured         : 2\nPeer Gateway                      : Enabled\n";
+
+  ExecOutcome exec(const grammar::Match& m, bool json) override {
     execs.emplace_back(m.command, json);
-    return 0;
+    return {0, output, ""};
   }
   ConfigureOutcome configure(const std::vector<std::string>& lines) override {
     configured.push_back(lines);
@@ -150,7 +153,7 @@ TEST_CASE("Shell: ? lists what may come next with its help", "[shell][unit]") {
   CHECK_THAT(vpc, Contains("  brief                   vPC status (same as show vpc)\n"));
   CHECK_THAT(vpc, Contains("  role                    vPC role status\n"));
   CHECK_THAT(vpc, Contains("  <CR>\n"));
-  CHECK_THAT(vpc, Contains("  |                       Pipe command output to filter (| json)\n"));
+  CHECK_THAT(vpc, Contains("  |                       Pipe command output to filter\n"));
   CHECK(vpc.find("<CR>") > vpc.find("role"));  // keywords first, <CR> last
   const auto partial = sh.help("show vpc r");
   CHECK_THAT(partial, Contains("role"));
@@ -196,4 +199,60 @@ TEST_CASE("Shell: end of input leaves configuration mode and the shell", "[shell
   CHECK(sh.done());
   CHECK(sh.prompt() == "leaf1# ");
   CHECK(sh.mode() == Shell::Mode::Exec);
+}
+
+TEST_CASE("Shell: output pipes filter as NX-OS's do, in order, with abbreviations", "[shell][unit]") {
+  FakeSwitch sw;
+  Shell sh("leaf1", sw);
+  CHECK(sh.handle("sh vpc | i role", true).out == "vPC role                          : primary\n");
+  CHECK(sh.handle("show vpc | include vPC | exclude role", true).out ==
+        "vPC domain id                     : 10\nNumber of vPCs configured         : 2\n");
+  CHECK(sh.handle("show vpc | count", true).out == "4\n");
+  CHECK(sh.handle("show vpc | inc vPC | count", true).out == "3\n");
+  CHECK(sh.handle("show vpc | begin Number", true).out ==
+        "Number of vPCs configured         : 2\nPeer Gateway                      : Enabled\n");
+  CHECK(sh.handle("show vpc | last 1", true).out == "Peer Gateway                      : Enabled\n");
+  CHECK(sh.handle("show vpc | no-more", true).out == sw.output);
+  CHECK(sh.handle("show vpc | include ^vPC\\s+role", true).out == "vPC role                          : primary\n");
+  CHECK(sh.handle("show vpc | include Role", true).out.empty());  // case-sensitive, as on NX-OS
+  sh.handle("show vpc | json | include x", true);
+  CHECK(sw.execs.back().second);  // | json anywhere asks for JSON
+
+  auto bad = sh.handle("show vpc | frobnicate", true);
+  CHECK(bad.exit_code == 2);
+  CHECK_THAT(bad.err, Contains("% Invalid command at '^' marker."));
+  CHECK(bad.err.substr(0, bad.err.find('^')).size() == std::string("leaf1# show vpc | ").size());
+  CHECK_THAT(sh.handle("show vpc | include", true).err, Contains("% Incomplete command"));
+  CHECK_THAT(sh.handle("show vpc | include (", true).err, Contains("not a regular expression"));
+  CHECK_THAT(sh.handle("show vpc | last 0", true).err, Contains("a number of lines"));
+}
+
+TEST_CASE("Shell: terminal length and width are kept, as Netmiko and Ansible set them", "[shell][unit]") {
+  FakeSwitch sw;
+  Shell sh("leaf1", sw);
+  CHECK(sh.handle("terminal length 0", true).exit_code == 0);
+  CHECK(sh.handle("term width 511", true).exit_code == 0);
+  CHECK(sh.terminalLength() == 0);
+  CHECK(sh.terminalWidth() == 511);
+  CHECK(sw.execs.empty());  // the session's own words: nothing reaches the switch
+  CHECK(sh.handle("terminal width 5", true).exit_code == 2);
+}
+
+TEST_CASE("Shell: a network-operator reads but may not change state", "[shell][unit]") {
+  FakeSwitch sw;
+  Shell sh("leaf1", sw, UserRole::NetworkOperator);
+  CHECK(sh.handle("show vpc", true).exit_code == 0);
+  for (const char* line : {"configure terminal", "conf t", "clear mac address-table dynamic", "vpc role preempt",
+                           "learn mac 0000.0000.0001 vlan 10 interface port-channel10"}) {
+    INFO(line);
+    const auto r = sh.handle(line, true);
+    CHECK(r.exit_code == 1);
+    CHECK(r.err == "% Permission denied for the role\n");
+  }
+  CHECK(sh.mode() == Shell::Mode::Exec);
+  CHECK(sw.execs.size() == 1);
+  CHECK(sw.configured.empty());
+  Shell admin("leaf1", sw, UserRole::NetworkAdmin);
+  CHECK(admin.handle("conf t", true).exit_code == 0);
+  CHECK(admin.mode() == Shell::Mode::Config);
 }
