@@ -23,6 +23,7 @@
 #include "peerlink/core/values.h"
 #include "peerlink/transport/grpc_status.h"
 #include "peerlink/transport/tls.h"
+#include "switch/cli/management_backend.h"
 #include "switch/cli/shell.h"
 #include "switch/cli/shell_terminal.h"
 #include "switch/mgmt/registry.h"
@@ -51,24 +52,7 @@ std::optional<std::string> resolve(const std::string& target, const NameResolver
   return std::nullopt;
 }
 
-struct Client {
-  std::unique_ptr<v1::Management::Stub> stub;
-  std::string address;
-  int timeout_s = 30;
-
-  std::unique_ptr<grpc::ClientContext> context() const {
-    auto ctx = std::make_unique<grpc::ClientContext>();
-    ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(timeout_s));
-    return ctx;
-  }
-};
-
-ExecOutcome rpcError(const grpc::Status& s, const Client& c) {
-  if (s.error_code() == grpc::StatusCode::UNAVAILABLE || s.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED)
-    return {kExitUnreachable, "",
-            "vpcctl: cannot reach the switch at " + c.address + ": " + transport::describeStatus(s) + "\n"};
-  return {kExitRefused, "", "% " + s.error_message() + "\n"};
-}
+using Client = ManagementClient;
 
 int reportRpcError(const grpc::Status& s, const Client& c) {
   const auto e = rpcError(s, c);
@@ -84,25 +68,6 @@ void printSyntaxError(const std::string& line, const grammar::MatchError& e) {
     case grammar::MatchError::Kind::BadValue: std::cerr << "% Invalid value at '^' marker: " << e.message << "\n"; break;
     default: std::cerr << "% Invalid command at '^' marker.\n";
   }
-}
-
-// One exec command; `sink` gets the output as it comes (an event stream is long).
-ExecOutcome execute(const Client& c, const grammar::Match& m, bool json, const std::function<void(const std::string&)>& sink) {
-  if (m.command == mgmt::kEvents) {
-    v1::EventsRequest req;
-    req.set_follow(m.has("--follow") || m.has("follow"));
-    if (m.hasValue("last")) req.set_last(static_cast<std::uint32_t>(m.number("last")));
-    grpc::ClientContext ctx;  // no deadline: --follow runs until interrupted
-    auto reader = c.stub->Events(&ctx, req);
-    v1::Event ev;
-    while (reader->Read(&ev)) sink(mgmt::toJson(ev, false) + "\n");
-    const auto status = reader->Finish();
-    return status.ok() ? ExecOutcome{} : rpcError(status, c);
-  }
-  const auto r = mgmt::call(*c.stub, m, std::chrono::seconds(c.timeout_s));
-  if (!r.status.ok()) return rpcError(r.status, c);
-  sink(json ? mgmt::toJson(*r.reply) : mgmt::render(m, *r.reply));
-  return {};
 }
 
 int run(const Client& c, const grammar::Match& m, bool json) {
@@ -138,53 +103,13 @@ int configure(const Client& c, std::vector<std::string> lines, bool json) {
   return 0;
 }
 
-// The switch's reason from a Configure error: "configure:2:6: error: <reason>\n  <line>\n  ^" -> "<reason>".
-std::string configureReason(const std::string& message) {
-  std::string reason = message;
-  if (const auto at = reason.find(": error: "); at != std::string::npos) reason = reason.substr(at + 9);
-  if (const auto nl = reason.find('\n'); nl != std::string::npos) reason.resize(nl);
-  return reason;
-}
-
-// The interactive shell's view of the switch: exec commands print as one-shot ones do.
-class SwitchBackend : public ShellBackend {
- public:
-  explicit SwitchBackend(const Client& c) : c_(c) {}
-  ExecOutcome exec(const grammar::Match& m, bool json) override {
-    std::string out;
-    auto r = execute(c_, m, json, [&out](const std::string& text) { out += text; });
-    r.out = std::move(out);
-    return r;
-  }
-  ConfigureOutcome configure(const std::vector<std::string>& lines) override {
-    v1::ConfigureRequest req;
-    for (const auto& l : lines) req.add_lines(l);
-    v1::ConfigureReply reply;
-    auto ctx = c_.context();
-    const auto status = c_.stub->Configure(ctx.get(), req, &reply);
-    ConfigureOutcome out;
-    if (!status.ok()) {
-      out.error = status.error_code() == grpc::StatusCode::INVALID_ARGUMENT
-                      ? configureReason(status.error_message())
-                      : transport::describeStatus(status);
-      return out;
-    }
-    out.ok = true;
-    out.messages.assign(reply.messages().begin(), reply.messages().end());
-    return out;
-  }
-
- private:
-  const Client& c_;
-};
-
 // `vpcctl -s X` with no command: an NX-OS session (a terminal), or commands read line by line (a pipe).
 int shell(const Client& c) {
   v1::InfoReply info;
   auto ctx = c.context();
   const auto status = c.stub->GetInfo(ctx.get(), {}, &info);
   if (!status.ok()) return reportRpcError(status, c);
-  SwitchBackend backend(c);
+  ManagementBackend backend(c);
   Shell sh(info.hostname(), backend);
   if (!(isatty(STDIN_FILENO) && isatty(STDOUT_FILENO))) return runScriptShell(sh);
   std::string history;
