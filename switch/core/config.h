@@ -115,6 +115,7 @@ struct EmulatorConfig {
   std::string keepalive_key;
   // The NX-OS session over SSH, on the management address (served when a `username` exists).
   std::uint16_t ssh_port = 22;
+  std::string ssh_host_key;  // its private host key (made there when missing); "": one per hostname in /tmp
   bool operator==(const EmulatorConfig&) const = default;
 };
 

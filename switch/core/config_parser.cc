@@ -84,7 +84,7 @@ enum Cmd : int {
   kNoOrphanSuspend, kIpAddress, kVrfMember, kStpPortType, kNoStpPortType, kLacpRate, kNoLacpRate,
   kLacpSuspendIndividual, kNoLacpSuspendIndividual, kLacpMaxBundle, kNoLacpMaxBundle,
   // emulator
-  kLocalMac, kManagement, kPeerLinkEmu, kPortLink, kTls, kKeepaliveKey, kSshPort,
+  kLocalMac, kManagement, kPeerLinkEmu, kPortLink, kTls, kKeepaliveKey, kSshPort, kSshHostKey,
 };
 
 struct Grammars {
@@ -212,6 +212,7 @@ struct Grammars {
     add(emulator, kTls, "tls certificate <cert:word> key <key:word> ca <ca:word>");
     add(emulator, kKeepaliveKey, "keepalive-key <key:word>");
     add(emulator, kSshPort, "ssh-port <port:0-65535>");
+    add(emulator, kSshHostKey, "ssh-host-key <path:word>");
   }
 
   const grammar::Grammar& of(Mode m) const {
@@ -892,6 +893,7 @@ class Parser {
       }
       case kTls: e.tls = EmulatorConfig::Tls{m.text("cert"), m.text("key"), m.text("ca")}; break;
       case kSshPort: e.ssh_port = static_cast<std::uint16_t>(m.number("port")); break;
+      case kSshHostKey: e.ssh_host_key = m.text("path"); break;
       case kKeepaliveKey:
         if (m.text("key").size() < 16) {
           fail(current_line_, col(1), "a keepalive-key has at least 16 characters");

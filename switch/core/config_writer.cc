@@ -150,6 +150,7 @@ std::string writeConfig(const SwitchConfig& c, ConfigSection section) {
     if (e.tls) o << "  tls certificate " << e.tls->certificate << " key " << e.tls->key << " ca " << e.tls->ca << "\n";
     if (!e.keepalive_key.empty()) o << "  keepalive-key " << e.keepalive_key << "\n";
     if (e.ssh_port != 22) o << "  ssh-port " << e.ssh_port << "\n";
+    if (!e.ssh_host_key.empty()) o << "  ssh-host-key " << e.ssh_host_key << "\n";
   }
   return o.str();
 }

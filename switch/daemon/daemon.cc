@@ -162,9 +162,48 @@ Status Daemon::start() {
                 ? config_.vpc_domain->keepalive->destination.str() + ":" +
                       std::to_string(config_.vpc_domain->keepalive->udp_port)
                 : "-");
+  VPC_RETURN_IF_ERROR(refreshUsers());
   execute(node_->start(now()));
   ports_.start();
   rearm();
+  return Status::ok();
+}
+
+Status Daemon::refreshUsers() {
+  const auto& cfg = node_->config();
+  {
+    std::lock_guard lock(users_mu_);
+    users_ = cfg.users;
+    hostname_ = cfg.hostname;
+  }
+  if (ssh_ || cfg.users.empty() || !mgmt_server_) return Status::ok();
+  SshServerOptions o;
+  o.address = hostOf(mgmt_address_);
+  o.port = cfg.emulator.ssh_port;
+  o.host_key = cfg.emulator.ssh_host_key;
+  if (o.host_key.empty())
+    o.host_key = "/tmp/vpcd-" + std::to_string(::getuid()) + "/ssh_host_ed25519_key-" + cfg.hostname;
+  SshServer::Hooks h;
+  h.user = [this](const std::string& name) -> std::optional<UserConfig> {
+    std::lock_guard lock(users_mu_);
+    auto it = users_.find(name);
+    if (it == users_.end()) return std::nullopt;
+    return it->second;
+  };
+  h.hostname = [this] {
+    std::lock_guard lock(users_mu_);
+    return hostname_;
+  };
+  h.channel = [this] {
+    grpc::ChannelArguments args;
+    args.SetMaxReceiveMessageSize(-1);
+    return mgmt_server_->InProcessChannel(args);
+  };
+  h.log = [](const std::string& line) { logger("ssh")->info("{}", line); };
+  auto server = std::make_unique<SshServer>(std::move(o), std::move(h));
+  VPC_RETURN_IF_ERROR(server->start());
+  logger("ssh")->info("NX-OS session over SSH on {}:{}", hostOf(mgmt_address_), server->port());
+  ssh_ = std::move(server);
   return Status::ok();
 }
 
@@ -199,6 +238,12 @@ Result<ConfigureResult> Daemon::configure(const std::vector<std::string>& lines)
   if (r && r->keepalive_endpoints_changed) {
     if (auto st = openKeepalive(); !st) {
       logger("keepalive")->error("{}", st.error().message);
+      r->messages.push_back("Warning: " + st.error().message);
+    }
+  }
+  if (r) {
+    if (auto st = refreshUsers(); !st) {
+      logger("ssh")->error("{}", st.error().message);
       r->messages.push_back("Warning: " + st.error().message);
     }
   }
@@ -248,6 +293,16 @@ v1::InfoReply Daemon::info() const {
   r.set_peer_link_address(peer_address_);
   r.set_keepalive_address(keepalive_address_);
   r.set_pid(static_cast<std::uint32_t>(::getpid()));
+  if (ssh_) {
+    const auto st = ssh_->stats();
+    auto* s = r.mutable_ssh();
+    s->set_enabled(true);
+    s->set_address(hostOf(mgmt_address_) + ":" + std::to_string(ssh_->port()));
+    s->set_logins(st.logins);
+    s->set_authentication_failures(st.auth_failures);
+    s->set_sessions_active(st.sessions_active);
+    s->set_sessions_refused(st.sessions_refused);
+  }
   return r;
 }
 
@@ -401,6 +456,8 @@ void Daemon::finishShutdown() {
   // grpc::Server::Shutdown waits for every call to finish, and calls finish on this loop: so the loop
   // keeps running while another thread waits, then that thread stops the loop.
   server_stopper_ = std::thread([this] {
+    // SSH sessions first: one may be waiting for a management call, which this loop still serves.
+    if (ssh_) ssh_->stop();
     const auto deadline = std::chrono::system_clock::now() + std::chrono::milliseconds(300);
     if (mgmt_server_) mgmt_server_->Shutdown(deadline);
     if (peer_server_) peer_server_->Shutdown(deadline);

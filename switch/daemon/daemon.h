@@ -9,7 +9,9 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <set>
 #include <string>
 #include <thread>
@@ -24,6 +26,7 @@
 #include "switch/core/switch_node.h"
 #include "switch/daemon/log.h"
 #include "switch/daemon/packet_ports.h"
+#include "switch/daemon/ssh_server.h"
 #include "switch/mgmt/backend.h"
 #include "switch/mgmt/registry.h"
 #include "switch/mgmt/wall_clock.h"
@@ -112,6 +115,8 @@ class Daemon : public mgmt::Backend,
   void finishShutdown();
   void waitPeerLinkIdle();
   Status openKeepalive();
+  // The users SSH sessions log in as (a copy for their threads), and the SSH server once users exist.
+  Status refreshUsers();
   void nextSlice(std::uint64_t job);
 
   boost::asio::io_context& io_;
@@ -143,6 +148,10 @@ class Daemon : public mgmt::Backend,
   boost::asio::steady_timer shutdown_timer_;
   TimePoint shutdown_deadline_{};
   std::thread server_stopper_;
+  std::mutex users_mu_;  // guards users_ and hostname_ (read by SSH session threads)
+  std::map<std::string, UserConfig> users_;
+  std::string hostname_;
+  std::unique_ptr<SshServer> ssh_;
   // Long reads in progress: their slices run on the io thread; destroyed before the node (they hold
   // cursors into its tables).
   struct Job {

@@ -52,6 +52,7 @@ enum Command : int {
   kShowLacpCounters,
   kShowLacpInterface,
   kShowLacpSystemId,
+  kShowSshServer,
   // the interactive shell's own words
   kConfigureTerminal,
   kExit,

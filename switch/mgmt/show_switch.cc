@@ -33,6 +33,19 @@ std::string renderVersion(const grammar::Match&, const v1::InfoReply& r) {
   return out;
 }
 
+// NX-OS prints "ssh version 2 is enabled"; the rest is ours.
+std::string renderSsh(const grammar::Match&, const v1::InfoReply& r) {
+  const auto& s = r.ssh();
+  if (!s.enabled()) return "ssh is not served: no user is configured (username NAME password ... role ...)\n";
+  std::string out = "ssh version 2 is enabled\n";
+  out += field("  address", s.address(), 28);
+  out += field("  active sessions", std::to_string(s.sessions_active()), 28);
+  out += field("  logins", std::to_string(s.logins()), 28);
+  out += field("  authentication failures", std::to_string(s.authentication_failures()), 28);
+  out += field("  sessions refused (limit)", std::to_string(s.sessions_refused()), 28);
+  return out;
+}
+
 void runningConfig(Backend& sw, const v1::ShowRunningConfigRequest& req, v1::ShowRunningConfigReply* out,
                    const Done& done) {
   if (req.section() != "" && req.section() != "vpc") return invalid(done, "section must be empty or 'vpc'");
@@ -172,6 +185,8 @@ void addSwitchShows(Registry& r) {
   r.rpc<v1::InfoRequest, v1::InfoReply>("GetInfo", getInfo);
   r.verb(kShowVersion, "show version", "emulator version and uptime", Verb::Kind::Show, &v1::Management::Stub::GetInfo,
          infoRequest, renderVersion);
+  r.verb(kShowSshServer, "show ssh server", "SSH server: address, sessions, logins and refused logins",
+         Verb::Kind::Show, &v1::Management::Stub::GetInfo, infoRequest, renderSsh);
   r.rpc<v1::ShowRunningConfigRequest, v1::ShowRunningConfigReply>("ShowRunningConfig", runningConfig);
   r.verb(kShowRunningConfig, "show running-config [ vpc ]", "the running configuration (NX-OS syntax)",
          Verb::Kind::Show, &v1::Management::Stub::ShowRunningConfig, configRequest, renderConfig);
