@@ -76,6 +76,15 @@ int cmdDeploy(const std::string& file, const std::string& name, double scale, in
     }
     usleep(20000);
   }
+  for (const auto& n : lab->nodes())
+    if (!n.ssh().empty()) {
+      const auto colon = n.ssh().rfind(':');
+      const std::string port = n.ssh().substr(colon + 1);
+      std::cout << (&n == &lab->nodes(0) ? "\nssh:      " : "          ") << "ssh "
+                << (port == "22" ? "" : "-p " + port + " ") << (n.ssh_user().empty() ? "" : n.ssh_user() + "@")
+                << n.ssh().substr(0, colon) << "    (" << n.name() << "; users and passwords in " << n.source_config()
+                << ")\n";
+    }
   std::cout << "\nexplore:  vpcctl -s " << lab->nodes(0).name() << " show vpc\n"
             << "break it: vpclab fault " << lab->name() << " cut peer-link\n"
             << "clean up: vpclab destroy " << lab->name() << "\n";

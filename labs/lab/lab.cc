@@ -247,6 +247,10 @@ Result<v1::LabState> deploy(const Topology& t, const DeployOptions& o) {
       configs[i].emulator.keepalive_key = key;
     }
   }
+  // SSH host keys are made once per switch and kept with the lab.
+  for (std::size_t i = 0; i < configs.size(); ++i)
+    if (!configs[i].users.empty() && configs[i].emulator.ssh_host_key.empty())
+      configs[i].emulator.ssh_host_key = dir + "/ssh/" + names[i] + "_host_ed25519_key";
   auto plan = planPair(slot, names, configs);
   if (!plan) return plan.error();
   if (o.tls)
@@ -277,6 +281,11 @@ Result<v1::LabState> deploy(const Topology& t, const DeployOptions& o) {
     n->set_source_config(t.nodes[i].config_file);
     n->set_log_file(dir + "/" + np.name + ".log");
     n->set_tls_dir(tls_dir);
+    if (!configs[i].users.empty()) {
+      n->set_ssh(np.address + ":" + std::to_string(configs[i].emulator.ssh_port));
+      for (const auto& [user, u] : configs[i].users)
+        if (u.role == UserRole::NetworkAdmin && n->ssh_user().empty()) n->set_ssh_user(user);
+    }
     for (const auto& [port, binding] : configs[i].emulator.ports) {
       auto* lp = n->add_ports();
       lp->set_interface(port.longName());

@@ -513,7 +513,7 @@ TEST_CASE("Config: hostnames, descriptions and bytes that are not text are refus
   CHECK(e.format().size() < 600);
 }
 
-TEST_CASE("Config: users with NX-OS passwords, roles and keys; running-config keeps only the hash", "[config][unit]") {
+TEST_CASE("Config: users with NX-OS passwords, roles and keys, running-config keeps only the hash", "[config][unit]") {
   const std::string text = std::string("hostname s1\nfeature vpc\n") +
                            "username admin password Vpclab123 role network-admin\n"
                            "username ops password 0 watch-only\n"
