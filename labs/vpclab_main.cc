@@ -20,6 +20,7 @@
 #include "labs/core/host_plan.h"
 #include "labs/lab/events.h"
 #include "labs/lab/files.h"
+#include "labs/lab/inventory.h"
 #include "labs/lab/graph.h"
 #include "labs/lab/lab.h"
 #include "labs/lab/process.h"
@@ -237,6 +238,20 @@ int cmdExec(const std::string& lab_name, const std::string& host, const std::vec
 
 // A dual-homed host's bond as its own Open vSwitch sees it: the LACP view (each leg attached or not,
 // its partner) and the bond's (which legs carry traffic).
+int cmdInventory(const std::string& lab_name, bool netmiko) {
+  auto lab = readLab(lab_name);
+  if (!lab) return fail(lab.error());
+  bool any = false;
+  for (const auto& n : lab->nodes()) any = any || !n.ssh().empty();
+  if (!any) {
+    std::cerr << "vpclab: lab '" << lab_name << "' has no switch with a user (username NAME password ... role "
+              << "network-admin in its config): nothing to log in with\n";
+    return kExitUsage;
+  }
+  std::cout << (netmiko ? netmikoDevices(*lab) : ansibleInventory(*lab));
+  return 0;
+}
+
 int cmdBond(const std::string& lab_name, const std::string& host) {
   auto lab = readLab(lab_name);
   if (!lab) return fail(lab.error());
@@ -362,7 +377,14 @@ int main(int argc, char** argv) {
   tr->add_option("--duration", duration, "how long (default 10s; ms, s, m)");
   tr->add_flag("--json", as_json, "the report as JSON");
 
+  bool netmiko = false;
+  auto* iv = app.add_subcommand("inventory", "a lab's switches as an Ansible inventory (cisco.nxos over SSH and NX-API), "
+                                             "or with --netmiko as Netmiko devices (YAML on stdout)");
+  iv->add_option("lab", name, "lab name")->required();
+  iv->add_flag("--netmiko", netmiko, "Netmiko's ConnectHandler arguments per switch instead");
+
   CLI11_PARSE(app, argc, argv);
+  if (iv->parsed()) return cmdInventory(name, netmiko);
   if (x->parsed()) return cmdExec(name, host, command);
   if (bd->parsed()) return cmdBond(name, host);
   if (tr->parsed()) return cmdTraffic(name, from, to, rate, duration, as_json);

@@ -3,6 +3,7 @@
 #include <chrono>
 
 #include "peerlink/transport/grpc_status.h"
+#include "switch/mgmt/nxos_json.h"
 #include "switch/mgmt/registry.h"
 #include "switch/mgmt/text.h"
 
@@ -36,7 +37,7 @@ ExecOutcome rpcError(const grpc::Status& s, const ManagementClient& c) {
   return {kExitRefused, "", "% " + s.error_message() + "\n"};
 }
 
-ExecOutcome execute(const ManagementClient& c, const grammar::Match& m, bool json,
+ExecOutcome execute(const ManagementClient& c, const grammar::Match& m, Render how,
                     const std::function<void(const std::string&)>& sink) {
   if (m.command == mgmt::kEvents) {
     v1::EventsRequest req;
@@ -51,13 +52,26 @@ ExecOutcome execute(const ManagementClient& c, const grammar::Match& m, bool jso
   }
   const auto r = mgmt::call(*c.stub, m, std::chrono::seconds(c.timeout_s));
   if (!r.status.ok()) return rpcError(r.status, c);
-  sink(json ? mgmt::toJson(*r.reply) : mgmt::render(m, *r.reply));
+  switch (how) {
+    case Render::Text: sink(mgmt::render(m, *r.reply)); break;
+    case Render::ProtoJson: sink(mgmt::toJson(*r.reply)); break;
+    case Render::NxosJson:
+    case Render::NxosJsonPretty: {
+      const bool pretty = how == Render::NxosJsonPretty;
+      auto nx = mgmt::nxosJson(m, *r.reply, pretty);
+      sink(nx ? *nx : mgmt::toJson(*r.reply, pretty));
+      break;
+    }
+  }
   return {};
 }
 
-ExecOutcome ManagementBackend::exec(const grammar::Match& m, bool json) {
+ExecOutcome ManagementBackend::exec(const grammar::Match& m, OutputFormat format) {
   std::string out;
-  auto r = execute(c_, m, json, [&out](const std::string& text) { out += text; });
+  const Render how = format == OutputFormat::Text   ? Render::Text
+                     : format == OutputFormat::Json ? Render::NxosJson
+                                                    : Render::NxosJsonPretty;
+  auto r = execute(c_, m, how, [&out](const std::string& text) { out += text; });
   r.out = std::move(out);
   return r;
 }

@@ -23,14 +23,17 @@ struct ManagementClient {
 
 // A failed call in vpcctl's terms: unreachable (exit 3) or refused (exit 1, "% <reason>").
 ExecOutcome rpcError(const grpc::Status& s, const ManagementClient& c);
+// What a reply becomes: NX-OS text, our JSON twin (vpcctl --json), or NX-OS's JSON (a session's
+// `| json`; our twin for commands without an NX-OS layout).
+enum class Render { Text, ProtoJson, NxosJson, NxosJsonPretty };
 // One exec command; `sink` gets the output as it comes (an event stream is long).
-ExecOutcome execute(const ManagementClient& c, const grammar::Match& m, bool json,
+ExecOutcome execute(const ManagementClient& c, const grammar::Match& m, Render how,
                     const std::function<void(const std::string&)>& sink);
 
 class ManagementBackend : public ShellBackend {
  public:
   explicit ManagementBackend(const ManagementClient& c) : c_(c) {}
-  ExecOutcome exec(const grammar::Match& m, bool json) override;
+  ExecOutcome exec(const grammar::Match& m, OutputFormat format) override;
   ConfigureOutcome configure(const std::vector<std::string>& lines) override;
 
  private:

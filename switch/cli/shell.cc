@@ -107,14 +107,14 @@ std::variant<PipedLine, grammar::MatchError> splitPipes(std::string_view line) {
   static const Name kNames[] = {{"include", Filter::Kind::Include}, {"exclude", Filter::Kind::Exclude},
                                 {"begin", Filter::Kind::Begin},     {"count", Filter::Kind::Count},
                                 {"last", Filter::Kind::Last},       {"no-more", Filter::Kind::NoMore},
-                                {"json", Filter::Kind::Json}};
+                                {"json", Filter::Kind::Json},       {"json-pretty", Filter::Kind::JsonPretty}};
   PipedLine p;
   std::size_t bar = line.find('|');
   std::string_view command = line.substr(0, bar);
   while (!command.empty() && (command.back() == ' ' || command.back() == '\t')) command.remove_suffix(1);
   const auto ctoks = grammar::tokenize(command);
   if (!ctoks.empty() && ctoks.back().text == "--json") {
-    p.json = true;
+    p.format = OutputFormat::Json;
     command = command.substr(0, ctoks.back().column - 1);
     while (!command.empty() && command.back() == ' ') command.remove_suffix(1);
   }
@@ -128,11 +128,17 @@ std::variant<PipedLine, grammar::MatchError> splitPipes(std::string_view line) {
     const std::string word = lower(toks[0].text);
     const Name* found = nullptr;
     int matches = 0;
-    for (const auto& n : kNames)
+    for (const auto& n : kNames) {
+      if (word == n.word) {  // a whole word wins over the words it abbreviates ("json", "json-pretty")
+        found = &n;
+        matches = 1;
+        break;
+      }
       if (std::string_view(n.word).compare(0, word.size(), word) == 0 && word.size() <= std::strlen(n.word)) {
         found = &n;
         ++matches;
       }
+    }
     if (matches != 1) return pipeError(matches ? K::Ambiguous : K::Invalid, from + toks[0].column);
     Filter f{found->kind, {}, 10};
     std::string_view args = toks.size() > 1 ? part.substr(toks[1].column - 1) : std::string_view{};
@@ -160,7 +166,8 @@ std::variant<PipedLine, grammar::MatchError> splitPipes(std::string_view line) {
       default:
         if (toks.size() > 1) return pipeError(K::Invalid, from + toks[1].column);
     }
-    if (f.kind == Filter::Kind::Json) p.json = true;
+    if (f.kind == Filter::Kind::Json) p.format = OutputFormat::Json;
+    if (f.kind == Filter::Kind::JsonPretty) p.format = OutputFormat::JsonPretty;
     p.filters.push_back(std::move(f));
   }
   return p;
@@ -194,7 +201,8 @@ std::string applyFilters(const std::vector<Filter>& filters, const std::string& 
         for (std::size_t i = lines.size() > f.lines ? lines.size() - f.lines : 0; i < lines.size(); ++i) next += lines[i];
         break;
       case Filter::Kind::NoMore:
-      case Filter::Kind::Json: next = std::move(cur); break;
+      case Filter::Kind::Json:
+      case Filter::Kind::JsonPretty: next = std::move(cur); break;
     }
     if (!next.empty() && next.back() != '\n') next += '\n';
     cur = std::move(next);
@@ -293,7 +301,7 @@ ShellReply Shell::execLine(std::string_view text, std::size_t offset, bool echoe
       break;
     default: break;
   }
-  auto outcome = backend_.exec(m, line.json);
+  auto outcome = backend_.exec(m, line.format);
   r.exit_code = outcome.exit_code;
   r.err = std::move(outcome.err);
   r.out = outcome.exit_code == 0 && !line.filters.empty() ? applyFilters(line.filters, outcome.out) : std::move(outcome.out);

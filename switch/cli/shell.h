@@ -22,6 +22,9 @@ struct ConfigureOutcome {
   std::string error;                  // why the switch refused the lines (not ok)
 };
 
+// How a command's reply is shown: NX-OS text, or JSON (`| json`, `| json-pretty`).
+enum class OutputFormat { Text, Json, JsonPretty };
+
 struct ExecOutcome {
   int exit_code = 0;  // vpcctl's: 0, 1 refused, 3 unreachable
   std::string out;    // the command's output (NX-OS text, or the JSON twin)
@@ -33,7 +36,7 @@ class ShellBackend {
  public:
   virtual ~ShellBackend() = default;
   // Runs an exec command; its output comes back to the shell (which filters it through the pipes).
-  virtual ExecOutcome exec(const grammar::Match& command, bool json) = 0;
+  virtual ExecOutcome exec(const grammar::Match& command, OutputFormat format) = 0;
   // Applies lines as typed in configure terminal (the mode's opening line first), all or nothing.
   virtual ConfigureOutcome configure(const std::vector<std::string>& lines) = 0;
 };
@@ -103,7 +106,7 @@ std::string syntaxErrorText(const grammar::MatchError& e);
 
 // An exec line split at its pipes: `show vpc | include role | count`.
 struct Filter {
-  enum class Kind { Include, Exclude, Begin, Count, Last, NoMore, Json };
+  enum class Kind { Include, Exclude, Begin, Count, Last, NoMore, Json, JsonPretty };
   Kind kind;
   std::string pattern;  // include / exclude / begin: a regular expression (case-sensitive, as NX-OS)
   std::size_t lines = 10;  // last
@@ -111,7 +114,7 @@ struct Filter {
 struct PipedLine {
   std::string command;          // the text before the first `|`
   std::vector<Filter> filters;  // in order
-  bool json = false;            // a `| json` (or `--json`) among them
+  OutputFormat format = OutputFormat::Text;  // a `| json`, `| json-pretty` (or `--json`) among them
 };
 // The line's pipes; an error names the column of the filter NX-OS would not take.
 std::variant<PipedLine, grammar::MatchError> splitPipes(std::string_view line);

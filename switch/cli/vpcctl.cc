@@ -71,7 +71,8 @@ void printSyntaxError(const std::string& line, const grammar::MatchError& e) {
 }
 
 int run(const Client& c, const grammar::Match& m, bool json) {
-  const auto r = execute(c, m, json, [](const std::string& text) { std::cout << text << std::flush; });
+  const auto r = execute(c, m, json ? Render::ProtoJson : Render::Text,
+                         [](const std::string& text) { std::cout << text << std::flush; });
   std::cerr << r.err;
   return r.exit_code;
 }

@@ -1,5 +1,7 @@
 #include "switch/daemon/daemon.h"
 
+#include <fmt/format.h>
+
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
@@ -19,6 +21,8 @@ namespace vpc::daemon {
 namespace {
 
 constexpr auto kShutdownFlushWait = std::chrono::milliseconds(600);
+// The release whose vPC behaviour the fact sheet describes (docs/behaviour.md), as `show version` names it.
+constexpr const char* kEmulatedNxos = "9.3(10)";
 
 std::uint64_t randomBootId() {
   std::random_device rd;
@@ -293,6 +297,9 @@ v1::InfoReply Daemon::info() const {
   r.set_peer_link_address(peer_address_);
   r.set_keepalive_address(keepalive_address_);
   r.set_pid(static_cast<std::uint32_t>(::getpid()));
+  r.set_nxos_version(kEmulatedNxos);
+  const auto mac = node_->config().emulator.local_mac.value_or(MacAddress{});
+  r.set_chassis_serial(fmt::format("VPC{:08X}", mac.value & 0xffffffffULL));
   if (ssh_) {
     const auto st = ssh_->stats();
     auto* s = r.mutable_ssh();

@@ -53,6 +53,9 @@ enum Command : int {
   kShowLacpInterface,
   kShowLacpSystemId,
   kShowSshServer,
+  kShowInventory,
+  kShowHardware,
+  kShowHostname,
   // the interactive shell's own words
   kConfigureTerminal,
   kExit,

@@ -19,19 +19,53 @@ void getInfo(Backend& sw, const v1::InfoRequest&, v1::InfoReply* out, const Done
 
 v1::InfoRequest infoRequest(const grammar::Match&) { return {}; }
 
+// NX-OS's `show version` layout (the lines Ansible's and other parsers read: "NXOS: version",
+// "NXOS image file is:", "cisco Nexus9000 ... chassis", "Processor Board ID", "Device name:", "Kernel
+// uptime is"), then what the emulator adds.
 std::string renderVersion(const grammar::Match&, const v1::InfoReply& r) {
+  auto up = static_cast<std::uint64_t>(r.uptime_s());
+  const auto days = up / 86400, hours = up / 3600 % 24, minutes = up / 60 % 60, seconds = up % 60;
   std::string out;
-  out += "vpclab - Cisco Nexus vPC emulator\n";
+  out += "Cisco Nexus Operating System (NX-OS) Software - emulated by vpclab\n";
+  out += "TAC support: none - this is an emulator (https://www.cisco.com/tac is for real switches)\n";
+  out += "The vPC behaviour follows NX-OS " + r.nxos_version() + "; see docs/behaviour.md.\n\n";
+  out += "Software\n";
+  out += "  BIOS: version 07.69\n";
+  out += " NXOS: version " + r.nxos_version() + "\n";
+  out += "  NXOS image file is: bootflash:///vpclab-" + r.version() + ".bin\n";
+  out += "  NXOS compile time:  vpclab " + r.version() + "\n\n\n";
+  out += "Hardware\n";
+  out += "  cisco Nexus9000 C93180YC-EX chassis (emulated)\n";
+  out += "  vpclab emulated supervisor with 0 kB of memory.\n";
+  out += "  Processor Board ID " + r.chassis_serial() + "\n\n";
+  out += "  Device name: " + r.hostname() + "\n";
+  out += "  bootflash:   0 kB\n";
+  out += fmt::format("Kernel uptime is {} day(s), {} hour(s), {} minute(s), {} second(s)\n\n", days, hours, minutes,
+                     seconds);
+  out += "Last reset\n  Reason: Unknown\n  System version: " + r.nxos_version() + "\n  Service: vpcd started\n\n";
+  out += "plugin\n  Core Plugin, Ethernet Plugin\n\n";
+  out += "vpclab emulator\n";
   out += field("  version", r.version(), 20);
-  out += field("  hostname", r.hostname(), 20);
-  out += field("  uptime", fmt::format("{:.1f} s", r.uptime_s()), 20);
   out += field("  timers scaled by", fmt::format("{:g}", r.time_scale()), 20);
   out += field("  management", r.management_address(), 20);
   out += field("  peer-link", r.peer_link_address().empty() ? "-" : r.peer_link_address(), 20);
   out += field("  peer-keepalive", r.keepalive_address().empty() ? "-" : r.keepalive_address(), 20);
+  out += field("  ssh", r.ssh().enabled() ? r.ssh().address() : "-", 20);
   out += field("  pid", std::to_string(r.pid()), 20);
   return out;
 }
+
+// `show inventory` as NX-OS lays it out (Ansible reads the chassis PID from it).
+std::string renderInventory(const grammar::Match&, const v1::InfoReply& r) {
+  std::string out;
+  out += "NAME: \"Chassis\",  DESCR: \"Nexus9000 C93180YC-EX Chassis (emulated by vpclab)\"\n";
+  out += "PID: N9K-C93180YC-EX     ,  VID: V00 ,  SN: " + r.chassis_serial() + "\n\n";
+  out += "NAME: \"Slot 1\",  DESCR: \"48x10/25G + 6x40/100G Ethernet Module\"\n";
+  out += "PID: N9K-C93180YC-EX     ,  VID: V00 ,  SN: " + r.chassis_serial() + "\n\n";
+  return out;
+}
+
+std::string renderHostname(const grammar::Match&, const v1::InfoReply& r) { return r.hostname() + "\n"; }
 
 // NX-OS prints "ssh version 2 is enabled"; the rest is ours.
 std::string renderSsh(const grammar::Match&, const v1::InfoReply& r) {
@@ -185,10 +219,16 @@ void addSwitchShows(Registry& r) {
   r.rpc<v1::InfoRequest, v1::InfoReply>("GetInfo", getInfo);
   r.verb(kShowVersion, "show version", "emulator version and uptime", Verb::Kind::Show, &v1::Management::Stub::GetInfo,
          infoRequest, renderVersion);
+  r.verb(kShowInventory, "show inventory", "physical inventory (the emulated chassis)", Verb::Kind::Show,
+         &v1::Management::Stub::GetInfo, infoRequest, renderInventory);
+  r.verb(kShowHardware, "show hardware", "hardware and software (as show version)", Verb::Kind::Show,
+         &v1::Management::Stub::GetInfo, infoRequest, renderVersion);
+  r.verb(kShowHostname, "show hostname", "the switch's host name", Verb::Kind::Show, &v1::Management::Stub::GetInfo,
+         infoRequest, renderHostname);
   r.verb(kShowSshServer, "show ssh server", "SSH server: address, sessions, logins and refused logins",
          Verb::Kind::Show, &v1::Management::Stub::GetInfo, infoRequest, renderSsh);
   r.rpc<v1::ShowRunningConfigRequest, v1::ShowRunningConfigReply>("ShowRunningConfig", runningConfig);
-  r.verb(kShowRunningConfig, "show running-config [ vpc ]", "the running configuration (NX-OS syntax)",
+  r.verb(kShowRunningConfig, "show running-config [ vpc ] [ all ]", "the running configuration (NX-OS syntax)",
          Verb::Kind::Show, &v1::Management::Stub::ShowRunningConfig, configRequest, renderConfig);
   r.verb(kShowVpcHistory, "show vpc history [ last <last:1-4096> ]", "the last state changes and their reasons",
          Verb::Kind::Show, history, renderHistory);

@@ -14,7 +14,7 @@ using namespace std::string_view_literals;
 namespace {
 struct Echo : ShellBackend {
   std::vector<int> execs;
-  ExecOutcome exec(const grammar::Match& m, bool) override {
+  ExecOutcome exec(const grammar::Match& m, OutputFormat) override {
     execs.push_back(m.command);
     return {0, "vPC role : primary\nPeer status : ok\n", ""};
   }

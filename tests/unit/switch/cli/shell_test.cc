@@ -20,8 +20,8 @@ struct FakeSwitch : ShellBackend {
   std::string output = "vPC domain id                     : 10\nvPC role                          : primary\n"
                        "Number of vPCs configured         : 2\nPeer Gateway                      : Enabled\n";
 
-  ExecOutcome exec(const grammar::Match& m, bool json) override {
-    execs.emplace_back(m.command, json);
+  ExecOutcome exec(const grammar::Match& m, OutputFormat format) override {
+    execs.emplace_back(m.command, format != OutputFormat::Text);
     return {0, output, ""};
   }
   ConfigureOutcome configure(const std::vector<std::string>& lines) override {
