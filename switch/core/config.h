@@ -156,6 +156,7 @@ struct SwitchConfig {
   std::optional<VpcDomainConfig> vpc_domain;
   std::map<InterfaceId, InterfaceConfig> interfaces;
   std::map<std::string, UserConfig> users;  // by name
+  std::uint16_t nxapi_http_port = 80;        // `nxapi http port N` (served with `feature nxapi`)
   EmulatorConfig emulator;
 
   bool feature(const std::string& name) const { return features.count(name) > 0; }

@@ -66,7 +66,7 @@ enum Cmd : int {
   kHostname, kFeature, kNoFeature, kVlan, kNoVlan, kStpMode, kVpcDomain, kInterface, kNoInterface, kEmulator,
   kMacAging, kNoMacAging, kStaticMac, kNoStaticMac, kStpMst, kStpBridgeAssurance, kNoStpBridgeAssurance, kStpLoopguard, kNoStpLoopguard,
   kStpPortTypeDefault, kNoStpPortTypeDefault, kStpVlan, kNoStpVlan, kExit, kEnd,
-  kUserPassword, kUserRole, kUserSshKey, kNoUser,
+  kUserPassword, kUserRole, kUserSshKey, kNoUser, kNxapiPort, kNoNxapiPort,
   // vlan
   kVlanName,
   // mst configuration
@@ -125,6 +125,8 @@ struct Grammars {
     add(global, kUserRole, "username <name:word> role { network-admin | network-operator }");
     add(global, kUserSshKey, "username <name:word> sshkey <key:line>");
     add(global, kNoUser, "no username <name:word>");
+    add(global, kNxapiPort, "nxapi http port <port:1-65535>");
+    add(global, kNoNxapiPort, "no nxapi http port [ <port:1-65535> ]");
 
     add(vlan, kVlanName, "name <name:word>");
 
@@ -234,7 +236,7 @@ const Grammars& sharedGrammars() {
 }
 
 const std::set<std::string> kKnownFeatures = {"vpc",  "lacp", "interface-vlan", "hsrp", "vrrp",
-                                               "lldp", "udld", "bfd",            "ospf", "bgp"};
+                                               "lldp", "udld", "bfd",            "ospf", "bgp", "nxapi"};
 
 bool validCidr(const std::string& s) {
   const auto slash = s.find('/');
@@ -510,6 +512,8 @@ class Parser {
       case kUserSshKey:
         if (!user(m, ln)) return;
         break;
+      case kNxapiPort: cfg_.nxapi_http_port = static_cast<std::uint16_t>(m.number("port")); break;
+      case kNoNxapiPort: cfg_.nxapi_http_port = 80; break;
       case kNoUser:
         if (!cfg_.users.erase(m.text("name"))) {
           fail(ln, col(3), "no user '" + m.text("name") + "'");

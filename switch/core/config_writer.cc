@@ -98,6 +98,7 @@ std::string writeConfig(const SwitchConfig& c, ConfigSection section) {
     o << "feature " << f << "\n";
   }
   if (section == ConfigSection::All) {
+    if (c.nxapi_http_port != 80) o << "nxapi http port " << c.nxapi_http_port << "\n";
     for (const auto& [name, u] : c.users) {
       o << "username " << name;
       if (!u.password_hash.empty()) o << " password 5 " << u.password_hash;

@@ -180,30 +180,38 @@ Status Daemon::refreshUsers() {
     users_ = cfg.users;
     hostname_ = cfg.hostname;
   }
-  if (ssh_ || cfg.users.empty() || !mgmt_server_) return Status::ok();
+  if (!mgmt_server_) return Status::ok();
+  auto user = [this](const std::string& name) -> std::optional<UserConfig> {
+    std::lock_guard lock(users_mu_);
+    auto it = users_.find(name);
+    if (it == users_.end()) return std::nullopt;
+    return it->second;
+  };
+  auto hostname = [this] {
+    std::lock_guard lock(users_mu_);
+    return hostname_;
+  };
+  auto channel = [this] {
+    grpc::ChannelArguments args;
+    args.SetMaxReceiveMessageSize(-1);
+    return mgmt_server_->InProcessChannel(args);
+  };
+  if (!nxapi_ && cfg.feature("nxapi")) {
+    auto server = std::make_unique<NxapiServer>(
+        hostOf(mgmt_address_), cfg.nxapi_http_port,
+        NxapiServer::Hooks{user, hostname, channel, [](const std::string& line) { logger("nxapi")->info("{}", line); }});
+    VPC_RETURN_IF_ERROR(server->start());
+    logger("nxapi")->info("NX-API on http://{}:{}/ins", hostOf(mgmt_address_), server->port());
+    nxapi_ = std::move(server);
+  }
+  if (ssh_ || cfg.users.empty()) return Status::ok();
   SshServerOptions o;
   o.address = hostOf(mgmt_address_);
   o.port = cfg.emulator.ssh_port;
   o.host_key = cfg.emulator.ssh_host_key;
   if (o.host_key.empty())
     o.host_key = "/tmp/vpcd-" + std::to_string(::getuid()) + "/ssh_host_ed25519_key-" + cfg.hostname;
-  SshServer::Hooks h;
-  h.user = [this](const std::string& name) -> std::optional<UserConfig> {
-    std::lock_guard lock(users_mu_);
-    auto it = users_.find(name);
-    if (it == users_.end()) return std::nullopt;
-    return it->second;
-  };
-  h.hostname = [this] {
-    std::lock_guard lock(users_mu_);
-    return hostname_;
-  };
-  h.channel = [this] {
-    grpc::ChannelArguments args;
-    args.SetMaxReceiveMessageSize(-1);
-    return mgmt_server_->InProcessChannel(args);
-  };
-  h.log = [](const std::string& line) { logger("ssh")->info("{}", line); };
+  SshServer::Hooks h{user, hostname, channel, [](const std::string& line) { logger("ssh")->info("{}", line); }};
   auto server = std::make_unique<SshServer>(std::move(o), std::move(h));
   VPC_RETURN_IF_ERROR(server->start());
   logger("ssh")->info("NX-OS session over SSH on {}:{}", hostOf(mgmt_address_), server->port());
@@ -300,6 +308,7 @@ v1::InfoReply Daemon::info() const {
   r.set_nxos_version(kEmulatedNxos);
   const auto mac = node_->config().emulator.local_mac.value_or(MacAddress{});
   r.set_chassis_serial(fmt::format("VPC{:08X}", mac.value & 0xffffffffULL));
+  if (nxapi_) r.set_nxapi_address(hostOf(mgmt_address_) + ":" + std::to_string(nxapi_->port()));
   if (ssh_) {
     const auto st = ssh_->stats();
     auto* s = r.mutable_ssh();
@@ -465,6 +474,7 @@ void Daemon::finishShutdown() {
   server_stopper_ = std::thread([this] {
     // SSH sessions first: one may be waiting for a management call, which this loop still serves.
     if (ssh_) ssh_->stop();
+    if (nxapi_) nxapi_->stop();
     const auto deadline = std::chrono::system_clock::now() + std::chrono::milliseconds(300);
     if (mgmt_server_) mgmt_server_->Shutdown(deadline);
     if (peer_server_) peer_server_->Shutdown(deadline);

@@ -26,6 +26,7 @@
 #include "switch/core/switch_node.h"
 #include "switch/daemon/log.h"
 #include "switch/daemon/packet_ports.h"
+#include "switch/daemon/nxapi_server.h"
 #include "switch/daemon/ssh_server.h"
 #include "switch/mgmt/backend.h"
 #include "switch/mgmt/registry.h"
@@ -115,7 +116,8 @@ class Daemon : public mgmt::Backend,
   void finishShutdown();
   void waitPeerLinkIdle();
   Status openKeepalive();
-  // The users SSH sessions log in as (a copy for their threads), and the SSH server once users exist.
+  // The users SSH sessions and NX-API requests log in as (a copy for their threads); the SSH server once
+  // users exist, NX-API once `feature nxapi` is on.
   Status refreshUsers();
   void nextSlice(std::uint64_t job);
 
@@ -152,6 +154,7 @@ class Daemon : public mgmt::Backend,
   std::map<std::string, UserConfig> users_;
   std::string hostname_;
   std::unique_ptr<SshServer> ssh_;
+  std::unique_ptr<NxapiServer> nxapi_;
   // Long reads in progress: their slices run on the io thread; destroyed before the node (they hold
   // cursors into its tables).
   struct Job {

@@ -41,7 +41,7 @@ def main():
             f.write(subprocess.run([vpclab, "inventory", name], env=env, check=True, capture_output=True,
                                    text=True).stdout)
         failed = False
-        for play in ("network_cli.yml",):
+        for play in ("network_cli.yml", "httpapi.yml"):
             r = subprocess.run(["ansible-playbook", "-i", inventory,
                                 os.path.join(opts.source, "tests/integration/ansible", play)],
                                env=env, capture_output=True, text=True, timeout=300)

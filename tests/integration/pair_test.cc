@@ -162,7 +162,7 @@ TEST_CASE("Integration: a bad config line stops vpcd with file:line:col and the 
   const auto path = lab.writeConfig(0, lab.config(0, {{"role priority 100", "role priority 70000"}}), "bad.cfg");
   const auto r = run({binDir() + "/vpcd", "--config", path});
   CHECK(r.exit_code == 2);
-  CHECK_THAT(r.err, Contains("bad.cfg:17:17: error: value 70000 out of range 1-65535"));
+  CHECK_THAT(r.err, Contains("bad.cfg:18:17: error: value 70000 out of range 1-65535"));
   CHECK_THAT(r.err, Contains("  role priority 70000"));
   const auto missing = run({binDir() + "/vpcd", "--config", lab.dir() + "/nope.cfg"});
   CHECK(missing.exit_code != 0);
