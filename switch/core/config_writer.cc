@@ -156,4 +156,13 @@ std::string writeConfig(const SwitchConfig& c, ConfigSection section) {
   return o.str();
 }
 
+std::string writeInterfaceConfig(const SwitchConfig& c, InterfaceId id) {
+  std::ostringstream o;
+  o << "!Command: show running-config interface " << id.longName() << "\n";
+  o << "!Running configuration of " << c.hostname << " (vpclab)\n\n";
+  if (const auto* ic = c.interface(id)) writeInterface(o, *ic, ConfigSection::All);
+  else o << "interface " << id.longName() << "\n";
+  return o.str();
+}
+
 }  // namespace vpc

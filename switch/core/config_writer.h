@@ -11,5 +11,7 @@ namespace vpc {
 enum class ConfigSection { All, Vpc };
 
 std::string writeConfig(const SwitchConfig& config, ConfigSection section = ConfigSection::All);
+// `show running-config interface IF`: that interface's block (empty body when it is not configured).
+std::string writeInterfaceConfig(const SwitchConfig& config, InterfaceId id);
 
 }  // namespace vpc

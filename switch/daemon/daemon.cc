@@ -1,15 +1,19 @@
 #include "switch/daemon/daemon.h"
 
-#include <fmt/format.h>
 
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
+#include <fstream>
 #include <random>
+#include <sstream>
 
 #include <boost/asio/post.hpp>
+#include <fmt/format.h>
 
 #include "peerlink/core/overloaded.h"
 #include "switch/daemon/log.h"
@@ -320,6 +324,30 @@ v1::InfoReply Daemon::info() const {
     s->set_sessions_refused(st.sessions_refused);
   }
   return r;
+}
+
+// Written beside it and renamed over it: a crash mid-write leaves the old file whole.
+Result<std::string> Daemon::saveStartupConfig(const std::string& text) {
+  if (options_.config_path.empty()) return Error{ErrorCode::FailedPrecondition, "this switch has no config file"};
+  const std::string tmp = options_.config_path + ".saving";
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    out << text;
+    if (!out.flush()) return Error{ErrorCode::Unavailable, "cannot write " + tmp};
+  }
+  if (::rename(tmp.c_str(), options_.config_path.c_str()) != 0)
+    return Error{ErrorCode::Unavailable, "cannot replace " + options_.config_path + ": " + std::strerror(errno)};
+  logger("vpcd")->info("copy running-config startup-config: {} bytes to {}", text.size(), options_.config_path);
+  return options_.config_path;
+}
+
+Result<std::string> Daemon::startupConfig() const {
+  if (options_.config_path.empty()) return Error{ErrorCode::FailedPrecondition, "this switch has no config file"};
+  std::ifstream in(options_.config_path);
+  if (!in) return Error{ErrorCode::Unavailable, "cannot read " + options_.config_path};
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
 }
 
 std::vector<mgmt::WireNote> Daemon::peerLinkMessages(std::size_t last) const {

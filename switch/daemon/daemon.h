@@ -73,6 +73,8 @@ class Daemon : public mgmt::Backend,
   std::vector<mgmt::WireNote> peerLinkMessages(std::size_t last) const override;
   std::uint64_t peerLinkFramesDropped() const override { return peer_link_.stats().frames_dropped; }
   std::uint64_t peerLinkRateLimited() const override { return peer_link_.stats().rate_limited; }
+  Result<std::string> saveStartupConfig(const std::string& text) override;
+  Result<std::string> startupConfig() const override;
   void command(const std::function<void(SwitchNode&, TimePoint, Effects&)>& f) override;
   Result<ConfigureResult> configure(const std::vector<std::string>& lines) override;
   void sliced(std::function<bool(bool abandon)> step, std::function<void(bool complete)> finish) override;

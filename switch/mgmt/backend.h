@@ -39,6 +39,14 @@ class Backend {
   virtual std::uint64_t peerLinkFramesDropped() const { return 0; }
   // Connections to the peer-link port refused at once: too many from one source.
   virtual std::uint64_t peerLinkRateLimited() const { return 0; }
+  // The switch's startup-config: its config file (`copy running-config startup-config` writes it).
+  virtual Result<std::string> saveStartupConfig(const std::string& text) {
+    (void)text;
+    return Error{ErrorCode::FailedPrecondition, "this switch has no config file"};
+  }
+  virtual Result<std::string> startupConfig() const {
+    return Error{ErrorCode::FailedPrecondition, "this switch has no config file"};
+  }
 
   // Runs a command that changes the node, and carries out what it asks for (sends, events).
   virtual void command(const std::function<void(SwitchNode&, TimePoint, Effects&)>& f) = 0;

@@ -56,6 +56,9 @@ enum Command : int {
   kShowInventory,
   kShowHardware,
   kShowHostname,
+  kCopyRunStart,
+  kShowStartupConfig,
+  kShowRunningConfigInterface,
   // the interactive shell's own words
   kConfigureTerminal,
   kExit,

@@ -83,6 +83,12 @@ std::string renderSsh(const grammar::Match&, const v1::InfoReply& r) {
 void runningConfig(Backend& sw, const v1::ShowRunningConfigRequest& req, v1::ShowRunningConfigReply* out,
                    const Done& done) {
   if (req.section() != "" && req.section() != "vpc") return invalid(done, "section must be empty or 'vpc'");
+  if (!req.interface().empty()) {
+    const auto id = InterfaceId::parse(req.interface());
+    if (!id) return invalid(done, "interface is not an interface name");
+    out->set_text(writeInterfaceConfig(sw.node().config(), *id));
+    return ok(done);
+  }
   out->set_text(writeConfig(sw.node().config(), req.section() == "vpc" ? ConfigSection::Vpc : ConfigSection::All));
   ok(done);
 }
@@ -94,6 +100,36 @@ v1::ShowRunningConfigRequest configRequest(const grammar::Match& m) {
 }
 
 std::string renderConfig(const grammar::Match&, const v1::ShowRunningConfigReply& r) { return r.text(); }
+
+v1::ShowRunningConfigRequest interfaceConfigRequest(const grammar::Match& m) {
+  v1::ShowRunningConfigRequest req;
+  req.set_interface(m.interface("if").longName());
+  return req;
+}
+
+void copyRunStart(Backend& sw, const v1::CopyRunningConfigRequest&, v1::CopyRunningConfigReply* out, const Done& done) {
+  const std::string text = writeConfig(sw.node().config());
+  auto path = sw.saveStartupConfig(text);
+  if (!path) return fail(done, path.error());
+  out->set_path(*path);
+  out->set_bytes(text.size());
+  ok(done);
+}
+
+v1::CopyRunningConfigRequest copyRequest(const grammar::Match&) { return {}; }
+
+// NX-OS's progress bar and words.
+std::string renderCopy(const grammar::Match&, const v1::CopyRunningConfigReply& r) {
+  return "[########################################] 100%\nCopy complete, now saving to disk (please wait)...\n"
+         "Copy complete. (" + std::to_string(r.bytes()) + " bytes to " + r.path() + ")\n";
+}
+
+void startupConfig(Backend& sw, const v1::ShowRunningConfigRequest&, v1::ShowRunningConfigReply* out, const Done& done) {
+  auto text = sw.startupConfig();
+  if (!text) return fail(done, text.error());
+  out->set_text(*text);
+  ok(done);
+}
 
 // `show vpc history`: the Events stream without follow, read to its end.
 CallResult history(v1::Management::Stub& stub, const grammar::Match& m, std::chrono::milliseconds timeout) {
@@ -230,6 +266,15 @@ void addSwitchShows(Registry& r) {
   r.rpc<v1::ShowRunningConfigRequest, v1::ShowRunningConfigReply>("ShowRunningConfig", runningConfig);
   r.verb(kShowRunningConfig, "show running-config [ vpc ] [ all ]", "the running configuration (NX-OS syntax)",
          Verb::Kind::Show, &v1::Management::Stub::ShowRunningConfig, configRequest, renderConfig);
+  r.verb(kShowRunningConfigInterface, "show running-config interface <if:interface>",
+         "one interface's running configuration", Verb::Kind::Show, &v1::Management::Stub::ShowRunningConfig,
+         interfaceConfigRequest, renderConfig);
+  r.rpc<v1::CopyRunningConfigRequest, v1::CopyRunningConfigReply>("CopyRunningConfig", copyRunStart);
+  r.verb(kCopyRunStart, "copy running-config startup-config", "save the running configuration to the config file",
+         Verb::Kind::Change, &v1::Management::Stub::CopyRunningConfig, copyRequest, renderCopy);
+  r.rpc<v1::ShowRunningConfigRequest, v1::ShowRunningConfigReply>("ShowStartupConfig", startupConfig);
+  r.verb(kShowStartupConfig, "show startup-config", "the configuration the switch starts with (its config file)",
+         Verb::Kind::Show, &v1::Management::Stub::ShowStartupConfig, configRequest, renderConfig);
   r.verb(kShowVpcHistory, "show vpc history [ last <last:1-4096> ]", "the last state changes and their reasons",
          Verb::Kind::Show, history, renderHistory);
   r.verb(kEvents, "events { --follow | follow | last <last:1-1000000> }*", "state-change events as NDJSON",

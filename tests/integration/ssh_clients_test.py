@@ -144,6 +144,21 @@ class SshClients(unittest.TestCase):
         finally:
             c.close()
 
+    def test_copy_run_start_keeps_a_change_across_a_restart(self):
+        leaf2 = self.netmiko("leaf2")
+        try:
+            leaf2.send_config_set(["interface Ethernet1/5", "description kept across a reload"])
+            out = leaf2.save_config()  # copy running-config startup-config
+            self.assertIn("Copy complete", out)
+            self.assertIn("description kept across a reload", leaf2.send_command("show startup-config"))
+        finally:
+            leaf2.disconnect()
+        self.lab.vpclab("fault", self.lab.name, "restart", "leaf2")
+        self.assertTrue(eventually(lambda: "kept across a reload" in self.lab.vpcctl(
+            "leaf2", "show", "running-config", "interface", "ethernet1/5")))
+        # The pair forms again before the next test.
+        self.assertTrue(eventually(lambda: "peer adjacency formed ok" in self.lab.vpcctl("leaf1", "show", "vpc")))
+
     def test_a_network_operator_reads_but_may_not_configure(self):
         student = self.netmiko("leaf2", user="student", password="student")
         try:
