@@ -5,6 +5,7 @@
 #include <poll.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <filesystem>
@@ -247,12 +248,19 @@ Status SshServer::start() {
   if (!std::filesystem::exists(options_.host_key)) {
     std::error_code ec;
     std::filesystem::create_directories(std::filesystem::path(options_.host_key).parent_path(), ec);
+    // Written beside it and renamed into place: another switch starting at the same moment reads a
+    // whole key or none (then makes its own).
+    const std::string tmp = options_.host_key + ".new-" + std::to_string(::getpid());
     if (ssh_pki_generate(SSH_KEYTYPE_ED25519, 0, &key) != SSH_OK ||
-        ssh_pki_export_privkey_file(key, nullptr, nullptr, nullptr, options_.host_key.c_str()) != SSH_OK) {
+        ssh_pki_export_privkey_file(key, nullptr, nullptr, nullptr, tmp.c_str()) != SSH_OK) {
       if (key) ssh_key_free(key);
       return Error{ErrorCode::Unavailable, "ssh: cannot write a host key to " + options_.host_key};
     }
-    ::chmod(options_.host_key.c_str(), 0600);
+    ::chmod(tmp.c_str(), 0600);
+    if (::rename(tmp.c_str(), options_.host_key.c_str()) != 0) {
+      ssh_key_free(key);
+      return Error{ErrorCode::Unavailable, "ssh: cannot write a host key to " + options_.host_key};
+    }
     hooks_.log("ssh: made a host key in " + options_.host_key);
   } else if (ssh_pki_import_privkey_file(options_.host_key.c_str(), nullptr, nullptr, nullptr, &key) != SSH_OK) {
     return Error{ErrorCode::InvalidArgument, "ssh: " + options_.host_key + " is not a private key libssh can read"};

@@ -59,6 +59,8 @@ enum Command : int {
   kCopyRunStart,
   kShowStartupConfig,
   kShowRunningConfigInterface,
+  kShowInterfaceBrief,
+  kShowInterface,
   // the interactive shell's own words
   kConfigureTerminal,
   kExit,

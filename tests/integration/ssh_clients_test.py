@@ -91,6 +91,9 @@ class SshClients(unittest.TestCase):
             self.assertIn("peer adjacency formed ok", vpc)
             brief = leaf2.send_command("show vpc brief")
             self.assertIn("secondary", brief)
+            self.assertRegex(leaf1.send_command("show interface brief | include ^Po10"),
+                             r"Po10\s+1\s+eth\s+trunk\s+up\s+none.*lacp")
+            self.assertIn("vPC number: 10", leaf1.send_command("show interface port-channel10"))
             self.assertEqual(leaf1.send_command("show vpc | include role").strip().split(":")[-1].strip(), "primary")
             # leaf2's vPC 10 gets another MTU: a Type-1 parameter, so the vPC's legs disagree.
             out = leaf2.send_config_set(["interface port-channel10", "mtu 1500"])
