@@ -130,15 +130,18 @@ std::string commandList() {
          "commands (NX-OS abbreviations work, e.g. 'sh vpc br'; add --json or '| json' for the JSON twin):\n"
          "  show vpc [brief] | show vpc role | show vpc peer-keepalive | show vpc statistics peer-keepalive\n"
          "  show vpc consistency-parameters {global | vpc N | vlans | interface port-channelN}\n"
-         "  show vpc orphan-ports | show port-channel summary | show interface status\n"
+         "  show vpc orphan-ports | show port-channel summary | show interface status | brief | IF\n"
          "  show mac address-table [vlan V] [address M] [interface I] [dynamic|static] [count]\n"
-         "  show ip arp [vlan V] | show running-config [vpc] | show version\n"
+         "  show ip arp [vlan V] | show running-config [vpc [all] | interface IF] | show startup-config\n"
+         "  show version | show hardware | show inventory | show hostname | show ssh server\n"
+         "  show lacp neighbor | counters | interface IF | system-identifier\n"
          "  show vpc sync | show vpc history [last N] | show peer-link messages [last N]   (emulator)\n"
          "  explain {vpc N | interface IF | vlan V | peer-link | role}                 (emulator)\n"
          "  events [--follow] [last N]\n"
          "  learn mac MAC [count N] vlan V interface IF [static]                      (emulator)\n"
          "  learn arp IP [count N] mac MAC vlan V                                     (emulator)\n"
          "  clear mac address-table dynamic | clear ip arp | vpc role preempt\n"
+         "  copy running-config startup-config   (writes the switch's config file)\n"
          "  configure [LINE...]   (each argument one line of configure terminal; none: lines from stdin)\n";
 }
 

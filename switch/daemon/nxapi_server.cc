@@ -81,33 +81,26 @@ void NxapiServer::acceptLoop() {
   while (!stopping_) {
     pollfd p{listen_fd_, POLLIN, 0};
     if (::poll(&p, 1, kPollMs) <= 0) {
-      std::lock_guard lock(mu_);
-      for (auto it = workers_.begin(); it != workers_.end();) {
-        if (it->finished) {
-          it->thread.join();
-          it = workers_.erase(it);
-        } else {
-          ++it;
-        }
-      }
+      clients_.reap();
       continue;
     }
     const int fd = ::accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
     if (fd < 0) continue;
-    std::lock_guard lock(mu_);
-    if (workers_.size() >= kMaxConnections) {
-      ::close(fd);
-      continue;
+    {
+      std::lock_guard lock(fds_mu_);
+      open_fds_.insert(fd);
     }
-    auto& w = workers_.emplace_back();
-    w.fd = fd;
-    w.thread = std::thread([this, fd, &w] {
+    const bool started = clients_.spawn(kMaxConnections, [this, fd] {
       serve(fd);
-      std::lock_guard done(mu_);
-      ::close(fd);  // here, under the lock: stop() never shuts down a number already reused
-      w.fd = -1;
-      w.finished = true;
+      std::lock_guard lock(fds_mu_);
+      open_fds_.erase(fd);
+      ::close(fd);  // under the lock: stop() never shuts down a number already reused
     });
+    if (!started) {
+      std::lock_guard lock(fds_mu_);
+      open_fds_.erase(fd);
+      ::close(fd);
+    }
   }
 }
 
@@ -174,17 +167,11 @@ void NxapiServer::serve(int fd) {
 void NxapiServer::stop() {
   if (stopping_.exchange(true)) return;
   if (acceptor_.joinable()) acceptor_.join();
-  std::list<Worker> workers;
   {
-    std::lock_guard lock(mu_);
-    workers.splice(workers.end(), workers_);
+    std::lock_guard lock(fds_mu_);
+    for (const int fd : open_fds_) ::shutdown(fd, SHUT_RDWR);  // a read waiting for the next request returns
   }
-  {
-    std::lock_guard lock(mu_);
-    for (auto& w : workers)
-      if (w.fd >= 0) ::shutdown(w.fd, SHUT_RDWR);  // a read waiting for the next request returns
-  }
-  for (auto& w : workers) w.thread.join();
+  clients_.joinAll();
   if (listen_fd_ >= 0) ::close(listen_fd_);
   listen_fd_ = -1;
 }

@@ -7,7 +7,6 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
-#include <list>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -19,6 +18,7 @@
 
 #include "peerlink/core/result.h"
 #include "switch/core/users.h"
+#include "switch/daemon/worker_threads.h"
 
 namespace vpc::daemon {
 
@@ -56,13 +56,9 @@ class NxapiServer {
   int listen_fd_ = -1;
   std::atomic<bool> stopping_{false};
   std::thread acceptor_;
-  std::mutex mu_;
-  struct Worker {
-    std::thread thread;
-    std::atomic<bool> finished{false};
-    int fd = -1;
-  };
-  std::list<Worker> workers_;
+  WorkerThreads clients_;
+  std::mutex fds_mu_;
+  std::set<int> open_fds_;  // the clients' sockets, for stop() to shut down (closed under fds_mu_)
   std::atomic<std::uint64_t> requests_{0}, auth_failures_{0};
   static constexpr std::size_t kMaxConnections = 16;
 };

@@ -290,16 +290,7 @@ void SshServer::acceptLoop() {
   while (!stopping_) {
     pollfd p{ssh_bind_get_fd(b), POLLIN, 0};
     if (::poll(&p, 1, kPollMs) <= 0) {
-      // Reap the threads of sessions that ended.
-      std::lock_guard lock(mu_);
-      for (auto it = workers_.begin(); it != workers_.end();) {
-        if (it->finished) {
-          it->thread.join();
-          it = workers_.erase(it);
-        } else {
-          ++it;
-        }
-      }
+      sessions_.reap();
       continue;
     }
     ssh_session s = ssh_new();
@@ -307,22 +298,13 @@ void SshServer::acceptLoop() {
       ssh_free(s);
       continue;
     }
-    if (active_ >= options_.max_sessions) {
+    if (!sessions_.spawn(options_.max_sessions, [this, s] { serve(s); })) {
       ++refused_;
       hooks_.log("ssh: refused a session from " + peerOf(ssh_get_fd(s)) + ": " +
                  std::to_string(options_.max_sessions) + " sessions are open");
       ssh_disconnect(s);
       ssh_free(s);
-      continue;
     }
-    ++active_;
-    std::lock_guard lock(mu_);
-    auto& w = workers_.emplace_back();
-    w.thread = std::thread([this, s, &w] {
-      serve(s);
-      --active_;
-      w.finished = true;
-    });
   }
 }
 
@@ -381,16 +363,11 @@ void SshServer::serve(void* raw) {
 void SshServer::stop() {
   if (stopping_.exchange(true)) return;
   if (acceptor_.joinable()) acceptor_.join();
-  std::list<Worker> workers;
-  {
-    std::lock_guard lock(mu_);
-    workers.splice(workers.end(), workers_);
-  }
-  for (auto& w : workers) w.thread.join();
+  sessions_.joinAll();
   if (bind_) ssh_bind_free(static_cast<ssh_bind>(bind_));
   bind_ = nullptr;
 }
 
-SshServer::Stats SshServer::stats() const { return {logins_, auth_failures_, active_, refused_}; }
+SshServer::Stats SshServer::stats() { return {logins_, auth_failures_, sessions_.running(), refused_}; }
 
 }  // namespace vpc::daemon

@@ -8,9 +8,7 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
-#include <list>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
@@ -19,6 +17,7 @@
 
 #include "peerlink/core/result.h"
 #include "switch/core/users.h"
+#include "switch/daemon/worker_threads.h"
 
 namespace vpc::daemon {
 
@@ -52,7 +51,7 @@ class SshServer {
   Status start();  // binds and listens; errors name the address
   void stop();     // ends every session and joins the threads
   std::uint16_t port() const { return port_; }
-  Stats stats() const;
+  Stats stats();
 
   struct Session;  // one client (ssh_server.cc)
 
@@ -67,13 +66,8 @@ class SshServer {
   std::uint16_t port_ = 0;
   std::atomic<bool> stopping_{false};
   std::thread acceptor_;
-  std::mutex mu_;
-  struct Worker {
-    std::thread thread;
-    std::atomic<bool> finished{false};
-  };
-  std::list<Worker> workers_;
-  std::atomic<std::uint64_t> logins_{0}, auth_failures_{0}, active_{0}, refused_{0};
+  WorkerThreads sessions_;
+  std::atomic<std::uint64_t> logins_{0}, auth_failures_{0}, refused_{0};
 };
 
 }  // namespace vpc::daemon
