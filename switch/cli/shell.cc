@@ -91,8 +91,13 @@ std::vector<std::string_view> linesOf(const std::string& text) {
   return out;
 }
 
+// std::regex matches by recursion, deeper with the line's length: a line of JSON output can be
+// megabytes, which would overflow the session thread's stack. Only a line's first 4 KiB are searched.
+constexpr std::size_t kSearchedBytes = 4096;
+
 bool searches(const std::regex& re, std::string_view line) {
   if (!line.empty() && line.back() == '\n') line.remove_suffix(1);
+  if (line.size() > kSearchedBytes) line = line.substr(0, kSearchedBytes);
   return std::regex_search(line.begin(), line.end(), re);
 }
 

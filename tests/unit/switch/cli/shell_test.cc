@@ -218,6 +218,13 @@ TEST_CASE("Shell: output pipes filter as NX-OS's do, in order, with abbreviation
   sh.handle("show vpc | json | include x", true);
   CHECK(sw.execs.back().second);  // | json anywhere asks for JSON
 
+  // A megabyte-long line (JSON output is one line) is searched in its first 4 KiB only, without
+  // exhausting the stack.
+  sw.output = std::string(1 << 20, 'a') + "b\n";
+  CHECK(sh.handle("show vpc | include (a|b)*b", true).out.empty());
+  CHECK(sh.handle("show vpc | include ^a", true).out.size() == (1u << 20) + 2);
+  sw.output = "x\n";
+
   auto bad = sh.handle("show vpc | frobnicate", true);
   CHECK(bad.exit_code == 2);
   CHECK_THAT(bad.err, Contains("% Invalid command at '^' marker."));
