@@ -17,6 +17,17 @@
 
 namespace vpc::lab {
 
+std::vector<std::string> configFiles(const std::string& joined) {
+  std::vector<std::string> out;
+  for (std::size_t at = 0; at < joined.size();) {
+    const auto plus = joined.find(" + ", at);
+    out.push_back(joined.substr(at, plus == std::string::npos ? std::string::npos : plus - at));
+    if (plus == std::string::npos) break;
+    at = plus + 3;
+  }
+  return out;
+}
+
 std::string readWholeFile(const std::string& path, bool* ok) {
   std::ifstream in(path, std::ios::binary);
   if (ok) *ok = static_cast<bool>(in);

@@ -73,6 +73,8 @@ struct LoadedDrill {
 Result<LoadedDrill> loadDrill(const std::string& path);
 
 std::string readWholeFile(const std::string& path, bool* ok);
+// A node's config files as TopologyNode::config_file joins them ("a.cfg + b.cfg").
+std::vector<std::string> configFiles(const std::string& joined);
 std::string dirOf(const std::string& path);
 std::string joinPath(const std::string& dir, const std::string& rel);
 

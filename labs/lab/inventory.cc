@@ -31,13 +31,9 @@ Login loginOf(const v1::LabNode& n) {
   l.host = n.ssh().substr(0, colon);
   l.port = std::stoi(n.ssh().substr(colon + 1));
   std::string text;
-  std::string files = n.source_config();
-  for (std::size_t at = 0; at <= files.size();) {
-    const auto plus = files.find(" + ", at);
+  for (const auto& f : configFiles(n.source_config())) {
     bool ok = false;
-    text += readWholeFile(files.substr(at, plus == std::string::npos ? std::string::npos : plus - at), &ok) + "\n";
-    if (plus == std::string::npos) break;
-    at = plus + 3;
+    text += readWholeFile(f, &ok) + "\n";
   }
   l.password = clearPassword(text, l.user);
   return l;

@@ -278,19 +278,13 @@ Result<v1::LabState> deploy(const Topology& t, const DeployOptions& o) {
     n->set_address(np.address);
     n->set_management(np.management);
     n->set_config_file(dir + "/" + np.name + ".cfg");
-    {
-      // Absolute, so vpclab inventory reads them from anywhere (" + " joins a node's several files).
-      std::string files = t.nodes[i].config_file, abs;
-      for (std::size_t at = 0; at <= files.size();) {
-        const auto plus = files.find(" + ", at);
-        const std::string part = files.substr(at, plus == std::string::npos ? std::string::npos : plus - at);
-        std::error_code aec;
-        abs += (abs.empty() ? "" : " + ") + (part.empty() ? part : fs::absolute(part, aec).string());
-        if (plus == std::string::npos) break;
-        at = plus + 3;
-      }
-      n->set_source_config(abs);
+    // Absolute, so vpclab inventory reads them from anywhere.
+    std::string sources;
+    for (const auto& f : configFiles(t.nodes[i].config_file)) {
+      std::error_code aec;
+      sources += (sources.empty() ? "" : " + ") + fs::absolute(f, aec).string();
     }
+    n->set_source_config(sources);
     n->set_log_file(dir + "/" + np.name + ".log");
     n->set_tls_dir(tls_dir);
     if (!configs[i].users.empty()) {

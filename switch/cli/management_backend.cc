@@ -11,9 +11,6 @@ namespace vpc::cli {
 
 namespace {
 
-constexpr int kExitRefused = 1;
-constexpr int kExitUnreachable = 3;
-
 // The switch's reason from a Configure error: "configure:2:6: error: <reason>\n  <line>\n  ^" -> "<reason>".
 std::string configureReason(const std::string& message) {
   std::string reason = message;

@@ -13,6 +13,11 @@
 
 namespace vpc::cli {
 
+// vpcctl's exit codes (a session's command gives the same).
+constexpr int kExitRefused = 1;
+constexpr int kExitUsage = 2;
+constexpr int kExitUnreachable = 3;
+
 struct ManagementClient {
   std::unique_ptr<v1::Management::Stub> stub;
   std::string address;  // for error messages

@@ -34,9 +34,6 @@ namespace vpc::cli {
 
 namespace {
 
-constexpr int kExitRefused = 1;
-constexpr int kExitUsage = 2;
-constexpr int kExitUnreachable = 3;
 
 // ADDRESS[:PORT] with the default management port 9000, or a name the resolver knows.
 std::optional<std::string> resolve(const std::string& target, const NameResolver& names, std::string& error) {
