@@ -61,6 +61,7 @@ enum Command : int {
   kShowRunningConfigInterface,
   kShowInterfaceBrief,
   kShowInterface,
+  kShowLogging,
   // the interactive shell's own words
   kConfigureTerminal,
   kExit,

@@ -1,9 +1,11 @@
 // show version, show running-config [vpc], show vpc history, events, explain: RPCs GetInfo,
 // ShowRunningConfig, Events (the stream, served by the daemon) and Explain.
+#include <fmt/chrono.h>
 #include <fmt/format.h>
 
 #include "switch/core/config_writer.h"
 #include "switch/core/explain.h"
+#include "switch/core/syslog.h"
 #include "switch/mgmt/commands.h"
 #include "switch/mgmt/convert.h"
 #include "switch/mgmt/text.h"
@@ -129,6 +131,42 @@ void startupConfig(Backend& sw, const v1::ShowRunningConfigRequest&, v1::ShowRun
   if (!text) return fail(done, text.error());
   out->set_text(*text);
   ok(done);
+}
+
+// `show logging`: the journal's events in NX-OS's syslog words (switch/core/syslog.h), the last N.
+void logging(Backend& sw, const v1::ShowLoggingRequest& req, v1::ShowLoggingReply* out, const Done& done) {
+  const auto& node = sw.node();
+  auto messages = syslogMessages(node.journal().events(), node.config());
+  const std::size_t first = req.last() && req.last() < messages.size() ? messages.size() - req.last() : 0;
+  for (std::size_t i = first; i < messages.size(); ++i) {
+    const auto& m = messages[i];
+    const auto wall = sw.clock().wall(m.at);
+    auto* o = out->add_messages();
+    o->set_time(sw.clock().iso(m.at));
+    o->set_unix_us(std::chrono::duration_cast<std::chrono::microseconds>(wall.time_since_epoch()).count());
+    o->set_facility(m.facility);
+    o->set_severity(static_cast<std::uint32_t>(m.severity));
+    o->set_mnemonic(m.mnemonic);
+    o->set_text(m.text);
+    o->set_event_seq(m.event_seq);
+    // NX-OS: "2025 May 15 10:35:59 leaf2 %$ VDC-1 %$ %VPC-3-VPC_PEER_LINK_DOWN: VPC Peer-link is down"
+    o->set_line(fmt::format("{:%Y %b %e %H:%M:%S} {} %$ VDC-1 %$ {}: {}",
+                            fmt::gmtime(std::chrono::system_clock::to_time_t(wall)), node.config().hostname, m.tag(),
+                            m.text));
+  }
+  ok(done);
+}
+
+v1::ShowLoggingRequest loggingRequest(const grammar::Match& m) {
+  v1::ShowLoggingRequest req;
+  req.set_last(static_cast<std::uint32_t>(m.numberOr("last").value_or(0)));
+  return req;
+}
+
+std::string renderLogging(const grammar::Match&, const v1::ShowLoggingReply& r) {
+  std::string out;
+  for (const auto& m : r.messages()) out += m.line() + "\n";
+  return out;
 }
 
 // `show vpc history`: the Events stream without follow, read to its end.
@@ -275,6 +313,10 @@ void addSwitchShows(Registry& r) {
   r.rpc<v1::ShowRunningConfigRequest, v1::ShowRunningConfigReply>("ShowStartupConfig", startupConfig);
   r.verb(kShowStartupConfig, "show startup-config", "the configuration the switch starts with (its config file)",
          Verb::Kind::Show, &v1::Management::Stub::ShowStartupConfig, configRequest, renderConfig);
+  r.rpc<v1::ShowLoggingRequest, v1::ShowLoggingReply>("ShowLogging", logging);
+  r.verb(kShowLogging, "show logging [ logfile ] [ last <last:1-9999> ]",
+         "the log: NX-OS syslog messages for the vPC events (the last N)", Verb::Kind::Show,
+         &v1::Management::Stub::ShowLogging, loggingRequest, renderLogging);
   r.verb(kShowVpcHistory, "show vpc history [ last <last:1-4096> ]", "the last state changes and their reasons",
          Verb::Kind::Show, history, renderHistory);
   r.verb(kEvents, "events { --follow | follow | last <last:1-1000000> }*", "state-change events as NDJSON",

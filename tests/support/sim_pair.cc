@@ -155,7 +155,7 @@ void Pair::execute(int i, const Effects& effects) {
       conns_.erase({end->node, end->conn});
       if (peer_link_up_) deliver(end->node, in::PeerTransportDown{end->conn, "connection closed by the peer"}, delay_);
     } else if (const auto* k = std::get_if<fx::SendKeepalive>(&e)) {
-      if (keepalive_up_ && alive_[j]) deliver(j, in::KeepaliveReceived{k->msg}, delay_);
+      if (keepalive_up_ && !keepalive_deaf_[static_cast<std::size_t>(j)] && alive_[j]) deliver(j, in::KeepaliveReceived{k->msg}, delay_);
     } else if (const auto* ev = std::get_if<fx::EventRecorded>(&e)) {
       events_[i].push_back(ev->event);
     } else if (const auto* l = std::get_if<fx::SetPortLight>(&e)) {

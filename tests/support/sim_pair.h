@@ -52,6 +52,8 @@ class Pair {
   void shutPeerLink();
   void cutKeepalive() { keepalive_up_ = false; }
   void restoreKeepalive() { keepalive_up_ = true; }
+  // One way only: switch i stops hearing its peer's keepalives (true) or hears them again (false).
+  void deafenKeepalive(int i, bool deaf = true) { keepalive_deaf_[static_cast<std::size_t>(i)] = deaf; }
   void setDelay(Duration d) { delay_ = d; }
   // Loses the next `count` peer-link messages sent by switch `from` that match `pred`, while the stream
   // itself stays up (a bug or corruption the sequence numbers must catch; a real TCP stream never
@@ -161,6 +163,7 @@ class Pair {
   Loss loss_;
   bool peer_link_up_ = true;
   bool keepalive_up_ = true;
+  std::array<bool, 2> keepalive_deaf_{false, false};
   Duration delay_ = std::chrono::microseconds(100);
 };
 
