@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <map>
+#include <cctype>
 
 #include "peerlink/core/text_check.h"
 #include "switch/core/grammar.h"
@@ -1018,8 +1020,239 @@ std::variant<TerminalLine, grammar::MatchError> classifyTerminalLine(ConfigMode 
   return t;
 }
 
+namespace {
+
+// `?` in config mode speaks NX-OS's words: a keyword's help, looked up as "previous word|word" first (a
+// word means different things after different words), then as the word alone; a parameter's help by
+// its name. Emulator-only words say so.
+const std::map<std::string, std::string, std::less<>>& keywordHelp() {
+  static const std::map<std::string, std::string, std::less<>> h = {
+      // global
+      {"feature", "Command to enable/disable features"},
+      {"no", "Negate a command or set its defaults"},
+      {"vlan", "Vlan commands"},
+      {"spanning-tree", "Spanning Tree Subsystem"},
+      {"vpc", "Virtual Port Channel configuration"},
+      {"domain", "Configure vPC domain"},
+      {"interface", "Configure interfaces"},
+      {"emulator", "vpclab emulator settings (not NX-OS) - addresses, links, timers"},
+      {"mac", "MAC configuration commands"},
+      {"address-table", "MAC forwarding table configuration"},
+      {"aging-time", "Set the aging time for dynamic MAC addresses"},
+      {"static", "Configure a static MAC address"},
+      {"username", "Configure user information."},
+      {"password", "Password for the user"},
+      {"username|role", "Role which the user is to be assigned to"},
+      {"sshkey", "SSH public key of the user"},
+      {"network-admin", "Predefined network admin role, access to all commands on the switch"},
+      {"network-operator", "Predefined network operator role, access to all read commands on the switch"},
+      {"nxapi", "Configure nxapi"},
+      {"http", "Http configuration"},
+      {"http|port", "Http port"},
+      {"hostname", "Configure system's host name"},
+      {"spanning-tree|mode", "Spanning tree operating mode"},
+      {"rapid-pvst", "Per-VLAN rapid spanning tree mode"},
+      {"mode|mst", "Multiple spanning tree mode"},
+      {"spanning-tree|mst", "Multiple spanning tree configuration"},
+      {"configuration", "Enter MST configuration submode"},
+      {"bridge", "Bridge options"},
+      {"assurance", "Enable bridge assurance"},
+      {"loopguard", "Spanning tree loopguard options"},
+      {"loopguard|default", "Enable loopguard by default on all ports"},
+      {"spanning-tree|port", "Spanning tree port options"},
+      {"type", "Spanning tree port type"},
+      {"edge", "Consider the interface as edge port (enable portfast)"},
+      {"network", "Consider the interface as inter-switch link"},
+      {"normal", "Consider the interface as normal spanning tree port"},
+      {"bpduguard", "Enable BPDU guard by default on edge ports"},
+      {"bpdufilter", "Enable BPDU filtering by default on edge ports"},
+      {"default", "Set the default port type"},
+      {"spanning-tree|vlan", "VLAN Switch Spanning Tree"},
+      {"static|vlan", "VLAN of the static MAC address"},
+      {"vlan|interface", "Interface the static MAC address points at"},
+      // vlan and mst
+      {"name", "Ascii name of the VLAN"},
+      {"mst-name", "Configure region name"},
+      {"revision", "Configure revision number"},
+      {"instance", "Map vlans to an MST instance"},
+      {"instance|vlan", "Range of vlans to add to the instance mapping"},
+      // vpc domain
+      {"role", "Configure VPC role"},
+      {"role|priority", "Configure VPC role priority"},
+      {"system-priority", "System priority"},
+      {"system-mac", "System mac address"},
+      {"peer-keepalive", "Keepalive/Hello with the vPC peer over the management or a dedicated link"},
+      {"destination", "Destination IP address of the peer switch"},
+      {"source", "Source IP address of this switch"},
+      {"vrf", "Configure VRF parameters"},
+      {"peer-keepalive|vrf", "VRF the keepalive is sent in"},
+      {"udp-port", "UDP port number used for the keepalives"},
+      {"interval", "Interval between keepalives, in milliseconds"},
+      {"timeout", "Time without keepalives before the peer is declared dead, in seconds"},
+      {"hold-timeout", "Time after a peer-link loss during which keepalives are ignored, in seconds"},
+      {"precedence", "Precedence value of keepalive packets"},
+      {"tos-byte", "ToS byte of keepalive packets"},
+      {"peer-gateway", "Enable L3 forwarding for packets destined to peer's gateway mac-address"},
+      {"peer-switch", "Enable peer switch on vPC pair switches"},
+      {"layer3", "Layer 3 configuration"},
+      {"peer-router", "Enable layer3 peer-router"},
+      {"ip", "Configure IP features"},
+      {"arp", "ARP"},
+      {"synchronize", "Synchronize the table with the vPC peer over the peer-link"},
+      {"ipv6", "Configure IPv6 features"},
+      {"nd", "IPv6 neighbor discovery"},
+      {"delay", "Delay"},
+      {"restore", "Delay the vPC bringup after the peer adjacency forms (restore)"},
+      {"interface-vlan", "Delay of the interface-vlan (SVI) bringup"},
+      {"orphan-port", "Orphan port"},
+      {"restore|orphan-port", "Delay of the orphan port bringup"},
+      {"auto-recovery", "Enable auto recovery if peer is presumed non-functional"},
+      {"reload-delay", "Time to wait after a reload before assuming the peer dead and restoring vPCs"},
+      {"graceful", "Graceful"},
+      {"consistency-check", "Enable graceful type-1 consistency check"},
+      {"dual-active", "Dual-active related configuration"},
+      {"exclude", "Exclude from suspension on the secondary when the peer-link goes down"},
+      {"exclude|interface-vlan", "VLAN interfaces kept up on the secondary when the peer-link goes down"},
+      // interface
+      {"description", "Enter description of maximum 254 characters"},
+      {"shutdown", "Enable/disable an interface"},
+      {"switchport", "Configure switchport parameters"},
+      {"switchport|mode", "Enter the port mode"},
+      {"mode|access", "Port mode access"},
+      {"mode|trunk", "Port mode trunk"},
+      {"switchport|access", "Set access mode characteristics of the interface"},
+      {"access|vlan", "Set VLAN when interface is in access mode"},
+      {"switchport|trunk", "Configure trunking parameters on an interface"},
+      {"allowed", "Set allowed VLAN characteristics when interface is in trunking mode"},
+      {"allowed|vlan", "Set allowed VLANs when interface is in trunking mode"},
+      {"add", "Add VLANs to the current list"},
+      {"remove", "Remove VLANs from the current list"},
+      {"native", "Set trunking native characteristics when interface is in trunking mode"},
+      {"native|vlan", "Set native VLAN when interface is in trunking mode"},
+      {"mtu", "Configure mtu for the port"},
+      {"speed", "Enter the port speed"},
+      {"speed|auto", "Auto negotiate speed"},
+      {"speed|100", "100Mb/s"},
+      {"speed|1000", "1Gb/s"},
+      {"speed|10000", "10Gb/s"},
+      {"speed|25000", "25Gb/s"},
+      {"speed|40000", "40Gb/s"},
+      {"speed|100000", "100Gb/s"},
+      {"duplex", "Enter the port duplex mode"},
+      {"duplex|auto", "Auto negotiate duplex"},
+      {"full", "Force full duplex operation"},
+      {"half", "Force half-duplex operation"},
+      {"channel-group", "Configure port channel parameters"},
+      {"mode", "Port channel mode of the interface"},
+      {"active", "Set channeling mode to ACTIVE (LACP, sends LACPDUs)"},
+      {"passive", "Set channeling mode to PASSIVE (LACP, answers LACPDUs)"},
+      {"on", "Set channeling mode to ON (no LACP)"},
+      {"peer-link", "Configure this port-channel to be a peer link"},
+      {"orphan-port|suspend", "Suspend the orphan port on the secondary when the peer-link goes down"},
+      {"address", "Configure IP address on interface"},
+      {"member", "Add interface to a VRF"},
+      {"port|type", "Spanning tree port type"},
+      {"trunk", "Spanning tree port type applies to trunk ports too"},
+      {"lacp", "Configure LACP parameters"},
+      {"rate", "Configure the rate at which the partner sends LACP PDUs"},
+      {"fast", "LACP PDUs every second (timeout 3 s)"},
+      {"rate|normal", "LACP PDUs every 30 seconds (timeout 90 s)"},
+      {"suspend-individual", "Suspend a member that receives no LACP PDUs (default)"},
+      {"max-bundle", "Configure the port-channel max-bundle"},
+      // emulator (not NX-OS)
+      {"local-mac", "This switch's own MAC address (emulator)"},
+      {"management", "Address of the management API (emulator)"},
+      {"emulator|peer-link", "Peer-link transport: where to listen and where the peer is (emulator)"},
+      {"listen", "Address the peer-link listens on (emulator)"},
+      {"peer", "Address of the peer's peer-link (emulator)"},
+      {"heartbeat", "Peer-link heartbeat interval in milliseconds (emulator)"},
+      {"port", "Bind an Ethernet port to a link (emulator)"},
+      {"link", "Name of the link the port is plugged into (emulator)"},
+      {"tls", "Mutual TLS on the peer-link and the management API (emulator)"},
+      {"certificate", "Certificate file (PEM)"},
+      {"key", "Private key file (PEM)"},
+      {"ca", "CA certificate file (PEM) that signs the peer's certificate"},
+      {"keepalive-key", "HMAC key for keepalive datagrams (emulator)"},
+      {"ssh-port", "TCP port of the SSH server (emulator)"},
+      {"ssh-host-key", "File keeping the SSH host key (emulator)"},
+  };
+  return h;
+}
+
+const std::map<std::string, std::string, std::less<>>& paramHelp() {
+  static const std::map<std::string, std::string, std::less<>> h = {
+      {"name", "Name (up to 32 characters)"},
+      {"vlans", "VLAN ID(s), a list and ranges such as 10,20-30"},
+      {"vlan", "VLAN ID"},
+      {"id", "Virtual port channel domain id"},
+      {"if", "Interface name, such as ethernet1/5 or port-channel10"},
+      {"seconds", "Time in seconds"},
+      {"mac", "MAC address (EEEE.EEEE.EEEE)"},
+      {"secret", "Password (clear text, or 5 and the hash as running-config shows it)"},
+      {"hashed", "The hash, after 5"},
+      {"key", "The key"},
+      {"port", "Port number"},
+      {"revision", "Revision number"},
+      {"instance", "MST instance number"},
+      {"priority", "Specify priority value"},
+      {"destination", "IPv4 address of the peer"},
+      {"source", "IPv4 address of this switch"},
+      {"vrf", "VRF name"},
+      {"udp-port", "UDP port number"},
+      {"interval", "Milliseconds"},
+      {"timeout", "Seconds"},
+      {"hold-timeout", "Seconds"},
+      {"precedence", "Precedence value"},
+      {"tos-byte", "ToS byte value"},
+      {"text", "Up to 254 characters describing this interface"},
+      {"mtu", "Enter MTU"},
+      {"group", "Channel group number"},
+      {"vpc", "vPC number"},
+      {"address", "IP address and prefix length, such as 10.0.10.2/24"},
+      {"n", "Number of members"},
+      {"listen", "host:port"},
+      {"peer", "host:port"},
+      {"heartbeat", "Milliseconds"},
+      {"link", "Link name"},
+      {"cert", "File"},
+      {"ca", "File"},
+      {"path", "File"},
+  };
+  return h;
+}
+
+std::string helpFor(std::string_view prev, const grammar::Candidate& c) {
+  if (c.word == "<cr>") return c.help;
+  if (!c.is_keyword) {
+    const auto& p = paramHelp();
+    auto it = p.find(c.help);  // a parameter's help is its name
+    return it == p.end() ? std::string() : it->second;
+  }
+  const auto& k = keywordHelp();
+  if (!prev.empty()) {
+    std::string both(prev);
+    both += '|';
+    both += c.word;
+    if (auto it = k.find(both); it != k.end()) return it->second;
+  }
+  auto it = k.find(c.word);
+  return it == k.end() ? std::string() : it->second;
+}
+
+}  // namespace
+
 std::vector<grammar::Candidate> completeTerminalLine(ConfigMode mode, std::string_view line) {
-  return sharedGrammars().of(internal(mode)).complete(line);
+  auto found = sharedGrammars().of(internal(mode)).complete(line);
+  const auto toks = grammar::tokenize(line);
+  const bool new_word = line.empty() || std::isspace(static_cast<unsigned char>(line.back()));
+  const std::size_t done = new_word ? toks.size() : (toks.empty() ? 0 : toks.size() - 1);
+  std::string prev = done ? toks[done - 1].text : std::string();
+  std::transform(prev.begin(), prev.end(), prev.begin(), [](unsigned char ch) { return std::tolower(ch); });
+  for (auto& c : found) c.help = helpFor(prev, c);
+  if (mode == ConfigMode::Mst)
+    for (auto& c : found)
+      if (c.word == "name") c.help = keywordHelp().at("mst-name");
+  return found;
 }
 
 ConfigParseResult parseConfig(std::string_view text, std::string_view file_name) {

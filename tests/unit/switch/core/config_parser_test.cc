@@ -1,3 +1,4 @@
+#include <set>
 #include <catch2/catch.hpp>
 
 #include <fstream>
@@ -552,4 +553,52 @@ TEST_CASE("Config: bad user lines are refused with their column", "[config][unit
   CHECK(errorOf(head + "username -x password abc\n").message.find("user name") != std::string::npos);
   CHECK(errorOf(head + "username a sshkey AAAAB3Nza\n").message.find("OpenSSH public key") != std::string::npos);
   CHECK(errorOf(head + "no username ghost\n").message == "no user 'ghost'");
+}
+
+TEST_CASE("Config-mode ? help: every word and parameter of every mode has NX-OS words, never grammar text",
+          "[config][unit]") {
+  // Walk each mode's grammar as a user pressing ? would: every keyword, and a sample value for each
+  // parameter, up to eight words deep.
+  auto sample = [](const std::string& display) -> std::string {
+    if (display == "<mac>") return "0000.0000.0001";
+    if (display == "<vlans>") return "10";
+    if (display == "<interface>") return "ethernet1/1";
+    if (display == "<ipv4>") return "10.0.0.1";
+    if (display == "<hostport>") return "127.0.0.1:1";
+    const auto dash = display.find('-');
+    if (dash != std::string::npos && std::isdigit(static_cast<unsigned char>(display[1])))
+      return display.substr(1, dash - 1);
+    return "x";
+  };
+  std::size_t seen = 0;
+  for (auto mode : {ConfigMode::Global, ConfigMode::VpcDomain, ConfigMode::Interface, ConfigMode::Vlan, ConfigMode::Mst}) {
+    std::vector<std::string> frontier{""};
+    for (int depth = 0; depth < 8 && !frontier.empty(); ++depth) {
+      std::set<std::string> next;
+      for (const auto& line : frontier) {
+        for (const auto& c : completeTerminalLine(mode, line)) {
+          if (c.word == "<cr>") continue;
+          ++seen;
+          INFO("mode " << static_cast<int>(mode) << ", after '" << line << "': " << c.word);
+          CHECK(!c.help.empty());
+          CHECK(c.help.find('<') == std::string::npos);
+          CHECK(c.help.find(':') == std::string::npos);
+          next.insert(line + (c.is_keyword ? c.word : sample(c.word)) + " ");
+        }
+      }
+      frontier.assign(next.begin(), next.end());
+    }
+  }
+  CHECK(seen > 150);
+  // Words that mean different things after different words.
+  auto helpOf = [](ConfigMode m, const std::string& line, const std::string& word) {
+    for (const auto& c : completeTerminalLine(m, line))
+      if (c.word == word) return c.help;
+    return std::string("(none)");
+  };
+  CHECK(helpOf(ConfigMode::VpcDomain, "role ", "priority") == "Configure VPC role priority");
+  CHECK(helpOf(ConfigMode::VpcDomain, "role priority ", "<1-65535>") == "Specify priority value");
+  CHECK(helpOf(ConfigMode::Interface, "switchport mode ", "trunk") == "Port mode trunk");
+  CHECK(helpOf(ConfigMode::Interface, "switchport ", "trunk") == "Configure trunking parameters on an interface");
+  CHECK(helpOf(ConfigMode::Global, "spanning-tree ", "mode") == "Spanning tree operating mode");
 }
