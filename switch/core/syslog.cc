@@ -104,16 +104,37 @@ class Writer {
 
   void vpc(const Event& e) {
     const auto id = e.subject.id;
-    if (e.kind == EventKind::ReasonChanged) {
-      const auto before = activeVlans(e.from), after = activeVlans(e.to);
-      if (!before || !after) return;
+    const auto before = activeVlans(e.from), after = activeVlans(e.to);
+    if (before && after) {  // the vPC stayed up and its active VLANs changed
       const auto suspended = before->minus(*after);
       const auto po = portChannelOf(id);
       if (suspended.empty() || !po) return;
-      std::string why = firstCause(e);
+      // The reason in NX-OS's style (our words; only the peer-unreachable one is from a capture).
+      std::string why = "vPC type-1 configuration incompatible";
+      for (const auto& c : e.causes) {
+        if (c.kind == CauseKind::StpVlansSuspended || c.kind == CauseKind::VlanStpMismatch) {
+          why = "STP is not enabled for the VLAN on both vPC peers";
+          break;
+        }
+        if (c.kind == CauseKind::VlansSuspended || c.kind == CauseKind::VlanMissing ||
+            c.kind == CauseKind::VlanNotOnPeer) {
+          why = "Vlan is not allowed or not consistent on the vPC peer";
+          break;
+        }
+        if (c.kind == CauseKind::PeerLinkIsDown) {
+          why = "vPC peer is not reachable over cfs";
+          break;
+        }
+      }
       add(e, "ETHPORT", 3, "IF_ERROR_VLANS_SUSPENDED",
-          "VLANs " + suspended.str() + " on Interface " + po->longName() + " are being suspended. (Reason: " +
-              (why.empty() ? std::string("vPC type-1 configuration incompatible") : why) + ")");
+          "VLANs " + suspended.str() + " on Interface " + po->longName() + " are being suspended. (Reason: " + why +
+              ")");
+      return;
+    }
+    if (e.kind == EventKind::ReasonChanged) {
+      // The vPC kept its state and found an inconsistency (the primary keeps a vPC up under graceful
+      // consistency check): NX-OS logs the failed check all the same.
+      if (has(e.causes, CauseKind::Inconsistent)) notConsistent(e, firstCause(e));
       return;
     }
     if (e.to == "up") {

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "peerlink/core/interface_id.h"
 #include "switch/mgmt/registry.h"
 #include "vpc/v1/mgmt.pb.h"
 
@@ -138,6 +139,119 @@ Json showInventory(const v1::InfoReply& r) {
   return j;
 }
 
+// `show interface [IF]`: TABLE_interface/ROW_interface with the keys the cisco.nxos collection's
+// interface facts read (state, desc, eth_*; svi_* for SVIs).
+Json showInterface(const v1::ShowInterfaceStatusReply& r, const std::string& only) {
+  std::vector<Json> list;
+  for (const auto& i : r.interfaces()) {
+    if (!only.empty() && i.interface() != only) continue;
+    const bool up = i.status() == "connected";
+    const bool svi = i.interface().rfind("Vlan", 0) == 0;
+    const bool pc = i.interface().rfind("port-channel", 0) == 0;
+    Json row;
+    row["interface"] = i.interface();
+    const std::string desc = i.name() == "--" ? std::string() : i.name();
+    std::string addr, mask;
+    if (const auto slash = i.ip_address().find('/'); slash != std::string::npos) {
+      addr = i.ip_address().substr(0, slash);
+      mask = i.ip_address().substr(slash + 1);
+    }
+    if (svi) {
+      row["svi_admin_state"] = i.admin_up() ? "up" : "down";
+      row["svi_line_proto"] = up ? "up" : "down";
+      row["svi_hw_desc"] = "EtherSVI";
+      if (!desc.empty()) row["svi_desc"] = desc;
+      if (!addr.empty()) {
+        row["svi_ip_addr"] = addr;
+        row["svi_ip_mask"] = std::stoi(mask);
+      }
+      row["svi_mtu"] = i.mtu();
+      row["svi_bw"] = 1000000;
+      row["type"] = "vlan";
+    } else {
+      row["state"] = up ? "up" : "down";
+      if (!up) row["state_rsn_desc"] = i.status();
+      row["admin_state"] = i.admin_up() ? "up" : "down";
+      row["share_state"] = "Dedicated";
+      row["eth_hw_desc"] = pc ? "Port-Channel" : "100/1000/10000/25000 Ethernet";
+      if (!desc.empty()) row["desc"] = desc;
+      if (!addr.empty()) {
+        row["eth_ip_addr"] = addr;
+        row["eth_ip_mask"] = std::stoi(mask);
+      }
+      row["eth_mtu"] = std::to_string(i.mtu());
+      row["eth_bw"] = 10000000;
+      row["eth_dly"] = 10;
+      row["eth_duplex"] = i.duplex() == "half" ? "half" : "full";
+      row["eth_speed"] = "10 Gb/s";
+      row["eth_mode"] = i.mode();
+    }
+    list.push_back(std::move(row));
+  }
+  Json j;
+  if (!list.empty()) j["TABLE_interface"]["ROW_interface"] = rows(std::move(list));
+  return j;
+}
+
+// `show port-channel summary`: TABLE_channel (group, port-channel, layer, status, type, prtcl) with
+// TABLE_member (port, port-status), the NX-API schema of the N9K 9.3 show-command reference.
+Json showPortChannels(const v1::ShowPortChannelSummaryReply& r) {
+  std::vector<Json> list;
+  for (const auto& c : r.channels()) {
+    Json row;
+    row["group"] = c.group();
+    const auto id = InterfaceId::parse(c.port());
+    row["port-channel"] = id ? id->longName() : c.port();
+    row["layer"] = c.flags().substr(0, 1);
+    row["status"] = c.flags().substr(1);
+    row["type"] = c.type();
+    row["prtcl"] = c.protocol();
+    std::vector<Json> members;
+    for (const auto& m : c.members()) {
+      const auto mid = InterfaceId::parse(m.port());
+      members.push_back(Json{{"port", mid ? mid->longName() : m.port()}, {"port-status", m.flag()}});
+    }
+    if (!members.empty()) row["TABLE_member"]["ROW_member"] = rows(std::move(members));
+    list.push_back(std::move(row));
+  }
+  Json j;
+  if (!list.empty()) j["TABLE_channel"]["ROW_channel"] = rows(std::move(list));
+  return j;
+}
+
+// `show mac address-table`: TABLE_mac_address/ROW_mac_address with the disp_* keys.
+std::optional<Json> showMac(const v1::ShowMacReply& r) {
+  if (r.entries_size() == 0 && r.total() > 0) return std::nullopt;  // `count`: no NX-OS JSON shape here
+  std::vector<Json> list;
+  for (const auto& e : r.entries()) {
+    const auto id = InterfaceId::parse(e.port());
+    list.push_back(Json{{"disp_mac_addr", e.mac()},
+                        {"disp_type", (e.flag().empty() ? std::string(" ") : e.flag()) + " "},
+                        {"disp_vlan", std::to_string(e.vlan())},
+                        {"disp_is_static", e.type() == "static" ? "enabled" : "disabled"},
+                        {"disp_age", std::to_string(e.age())},
+                        {"disp_is_secure", "disabled"},
+                        {"disp_is_ntfy", "disabled"},
+                        {"disp_port", id ? id->longName() : e.port()}});
+  }
+  Json j;
+  if (!list.empty()) j["TABLE_mac_address"]["ROW_mac_address"] = rows(std::move(list));
+  return j;
+}
+
+// `show vpc consistency-parameters ...`: TABLE_vpc_consistency/ROW_vpc_consistency.
+Json showConsistency(const v1::ShowVpcConsistencyReply& r) {
+  std::vector<Json> list;
+  for (const auto& row : r.rows())
+    list.push_back(Json{{"vpc-param-name", row.name()},
+                        {"vpc-param-type", row.type()},
+                        {"vpc-param-local-val", row.local_value()},
+                        {"vpc-param-peer-val", row.peer_value()}});
+  Json j;
+  if (!list.empty()) j["TABLE_vpc_consistency"]["ROW_vpc_consistency"] = rows(std::move(list));
+  return j;
+}
+
 }  // namespace
 
 std::optional<std::string> nxosJson(const grammar::Match& m, const google::protobuf::Message& reply, bool pretty) {
@@ -149,6 +263,22 @@ std::optional<std::string> nxosJson(const grammar::Match& m, const google::proto
     case kShowHardware: j = showVersion(static_cast<const v1::InfoReply&>(reply)); break;
     case kShowInventory: j = showInventory(static_cast<const v1::InfoReply&>(reply)); break;
     case kShowHostname: j = Json{{"hostname", static_cast<const v1::InfoReply&>(reply).hostname()}}; break;
+    case kShowInterface:
+      j = showInterface(static_cast<const v1::ShowInterfaceStatusReply&>(reply),
+                        m.hasValue("if") ? m.interface("if").longName() : std::string());
+      break;
+    case kShowPortChannelSummary:
+      j = showPortChannels(static_cast<const v1::ShowPortChannelSummaryReply&>(reply));
+      break;
+    case kShowMac: {
+      auto mac = showMac(static_cast<const v1::ShowMacReply&>(reply));
+      if (!mac) return std::nullopt;
+      j = std::move(*mac);
+      break;
+    }
+    case kShowVpcConsistency:
+      j = showConsistency(static_cast<const v1::ShowVpcConsistencyReply&>(reply));
+      break;
     default: return std::nullopt;
   }
   return (pretty ? j.dump(4) : j.dump()) + "\n";

@@ -126,15 +126,17 @@ std::string renderBrief(const grammar::Match&, const v1::ShowInterfaceStatusRepl
 
 v1::ShowInterfaceStatusRequest oneInterface(const grammar::Match& m) {
   v1::ShowInterfaceStatusRequest req;
-  req.set_interface(m.interface("if").longName());
+  if (m.hasValue("if")) req.set_interface(m.interface("if").longName());
   return req;
 }
 
-// `show interface IF`: the NX-OS header lines of one interface (no counters: no frames are counted here).
+// `show interface [IF]`: the NX-OS header lines of an interface, or of every one (no counters: no
+// frames are counted here).
 std::string renderInterface(const grammar::Match& m, const v1::ShowInterfaceStatusReply& r) {
-  const std::string want = m.interface("if").longName();
+  const std::string want = m.hasValue("if") ? m.interface("if").longName() : std::string();
+  std::string all;
   for (const auto& i : r.interfaces()) {
-    if (i.interface() != want) continue;
+    if (!want.empty() && i.interface() != want) continue;
     const bool up = i.status() == "connected";
     std::string out = i.interface() + " is " + (up ? "up" : "down");
     if (!up) out += " (" + briefReason(i.status()) + ")";
@@ -160,8 +162,10 @@ std::string renderInterface(const grammar::Match& m, const v1::ShowInterfaceStat
       out += "  Members in this channel: " + (members.empty() ? std::string("none") : members) + "\n";
     }
     if (!up && i.reason_chain_size()) out += "  Reason: " + i.reason_chain(0) + "\n";
-    return out;
+    if (!want.empty()) return out;
+    all += (all.empty() ? "" : "\n") + out;
   }
+  if (want.empty()) return all;
   return "% Invalid interface: " + want + " is not configured\n";
 }
 
@@ -260,7 +264,7 @@ void addInterfaceShows(Registry& r) {
   r.verb(kShowInterfaceBrief, "show interface brief", "every interface on one line each (NX-OS layout)",
          Verb::Kind::Show, &v1::Management::Stub::ShowInterfaceStatus, none<v1::ShowInterfaceStatusRequest>,
          renderBrief);
-  r.verb(kShowInterface, "show interface <if:interface>", "one interface: state, mode, MTU, vPC, members",
+  r.verb(kShowInterface, "show interface [ <if:interface> ]", "an interface (or every one): state, mode, MTU, vPC, members",
          Verb::Kind::Show, &v1::Management::Stub::ShowInterfaceStatus, oneInterface, renderInterface);
   r.rpc<v1::ShowPortChannelSummaryRequest, v1::ShowPortChannelSummaryReply>("ShowPortChannelSummary",
                                                                             showPortChannels);

@@ -104,6 +104,11 @@ class SshClients(unittest.TestCase):
             self.assertIn("incompatible - MTU", leaf1.send_command("show vpc brief | begin ^10 "))
             params = leaf1.send_command("show vpc consistency-parameters vpc 10 | include MTU")
             self.assertRegex(params, r"MTU\s+1\s+9216\s+1500")
+            # The log says it as a Nexus does (switch/core/syslog.h).
+            log = leaf1.send_command("show logging last 10")
+            self.assertRegex(log, r"\d{4} \w{3} [ \d]\d \d\d:\d\d:\d\d leaf1 %\$ VDC-1 %\$ "
+                                  r"%VPC-3-INTF_CONSISTENCY_FAILED: In domain 10, VPC 10 configuration is not consistent")
+            self.assertLessEqual(len(log.strip().splitlines()), 10)
             leaf2.send_config_set(["interface port-channel10", "mtu 9216"])
             self.assertTrue(eventually(lambda: "success" in leaf1.send_command("show vpc brief | include ^10 ")))
         finally:

@@ -99,8 +99,21 @@ TEST_CASE("Syslog: a Type-1 mismatch and an admin shut", "[sim][syslog]") {
   REQUIRE(p.configure(1, {"interface ethernet1/5", "shutdown"}));
   p.runFor(1s);
   const auto l2 = lines(p, 1, seq);
-  CHECK(std::any_of(l2.begin(), l2.end(), [](const std::string& l) {
-    return l.rfind("%VPC-3-INTF_CONSISTENCY_FAILED: In domain 10, VPC 20 configuration is not consistent (", 0) == 0;
-  }));
+  auto failed20 = [](const std::vector<std::string>& l) {
+    return std::any_of(l.begin(), l.end(), [](const std::string& x) {
+      return x.rfind("%VPC-3-INTF_CONSISTENCY_FAILED: In domain 10, VPC 20 configuration is not consistent (", 0) == 0;
+    });
+  };
+  CHECK(failed20(l2));
+  CHECK(failed20(lines(p, 0, seq)));  // the primary keeps the vPC up and logs the failed check too
   CHECK(holds(l2, "%ETHPORT-5-IF_DOWN_ADMIN_DOWN: Interface Ethernet1/5 is down (Administratively down)"));
+}
+
+TEST_CASE("Syslog: VLANs suspended on a vPC trunk name the port-channel and the reason", "[sim][syslog]") {
+  auto p = sim::Pair::startConverged();
+  const auto seq = p.sw(0).journal().lastSeq();
+  REQUIRE(p.configure(1, {"no spanning-tree vlan 20"}));
+  p.runFor(1s);
+  CHECK(holds(lines(p, 0, seq), "%ETHPORT-3-IF_ERROR_VLANS_SUSPENDED: VLANs 20 on Interface port-channel10 are being "
+                                "suspended. (Reason: Vlan is not allowed or not consistent on the vPC peer)"));
 }

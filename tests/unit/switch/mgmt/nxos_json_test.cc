@@ -83,3 +83,89 @@ TEST_CASE("Inventory: the clear password of a user, none when only its hash is k
   CHECK(lab::clearPassword(cfg, "h").empty());
   CHECK(lab::clearPassword(cfg, "nobody").empty());
 }
+
+TEST_CASE("NX-OS JSON: show port-channel summary as TABLE_channel with TABLE_member", "[nxapi][unit]") {
+  v1::ShowPortChannelSummaryReply r;
+  auto* c = r.add_channels();
+  c->set_group(10);
+  c->set_port("Po10");
+  c->set_flags("SU");
+  c->set_type("Eth");
+  c->set_protocol("LACP");
+  auto* m = c->add_members();
+  m->set_port("Eth1/1");
+  m->set_flag("P");
+  auto j = nlohmann::json::parse(*mgmt::nxosJson(command("show port-channel summary"), r, false));
+  const auto row = j["TABLE_channel"]["ROW_channel"];  // one channel: an object
+  CHECK(row["group"] == 10);
+  CHECK(row["port-channel"] == "port-channel10");
+  CHECK(row["layer"] == "S");
+  CHECK(row["status"] == "U");
+  CHECK(row["prtcl"] == "LACP");
+  CHECK(row["TABLE_member"]["ROW_member"]["port"] == "Ethernet1/1");
+  CHECK(row["TABLE_member"]["ROW_member"]["port-status"] == "P");
+}
+
+TEST_CASE("NX-OS JSON: show interface rows with the keys Ansible's interface facts read", "[nxapi][unit]") {
+  v1::ShowInterfaceStatusReply r;
+  auto* e = r.add_interfaces();
+  e->set_interface("port-channel10");
+  e->set_name("to server1");
+  e->set_status("connected");
+  e->set_mode("trunk");
+  e->set_mtu(9216);
+  e->set_admin_up(true);
+  auto* s = r.add_interfaces();
+  s->set_interface("Vlan10");
+  s->set_name("--");
+  s->set_status("down");
+  s->set_ip_address("10.0.10.2/24");
+  s->set_mtu(1500);
+  s->set_admin_up(true);
+  auto all = nlohmann::json::parse(*mgmt::nxosJson(command("show interface"), r, false));
+  REQUIRE(all["TABLE_interface"]["ROW_interface"].size() == 2);
+  const auto po = all["TABLE_interface"]["ROW_interface"][0];
+  CHECK(po["interface"] == "port-channel10");
+  CHECK(po["state"] == "up");
+  CHECK(po["desc"] == "to server1");
+  CHECK(po["eth_mode"] == "trunk");
+  CHECK(po["eth_mtu"] == "9216");
+  CHECK(po["eth_hw_desc"] == "Port-Channel");
+  const auto svi = all["TABLE_interface"]["ROW_interface"][1];
+  CHECK(svi["svi_line_proto"] == "down");
+  CHECK(svi["svi_ip_addr"] == "10.0.10.2");
+  CHECK(svi["svi_ip_mask"] == 24);
+  auto one = nlohmann::json::parse(*mgmt::nxosJson(command("show interface vlan10"), r, false));
+  CHECK(one["TABLE_interface"]["ROW_interface"]["interface"] == "Vlan10");  // one row: an object
+}
+
+TEST_CASE("NX-OS JSON: show mac address-table and show vpc consistency-parameters", "[nxapi][unit]") {
+  v1::ShowMacReply mac;
+  auto* e = mac.add_entries();
+  e->set_vlan(10);
+  e->set_mac("0050.5600.0001");
+  e->set_type("dynamic");
+  e->set_port("Po10");
+  e->set_flag("*");
+  mac.set_total(1);
+  auto j = nlohmann::json::parse(*mgmt::nxosJson(command("show mac address-table"), mac, false));
+  const auto row = j["TABLE_mac_address"]["ROW_mac_address"];
+  CHECK(row["disp_mac_addr"] == "0050.5600.0001");
+  CHECK(row["disp_type"] == "* ");
+  CHECK(row["disp_vlan"] == "10");
+  CHECK(row["disp_is_static"] == "disabled");
+  CHECK(row["disp_port"] == "port-channel10");
+
+  v1::ShowVpcConsistencyReply cc;
+  auto* p = cc.add_rows();
+  p->set_name("Interface Mtu");
+  p->set_type("1");
+  p->set_local_value("9216");
+  p->set_peer_value("1500");
+  auto k = nlohmann::json::parse(*mgmt::nxosJson(command("show vpc consistency-parameters vpc 10"), cc, false));
+  const auto c = k["TABLE_vpc_consistency"]["ROW_vpc_consistency"];
+  CHECK(c["vpc-param-name"] == "Interface Mtu");
+  CHECK(c["vpc-param-type"] == "1");
+  CHECK(c["vpc-param-local-val"] == "9216");
+  CHECK(c["vpc-param-peer-val"] == "1500");
+}
