@@ -404,6 +404,7 @@ std::vector<Shell::Word> Shell::candidates(std::string_view before) const {
     if (first_word) {
       const auto& h = firstWordHelp();
       if (auto it = h.find(c.word); it != h.end()) w.help = it->second;
+      if (mode_ != Mode::Exec && c.word == "exit") w.help = "Exit from command interpreter";
     }
     out.push_back(std::move(w));
   }
