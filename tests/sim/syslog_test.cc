@@ -29,7 +29,7 @@ std::size_t indexOf(const std::vector<std::string>& v, const std::string& line) 
 
 }  // namespace
 
-TEST_CASE("Syslog: a pair forming logs keepalive, peer-link, role and vPCs up", "[sim][syslog]") {
+TEST_CASE("Syslog: a pair forming logs keepalive, peer-link, role and vPCs up", "[rule:syslog][sim]") {
   auto p = sim::Pair::startConverged();
   const auto l2 = lines(p, 1);
   CHECK(holds(l2, "%VPC-5-PEER_KEEP_ALIVE_RECV_SUCCESS: In domain 10, vPC peer keep-alive receive is successful"));
@@ -41,7 +41,7 @@ TEST_CASE("Syslog: a pair forming logs keepalive, peer-link, role and vPCs up", 
   CHECK(holds(lines(p, 0), "%VPC-5-ROLE_CHANGE: In domain 10, VPC role status has changed to Primary"));
 }
 
-TEST_CASE("Syslog: peer-link loss on the secondary logs the NX-OS trio, once per loss", "[sim][syslog]") {
+TEST_CASE("Syslog: peer-link loss on the secondary logs the NX-OS trio, once per loss", "[rule:syslog][sim]") {
   auto p = sim::Pair::startConverged();
   const auto seq = p.sw(1).journal().lastSeq();
   p.cutPeerLink();
@@ -70,7 +70,7 @@ TEST_CASE("Syslog: peer-link loss on the secondary logs the NX-OS trio, once per
   }
 }
 
-TEST_CASE("Syslog: keepalive loss and return", "[sim][syslog]") {
+TEST_CASE("Syslog: keepalive loss and return", "[rule:syslog][sim]") {
   auto p = sim::Pair::startConverged();
   const auto seq = p.sw(0).journal().lastSeq();
   p.cutKeepalive();
@@ -83,7 +83,7 @@ TEST_CASE("Syslog: keepalive loss and return", "[sim][syslog]") {
               "%VPC-5-PEER_KEEP_ALIVE_RECV_SUCCESS: In domain 10, vPC peer keep-alive receive is successful"));
 }
 
-TEST_CASE("Syslog: a switch that never heard its peer's keepalive refuses the peer-link", "[sim][syslog]") {
+TEST_CASE("Syslog: a switch that never heard its peer's keepalive refuses the peer-link", "[rule:syslog][sim]") {
   sim::Pair p(sim::defaultPairConfigs());
   p.deafenKeepalive(1);  // leaf1 hears leaf2 and dials; leaf2 never heard leaf1
   p.start();
@@ -92,7 +92,7 @@ TEST_CASE("Syslog: a switch that never heard its peer's keepalive refuses the pe
                            "operational, peer never alive)"));
 }
 
-TEST_CASE("Syslog: a Type-1 mismatch and an admin shut", "[sim][syslog]") {
+TEST_CASE("Syslog: a Type-1 mismatch and an admin shut", "[rule:syslog][sim]") {
   auto p = sim::Pair::startConverged();
   const auto seq = p.sw(1).journal().lastSeq();
   REQUIRE(p.configure(1, {"interface port-channel20", "mtu 9216"}));
@@ -109,7 +109,7 @@ TEST_CASE("Syslog: a Type-1 mismatch and an admin shut", "[sim][syslog]") {
   CHECK(holds(l2, "%ETHPORT-5-IF_DOWN_ADMIN_DOWN: Interface Ethernet1/5 is down (Administratively down)"));
 }
 
-TEST_CASE("Syslog: VLANs suspended on a vPC trunk name the port-channel and the reason", "[sim][syslog]") {
+TEST_CASE("Syslog: VLANs suspended on a vPC trunk name the port-channel and the reason", "[rule:syslog][sim]") {
   auto p = sim::Pair::startConverged();
   const auto seq = p.sw(0).journal().lastSeq();
   REQUIRE(p.configure(1, {"no spanning-tree vlan 20"}));
