@@ -86,7 +86,10 @@ int cmdDeploy(const std::string& file, const std::string& name, double scale, in
                 << n.ssh().substr(0, colon) << "    (" << n.name() << "; users and passwords in " << n.source_config()
                 << ")\n";
     }
-  std::cout << "\nexplore:  vpcctl -s " << lab->nodes(0).name() << " show vpc\n"
+  // A node's name alone finds it only while one lab has it: with several labs, name the lab too.
+  const std::string node =
+      listLabs().size() > 1 ? lab->name() + "/" + lab->nodes(0).name() : lab->nodes(0).name();
+  std::cout << "\nexplore:  vpcctl -s " << node << " show vpc\n"
             << "break it: vpclab fault " << lab->name() << " cut peer-link\n"
             << "clean up: vpclab destroy " << lab->name() << "\n";
   return 0;
@@ -155,13 +158,32 @@ int cmdEvents(const std::string& name, bool follow) {
     for (const auto& e : labHistory(*lab)) std::cout << toJson(e, false) << "\n";
     return 0;
   }
-  EventCollector c([](const v1::Event& e) { std::cout << toJson(e, false) << std::endl; });
+  // The backlog first, merged by time across the switches and the relays; then what each stream adds.
+  // The streams replay their history too: an event already printed (by its source and sequence
+  // number) is skipped.
+  std::map<std::string, std::uint64_t> printed;  // source -> last sequence number printed
+  for (const auto& e : labHistory(*lab)) {
+    std::cout << toJson(e, false) << "\n";
+    auto& last = printed[e.switch_()];
+    last = std::max<std::uint64_t>(last, e.seq());
+  }
+  std::cout << std::flush;
+  EventCollector c([&printed](const v1::Event& e) {  // called under the collector's lock
+    auto& last = printed[e.switch_()];
+    if (e.seq() != 0 && e.seq() <= last) return;
+    last = std::max<std::uint64_t>(last, e.seq());
+    std::cout << toJson(e, false) << std::endl;
+  });
   for (const auto& n : lab->nodes())
     if (processAlive(n.pid())) c.followNode(n);
   c.followPaths(*lab);
   std::signal(SIGINT, [](int) { g_interrupted = 1; });
   std::signal(SIGTERM, [](int) { g_interrupted = 1; });
-  while (!g_interrupted) usleep(50000);
+  // Until interrupted, or until the lab is gone (`vpclab destroy`): nothing more can come then.
+  for (int tick = 0; !g_interrupted; ++tick) {
+    usleep(50000);
+    if (tick % 4 == 3 && !readLab(name)) break;
+  }
   c.stop();
   return 0;
 }

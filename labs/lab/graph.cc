@@ -16,6 +16,8 @@ namespace {
 struct Box {
   std::string name, address, role, peer;
   const SwitchConfig* config = nullptr;
+  bool dead = false;  // deployed, and its process is not running
+  std::map<std::uint32_t, std::pair<std::string, std::string>> legs;  // vPC id -> (status, reason), live
 };
 
 struct PathView {
@@ -58,14 +60,19 @@ std::string render(const std::string& title, const Box (&sw)[2], const std::vect
   const double bx[2] = {40, W - 40 - 220}, by = 70, bw = 220, bh = 120;
   for (int i = 0; i < 2; ++i) {
     const auto& b = sw[i];
-    s += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"8\" fill=\"#f7f9fc\" stroke=\"{}\" "
-                     "stroke-width=\"2\"/>\n",
-                     bx[i], by, bw, bh, roleColour(b.role));
+    // A switch that is not running: greyed, its outline red and dashed.
+    s += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"8\" fill=\"{}\" stroke=\"{}\" "
+                     "stroke-width=\"2\"{}/>\n",
+                     bx[i], by, bw, bh, b.dead ? "#e6e6e6" : "#f7f9fc", b.dead ? "#d62728" : roleColour(b.role),
+                     b.dead ? " stroke-dasharray=\"8,6\"" : "");
     s += fmt::format("<text x=\"{}\" y=\"{}\" font-size=\"16\" font-weight=\"bold\">{}</text>\n", bx[i] + 12, by + 24,
                      xmlEscape(b.name));
     s += fmt::format("<text x=\"{}\" y=\"{}\" font-size=\"11\" fill=\"#444\">{}</text>\n", bx[i] + 12, by + 42,
                      xmlEscape(b.address));
-    if (!b.role.empty())
+    if (b.dead)
+      s += fmt::format("<text x=\"{}\" y=\"{}\" font-size=\"12\" fill=\"#d62728\" font-weight=\"bold\">DOWN ({})</text>\n",
+                       bx[i] + 12, by + 62, xmlEscape(b.role));
+    else if (!b.role.empty())
       s += fmt::format("<text x=\"{}\" y=\"{}\" font-size=\"12\" fill=\"{}\" font-weight=\"bold\">{}</text>\n",
                        bx[i] + 12, by + 62, roleColour(b.role), xmlEscape(b.role));
     if (!b.peer.empty())
@@ -107,9 +114,25 @@ std::string render(const std::string& title, const Box (&sw)[2], const std::vect
   double i = 0;
   for (const auto& [id, label] : vpcs) {
     const double cx = W / 2 + (i - (n - 1) / 2) * 200;  // side by side under the middle
-    for (int k = 0; k < 2; ++k)
-      s += fmt::format("<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"#555\" stroke-width=\"2\"/>\n",
-                       bx[k] + bw / 2, by + bh, cx, vy);
+    for (int k = 0; k < 2; ++k) {
+      // Live: a leg that is up is green; one that is down (suspended by vPC, or its switch dead) red and
+      // dashed, with the reason beside it.
+      std::string colour = "#555", why;
+      bool down = false;
+      if (sw[k].dead) {
+        colour = "#d62728", down = true, why = "switch down";
+      } else if (auto it = sw[k].legs.find(id); it != sw[k].legs.end()) {
+        down = it->second.first != "up";
+        colour = down ? "#d62728" : "#2ca02c";
+        if (down) why = it->second.first + (it->second.second.empty() ? "" : ": " + it->second.second);
+      }
+      const double x0 = bx[k] + bw / 2, y0 = by + bh;
+      s += fmt::format("<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"{}\" stroke-width=\"2\"{}/>\n", x0,
+                       y0, cx, vy, colour, down ? " stroke-dasharray=\"6,4\"" : "");
+      if (!why.empty())
+        s += fmt::format("<text x=\"{}\" y=\"{}\" font-size=\"10\" fill=\"#d62728\" text-anchor=\"middle\">{}</text>\n",
+                         (x0 + cx) / 2, (y0 + vy) / 2 + (k == 0 ? -4 : 10), xmlEscape(why));
+    }
     s += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"180\" height=\"30\" rx=\"6\" fill=\"#eef5ee\" stroke=\"#555\"/>\n",
                      cx - 90, vy);
     s += fmt::format("<text x=\"{}\" y=\"{}\" font-size=\"11\" text-anchor=\"middle\">{}</text>\n", cx, vy + 19,
@@ -190,7 +213,9 @@ std::string graphSvg(const v1::LabState& lab, const v1::InspectReply* live) {
       for (const auto& r : live->nodes())
         if (r.name() == n.name()) {
           sw[i].role = r.state() == "running" ? r.role() : r.state();
+          sw[i].dead = r.state() != "running";
           sw[i].peer = r.peer_status();
+          for (const auto& v : r.vpcs()) sw[i].legs[v.id()] = {v.status(), v.reason()};
         }
   }
   std::vector<PathView> paths;

@@ -584,6 +584,7 @@ Result<v1::InspectReply> inspect(const v1::LabState& lab) {
         row->set_role(v.role());
         row->set_peer_status(v.peer_status());
         row->set_keepalive_status(v.keepalive_status());
+        *row->mutable_vpcs() = v.vpcs();
       } else {
         row->set_role("?");
       }

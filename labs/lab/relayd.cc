@@ -252,6 +252,7 @@ class Relayd final : public v1::PathControl::CallbackService {
   std::vector<std::unique_ptr<Path>> paths_;
   std::unique_ptr<grpc::Server> server_;
   std::deque<v1::Event> journal_;
+  std::uint64_t last_seq_ = 0;
   std::set<PathEventStream*> subscribers_;
   bool stopping_ = false;
   const std::chrono::steady_clock::time_point mono0_ = std::chrono::steady_clock::now();
@@ -290,7 +291,7 @@ grpc::ServerWriteReactor<v1::Event>* Relayd::PathEvents(grpc::CallbackServerCont
 void Relayd::record(const Path& p, const std::string& from, const std::string& to, const std::string& reason) {
   const auto now = std::chrono::system_clock::now();
   v1::Event e;
-  e.set_seq(journal_.size() + 1);
+  e.set_seq(++last_seq_);  // dense and increasing for the relay's life, also after old events fall off
   e.set_time(isoNow(now));
   e.set_mono_ms(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - mono0_).count());
   e.set_switch_(p.name);

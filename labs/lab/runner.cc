@@ -91,6 +91,37 @@ Value toValue(const Message& m) {
   return v;
 }
 
+// A path that cannot exist in the reply's message type ("vpc[id=10]" for ShowVpcReply's `vpcs`): its
+// words, naming the fields there are. Checked against the schema, so a typo fails at once instead of
+// waiting out the expectation's `within` (a missing row may still appear; a missing field never will).
+std::optional<std::string> schemaError(const google::protobuf::Descriptor* d, const std::vector<PathSegment>& path) {
+  auto fieldsOf = [](const google::protobuf::Descriptor* m) {
+    std::string names;
+    for (int i = 0; i < m->field_count(); ++i) names += (i ? ", " : "") + m->field(i)->name();
+    return names;
+  };
+  const FieldDescriptor* f = nullptr;  // the field the last segment named
+  bool in_list = false;                // at a repeated field, before a selector
+  for (const auto& seg : path) {
+    if (seg.length) return std::nullopt;
+    if (!seg.field.empty()) {
+      if (!d) return "'" + seg.field + "' follows a value that has no fields";
+      f = d->FindFieldByName(seg.field);
+      if (!f) return "no field '" + seg.field + "' in " + d->name() + " (it has: " + fieldsOf(d) + ")";
+      in_list = f->is_repeated();
+      d = f->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE ? f->message_type() : nullptr;
+    }
+    if (seg.index || !seg.key.empty()) {
+      if (!f || !in_list) return std::string("a selector [...] follows a field that is not a list");
+      if (!seg.key.empty() && (!d || !d->FindFieldByName(seg.key)))
+        return "no field '" + seg.key + "' in the elements of '" + f->name() + "'" +
+               (d ? " (they have: " + fieldsOf(d) + ")" : std::string());
+      in_list = false;
+    }
+  }
+  return std::nullopt;
+}
+
 const char* kindName(Step::Kind k) {
   switch (k) {
     case Step::Kind::Deploy: return "deploy";
@@ -294,6 +325,7 @@ class Run {
     const auto it = flow_reports_.find(e.flow);
     if (it == flow_reports_.end()) return {false, "(flow '" + e.flow + "' has no report)"};
     const auto path = std::get<std::vector<PathSegment>>(parsePath(e.path));
+    if (auto bad = schemaError(it->second.GetDescriptor(), path)) return {false, "(path error: " + *bad + ")"};
     std::string why;
     const auto v = follow(toValue(it->second), path, &why);
     if (!v) return {false, "(" + why + ")"};
@@ -340,6 +372,7 @@ class Run {
     const auto r = mgmt::call(stub(e.node), std::get<grammar::Match>(m), 2s);
     if (!r.status.ok()) return {false, "(no answer: " + r.status.error_message() + ")"};
     const auto path = std::get<std::vector<PathSegment>>(parsePath(e.path));
+    if (auto bad = schemaError(r.reply->GetDescriptor(), path)) return {false, "(path error: " + *bad + ")"};
     std::string why;
     const auto v = follow(toValue(*r.reply), path, &why);
     if (!v) return {false, "(" + why + ")"};
@@ -355,7 +388,10 @@ class Run {
     const auto deadline =
         start + std::chrono::microseconds(static_cast<std::int64_t>((e.within_ms > 0 ? e.within_ms * scale_ + kSlackMs : 0) * 1000));
     auto [ok, observed] = check(e);
-    while (!ok && std::chrono::steady_clock::now() < deadline && !g_interrupted) {
+    // A path the reply can never have is an error now, not after the whole `within`.
+    const bool hopeless = observed.rfind("(path error: ", 0) == 0;
+    if (hopeless) res->set_detail(observed.substr(1, observed.size() - 2));
+    while (!ok && !hopeless && std::chrono::steady_clock::now() < deadline && !g_interrupted) {
       std::this_thread::sleep_for(10ms);
       std::tie(ok, observed) = check(e);
     }

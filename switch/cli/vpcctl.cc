@@ -13,6 +13,7 @@
 #include <cstdlib>
 #include <functional>
 #include <iostream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -67,9 +68,13 @@ void printSyntaxError(const std::string& line, const grammar::MatchError& e) {
   }
 }
 
-int run(const Client& c, const grammar::Match& m, bool json) {
-  const auto r = execute(c, m, json ? Render::ProtoJson : Render::Text,
-                         [](const std::string& text) { std::cout << text << std::flush; });
+int run(const Client& c, const grammar::Match& m, bool json, const std::vector<cli::Filter>& filters) {
+  std::string collected;
+  const auto r = execute(c, m, json ? Render::ProtoJson : Render::Text, [&](const std::string& text) {
+    if (filters.empty()) std::cout << text << std::flush;
+    else collected += text;
+  });
+  if (!filters.empty()) std::cout << cli::applyFilters(filters, collected) << std::flush;
   std::cerr << r.err;
   return r.exit_code;
 }
@@ -164,14 +169,41 @@ int vpcctlMain(int argc, char** argv, const NameResolver& names) {
   CLI11_PARSE(app, argc, argv);
   for (const auto& w : app.remaining()) words.push_back(w);
 
-  // NX-OS style "| json" and a trailing --json are accepted too.
+  // A trailing --json is accepted too; so is the whole command as one argument ("show vpc | json").
   std::vector<std::string> cmd;
-  for (std::size_t i = 0; i < words.size(); ++i) {
-    if (words[i] == "--json") json = true;
-    else if (words[i] == "|" && i + 1 < words.size() && words[i + 1] == "json") {
-      json = true;
-      ++i;
-    } else cmd.push_back(words[i]);
+  for (const auto& w : words) {
+    if (w == "--json") json = true;
+    else cmd.push_back(w);
+  }
+  const auto firstWord = [&]() -> std::string {
+    if (cmd.empty()) return {};
+    const auto& f = cmd.front();
+    const auto b = f.find_first_not_of(" \t");
+    if (b == std::string::npos) return {};
+    return f.substr(b, f.find_first_of(" \t", b) - b);
+  };
+  std::vector<cli::Filter> filters;
+  if (!cmd.empty() && !isConfigureWord(firstWord())) {
+    // Pipes as in the session: `| json` is the JSON twin here, the other filters work on the text.
+    std::string line;
+    for (const auto& w : cmd) line += (line.empty() ? "" : " ") + w;
+    auto piped = cli::splitPipes(line);
+    if (auto* err = std::get_if<grammar::MatchError>(&piped)) {
+      printSyntaxError(line, *err);
+      return kExitUsage;
+    }
+    auto& p = std::get<cli::PipedLine>(piped);
+    if (p.format != cli::OutputFormat::Text) json = true;
+    for (auto& f : p.filters)
+      if (f.kind != cli::Filter::Kind::Json && f.kind != cli::Filter::Kind::JsonPretty) filters.push_back(std::move(f));
+    cmd = {p.command};
+  } else if (!cmd.empty() && cmd.front().find_first_of(" \t") != std::string::npos) {
+    // `vpcctl -s X "configure terminal"`: the words of the first argument, then one line per argument.
+    std::vector<std::string> split;
+    std::istringstream in(cmd.front());
+    for (std::string w; in >> w;) split.push_back(w);
+    split.insert(split.end(), cmd.begin() + 1, cmd.end());
+    cmd = std::move(split);
   }
   std::string error;
   auto address = resolve(target, names, error);
@@ -212,7 +244,7 @@ int vpcctlMain(int argc, char** argv, const NameResolver& names) {
   client.stub = v1::Management::NewStub(grpc::CreateCustomChannel(*address, transport::channelCredentials(tls), args));
   if (cmd.empty()) return shell(client);
   if (configuring) return configure(client, std::vector<std::string>(cmd.begin() + 1, cmd.end()), json);
-  return run(client, *match, json);
+  return run(client, *match, json, filters);
 }
 
 }  // namespace vpc::cli

@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <thread>
 
@@ -104,6 +105,14 @@ TEST_CASE("vpclab: deploy, vpcctl by node name, real faults, events, graph, dest
   CHECK_THAT(byName.out, Contains("vPC role                        : primary"));
   CHECK(run({binDir() + "/vpcctl", "-s", "t1/leaf2", "show", "vpc"}).exit_code == 0);
   CHECK(run({binDir() + "/vpcctl", "-s", "t1/leaf9", "show", "vpc"}).exit_code == 2);
+  // The whole command as one argument, pipes and all, as people paste it.
+  const auto oneArg = run({binDir() + "/vpcctl", "-s", "leaf1", "show vpc brief | json"});
+  CHECK(oneArg.exit_code == 0);
+  CHECK_THAT(oneArg.out, Contains("\"peer_status\": \"peer adjacency formed ok\""));
+  const auto filtered = run({binDir() + "/vpcctl", "-s", "leaf1", "sh vpc | i role"});
+  CHECK(filtered.exit_code == 0);
+  CHECK(filtered.out == "vPC role                          : primary\n");
+  CHECK(run({binDir() + "/vpcctl", "-s", "leaf1", "show vpc | frobnicate"}).exit_code == 2);
 
   // A silent cut: nothing reaches the switches, only the heartbeat timeout notices.
   REQUIRE(vpclab({"fault", "t1", "cut", "peer-link"}).exit_code == 0);
@@ -152,11 +161,29 @@ TEST_CASE("vpclab: deploy, vpcctl by node name, real faults, events, graph, dest
   // Switch faults: kill -9, then start again.
   REQUIRE(vpclab({"fault", "t1", "kill", "leaf1"}).exit_code == 0);
   CHECK(inspectLab("t1").nodes(0).state() == "exited");
+  {  // the graph draws the dead switch as such
+    const std::string dead = home.dir + "/dead.svg";
+    REQUIRE(vpclab({"graph", "t1", "-o", dead}).exit_code == 0);
+    const auto p = readFile(dead);
+    CHECK_THAT(p, Contains("DOWN (exited)"));
+    CHECK_THAT(p, Contains(">switch down</text>"));
+  }
   REQUIRE(eventually([&] { return inspectLab("t1").nodes(1).role() == "secondary, operational primary"; }, 10s));
   REQUIRE(vpclab({"fault", "t1", "start", "leaf1"}).exit_code == 0);
   REQUIRE(eventually([&] { return formed("t1"); }, 10s));
   CHECK(inspectLab("t1").nodes(0).role() == "primary, operational secondary");  // leaf2 took over: sticky
 
+  {  // a cut peer-link: the path drawn cut, the operational secondary's (leaf1's) legs suspended
+    REQUIRE(vpclab({"fault", "t1", "cut", "peer-link"}).exit_code == 0);
+    REQUIRE(eventually([&] { return !formed("t1"); }, 10s));
+    const std::string cut = home.dir + "/cut.svg";
+    REQUIRE(vpclab({"graph", "t1", "-o", cut}).exit_code == 0);
+    const auto p = readFile(cut);
+    CHECK_THAT(p, Contains(">cut"));
+    CHECK_THAT(p, Contains(">down: Peer-link is down</text>"));
+    REQUIRE(vpclab({"fault", "t1", "restore", "peer-link"}).exit_code == 0);
+    REQUIRE(eventually([&] { return formed("t1"); }, 10s));
+  }
   const std::string svg = home.dir + "/t1.svg";
   REQUIRE(vpclab({"graph", "t1", "-o", svg}).exit_code == 0);
   const std::string picture = readFile(svg);
@@ -184,10 +211,14 @@ TEST_CASE("vpclab: deploy, vpcctl by node name, real faults, events, graph, dest
 
 TEST_CASE("vpclab: two labs side by side, each with its own addresses", "[integration][vpclab]") {
   Home home;
-  REQUIRE(vpclab({"deploy", topology(), "--name", "east", "--time-scale", "0.1", "--slot", std::to_string(home.slot)})
-              .exit_code == 0);
-  REQUIRE(vpclab({"deploy", topology(), "--name", "west", "--time-scale", "0.1", "--slot", std::to_string(home.slot + 1)})
-              .exit_code == 0);
+  const auto first =
+      vpclab({"deploy", topology(), "--name", "east", "--time-scale", "0.1", "--slot", std::to_string(home.slot)});
+  REQUIRE(first.exit_code == 0);
+  CHECK_THAT(first.out, Contains("explore:  vpcctl -s leaf1 show vpc"));  // one lab: the node's name finds it
+  const auto second =
+      vpclab({"deploy", topology(), "--name", "west", "--time-scale", "0.1", "--slot", std::to_string(home.slot + 1)});
+  REQUIRE(second.exit_code == 0);
+  CHECK_THAT(second.out, Contains("explore:  vpcctl -s west/leaf1 show vpc"));  // two: the hint names the lab
   REQUIRE(eventually([&] { return formed("east") && formed("west"); }, 10s));
   const auto east = inspectLab("east"), west = inspectLab("west");
   CHECK(east.nodes(0).address() != west.nodes(0).address());
@@ -205,6 +236,42 @@ TEST_CASE("vpclab: two labs side by side, each with its own addresses", "[integr
   CHECK_THAT(again.err, Contains("lab 'west' is deployed"));
   CHECK(vpclab({"destroy", "--all"}).exit_code == 0);
   CHECK(vpclab({"inspect"}).out.find("no labs deployed") != std::string::npos);
+}
+
+TEST_CASE("vpclab: events --follow prints the backlog by time, then new events, and ends with the lab",
+          "[integration][vpclab]") {
+  Home home;
+  REQUIRE(vpclab({"deploy", topology(), "--name", "ev", "--time-scale", "0.1", "--slot", std::to_string(home.slot)})
+              .exit_code == 0);
+  REQUIRE(eventually([&] { return formed("ev"); }, 10s));
+  CommandResult followed;
+  std::thread follower([&] { followed = run({binDir() + "/vpclab", "events", "ev", "--follow"}, 60s); });
+  std::this_thread::sleep_for(500ms);  // let it print the backlog and subscribe (no result depends on this)
+  REQUIRE(vpclab({"fault", "ev", "cut", "peer-link"}).exit_code == 0);
+  REQUIRE(eventually([&] { return !formed("ev"); }, 10s));
+  REQUIRE(vpclab({"destroy", "ev"}).exit_code == 0);
+  follower.join();  // it ends by itself once the lab is gone (run() would give up after 60 s)
+  CHECK(followed.exit_code == 0);
+  std::vector<v1::Event> all;
+  std::istringstream in(followed.out);
+  for (std::string line; std::getline(in, line);) {
+    v1::Event e;
+    REQUIRE(google::protobuf::util::JsonStringToMessage(line, &e).ok());
+    all.push_back(e);
+  }
+  // The switches' first events (each boots with "up") come before the peer-link forms, by time.
+  REQUIRE(all.size() > 10);
+  std::size_t first_new = all.size();
+  for (std::size_t i = 0; i < all.size(); ++i)
+    if (all[i].switch_() == "peer-link" && all[i].to() == "cut") first_new = std::min(first_new, i);
+  REQUIRE(first_new < all.size());
+  for (std::size_t i = 1; i < first_new; ++i) CHECK(all[i - 1].unix_us() <= all[i].unix_us());
+  // Nothing twice: each source's sequence numbers increase.
+  std::map<std::string, std::uint64_t> last;
+  for (const auto& e : all) {
+    CHECK(e.seq() > last[e.switch_()]);
+    last[e.switch_()] = e.seq();
+  }
 }
 
 TEST_CASE("vpclab: bad topology and drill files are refused with file:line:col, nothing deployed",
@@ -407,6 +474,8 @@ TEST_CASE("vpclab: a drill reports what failed, exits 1 and still writes its tim
                        << "  - expect: \"leaf1: show vpc: peer_status == peer adjacency formed ok within 30s\"\n"
                        << "  - name: cut\n    fault: cut peer-link\n"
                        << "  - expect: \"leaf1: show vpc: role == secondary within 1s\"\n"
+                       // A field the reply does not have fails at once, not after an hour (180 s here).
+                       << "  - expect: \"leaf1: show vpc: vpc[id=10].status == up within 3600s\"\n"
                        << "measure:\n  - name: never\n    from: cut\n    to: leaf1 role -> secondary\n";
   const std::string out = home.dir + "/out";
   const auto r = vpclab({"run", drill, "--out", out});
@@ -414,12 +483,13 @@ TEST_CASE("vpclab: a drill reports what failed, exits 1 and still writes its tim
   CHECK(r.exit_code == 1);
   CHECK_THAT(r.out, Contains("FAIL"));
   CHECK_THAT(r.out, Contains("leaf1: show vpc: role == secondary within 1s   [primary]"));
-  CHECK_THAT(r.out, Contains("Result: FAILED (1/2 expectations"));
+  CHECK_THAT(r.out, Contains("Result: FAILED (1/3 expectations"));
+  CHECK_THAT(r.out, Contains("path error: no field 'vpc' in ShowVpcReply (it has: "));
   CHECK_THAT(r.out, Contains("never: not measured"));
   v1::DrillReport report;
   REQUIRE(google::protobuf::util::JsonStringToMessage(readFile(out + "/failing/report.json"), &report).ok());
   CHECK_FALSE(report.passed());
-  CHECK(report.expectations_size() == 2);
+  CHECK(report.expectations_size() == 3);
   CHECK(readFile(out + "/failing/timeline.svg").find("FAILED") != std::string::npos);
   CHECK(readFile(out + "/failing/timeline.html").rfind("<!DOCTYPE html>", 0) == 0);
   CHECK(readFile(out + "/failing/timeline.ndjson").find("\"switch\":\"peer-link\"") != std::string::npos);
