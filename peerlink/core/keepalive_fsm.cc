@@ -106,7 +106,7 @@ void KeepaliveFsm::tick(TimePoint now, Effects& out) {
   if ((state_ == KeepaliveState::Alive || state_ == KeepaliveState::DomainMismatch) && last_rx_ &&
       now - *last_rx_ >= config_.timeout) {
     alive_since_.reset();
-    transitionTo(KeepaliveState::NotReachable, cause(CauseKind::KeepaliveTimeout, {msArg(toMillis(config_.timeout))}),
+    transitionTo(KeepaliveState::NotReachable, cause(CauseKind::KeepaliveTimeout, {msArg(toMillis(config_.timeout) / config_.time_scale)}),
                  now, out);
   }
   if (next_tx_ && now >= *next_tx_) send(now, out);

@@ -43,6 +43,8 @@ struct KeepaliveConfig {
   Duration interval = Millis(1000);
   Duration timeout = Seconds(5);
   Duration hold_timeout = Seconds(3);
+  // The time scale the durations above were scaled by: reason chains say NX-OS time (duration / scale).
+  double time_scale = 1.0;
 };
 
 struct KeepaliveCounters {

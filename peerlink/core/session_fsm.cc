@@ -17,7 +17,7 @@ std::string_view toString(SessionState s) {
 }
 
 namespace {
-std::string ms(Duration d) { return msArg(toMillis(d)); }
+std::string ms(Duration d, double scale) { return msArg(toMillis(d) / scale); }
 
 // The detail behind a failed check, for the event log (the NX-OS reason alone does not say which).
 std::string mismatchDetail(const peer::Hello& local, const peer::Hello& peer) {
@@ -87,9 +87,9 @@ void SessionFsm::attemptFailed(const Causes& why, bool slow_path, TimePoint now,
                                   std::max(config_.hello_timeout, config_.heartbeat_timeout) *
                                       static_cast<int>(std::max(1u, config_.handshake_growth)));
   Causes chain = why;
-  chain.push_back(dialer_ ? cause(CauseKind::NextDial, {ms(retry_delay_)}) : cause(CauseKind::WaitingForDial));
-  chain.push_back(used == handshake_timeout_ ? cause(CauseKind::HandshakeTimeout, {ms(used)})
-                                             : cause(CauseKind::HandshakeGrown, {ms(used), ms(handshake_timeout_)}));
+  chain.push_back(dialer_ ? cause(CauseKind::NextDial, {ms(retry_delay_, config_.time_scale)}) : cause(CauseKind::WaitingForDial));
+  chain.push_back(used == handshake_timeout_ ? cause(CauseKind::HandshakeTimeout, {ms(used, config_.time_scale)})
+                                             : cause(CauseKind::HandshakeGrown, {ms(used, config_.time_scale), ms(handshake_timeout_, config_.time_scale)}));
   recordEvent(out, now, Subject::of(SubjectKind::PeerLink), std::string(toString(state_)), "attempt failed",
               std::move(chain));
   scheduleRetry(now, retry_delay_);
@@ -361,18 +361,18 @@ void SessionFsm::sendHeartbeat(TimePoint now, Effects& out) {
 SessionFacts SessionFsm::tick(TimePoint now, Effects& out) {
   SessionFacts facts;
   if (candidate_ && now >= candidate_->deadline)
-    refuseCandidate("no Hello within " + ms(handshake_timeout_), counters_.refused_silent, out);
+    refuseCandidate("no Hello within " + ms(handshake_timeout_, config_.time_scale), counters_.refused_silent, out);
   if (adjacent() && last_rx_ && now - *last_rx_ >= liveness()) {
     ++counters_.heartbeat_timeouts;
     const bool handshaking = awaiting_peer_traffic_;
-    const Causes why{cause(handshaking ? CauseKind::HandshakeSilence : CauseKind::HeartbeatTimeout, {ms(liveness())})};
+    const Causes why{cause(handshaking ? CauseKind::HandshakeSilence : CauseKind::HeartbeatTimeout, {ms(liveness(), config_.time_scale)})};
     facts = dropConnection(why, idleState(), now, out);
     if (handshaking) attemptFailed(why, true, now, out);
     else scheduleRetry(now, config_.retry_min);
     return facts;
   }
   if (hello_deadline_ && now >= *hello_deadline_ && conn_ != 0 && !adjacent()) {
-    const Causes why{cause(CauseKind::HelloTimeout, {ms(handshake_timeout_)})};
+    const Causes why{cause(CauseKind::HelloTimeout, {ms(handshake_timeout_, config_.time_scale)})};
     dropConnection(why, idleState(), now, out);
     attemptFailed(why, false, now, out);
     return facts;

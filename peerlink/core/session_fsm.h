@@ -63,8 +63,8 @@ enum class SessionState { Disabled, WaitingForPeer, Connecting, Rejected, Syncin
 std::string_view toString(SessionState s);
 
 struct SessionConfig {
-  Duration heartbeat_interval = Millis(100);
-  Duration heartbeat_timeout = Millis(300);
+  Duration heartbeat_interval = Millis(1000);
+  Duration heartbeat_timeout = Millis(3000);
   // Dial (or accept) to the peer's Hello, and from the Hellos to the peer's next message. A handshake
   // that got both Hellos through but not the next message in time doubles it for the next attempt, up
   // to handshake_growth times (a slow path forms, slowly); each adjacency halves it again.
@@ -72,6 +72,9 @@ struct SessionConfig {
   unsigned handshake_growth = 16;
   Duration retry_min = Millis(100);
   Duration retry_max = Millis(2000);
+  // The time scale the durations above were scaled by: reason chains say NX-OS time (duration / scale),
+  // the timer that actually ran, in the units of the drill that set it.
+  double time_scale = 1.0;
 };
 
 struct SessionCounters {

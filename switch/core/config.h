@@ -101,8 +101,10 @@ struct EmulatorConfig {
   std::string management = "127.0.0.1:9000";  // management API (gRPC)
   std::string peer_link_listen;               // A.B.C.D:port
   std::string peer_link_peer;                 // A.B.C.D:port
-  std::uint32_t heartbeat_ms = 100;
-  std::uint32_t heartbeat_timeout_ms = 300;
+  // The peer-link's liveness: LACP's fast rate (a PDU a second, out after 3 s), what notices a silent
+  // fault on a real Nexus; a loss of signal is noticed at once (docs/behaviour.md, "Failure model").
+  std::uint32_t heartbeat_ms = 1000;
+  std::uint32_t heartbeat_timeout_ms = 3000;
   std::map<InterfaceId, PortBinding> ports;   // bound to real links
   // Mutual TLS on the peer-link and the management API: PEM files of this switch's certificate and
   // key and of the CA that signs every certificate it accepts (docs/RELIABILITY.md).

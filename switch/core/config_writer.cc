@@ -144,9 +144,14 @@ std::string writeConfig(const SwitchConfig& c, ConfigSection section) {
     o << "\nemulator\n";
     if (e.local_mac) o << "  local-mac " << e.local_mac->colon() << "\n";
     o << "  management " << e.management << "\n";
-    if (!e.peer_link_listen.empty())
-      o << "  peer-link listen " << e.peer_link_listen << " peer " << e.peer_link_peer << " heartbeat " << e.heartbeat_ms
-        << " timeout " << e.heartbeat_timeout_ms << "\n";
+    if (!e.peer_link_listen.empty()) {
+      // The liveness timers only where they differ from the defaults, as NX-OS shows its own settings.
+      const EmulatorConfig defaults;
+      o << "  peer-link listen " << e.peer_link_listen << " peer " << e.peer_link_peer;
+      if (e.heartbeat_ms != defaults.heartbeat_ms || e.heartbeat_timeout_ms != defaults.heartbeat_timeout_ms)
+        o << " heartbeat " << e.heartbeat_ms << " timeout " << e.heartbeat_timeout_ms;
+      o << "\n";
+    }
     for (const auto& [id, b] : e.ports) o << "  port " << id.longName() << " link " << b.link << "\n";
     if (e.tls) o << "  tls certificate " << e.tls->certificate << " key " << e.tls->key << " ca " << e.tls->ca << "\n";
     if (!e.keepalive_key.empty()) o << "  keepalive-key " << e.keepalive_key << "\n";

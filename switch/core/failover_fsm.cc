@@ -3,7 +3,7 @@
 namespace vpc {
 
 namespace {
-std::string ms(Duration d) { return msArg(toMillis(d)); }
+std::string ms(Duration d, double scale) { return msArg(toMillis(d) / scale); }
 }  // namespace
 
 std::string_view toString(FailoverState s) {
@@ -21,14 +21,14 @@ std::string_view toString(FailoverState s) {
 void FailoverFsm::boot(TimePoint now, Effects& out) {
   if (!config_.auto_recovery) return;
   deadline_ = now + config_.reload_delay;
-  transitionTo(FailoverState::BootWait, {cause(CauseKind::AutoRecoveryWaiting, {ms(config_.reload_delay)})}, now, out);
+  transitionTo(FailoverState::BootWait, {cause(CauseKind::AutoRecoveryWaiting, {ms(config_.reload_delay, config_.time_scale)})}, now, out);
 }
 
 void FailoverFsm::peerLinkLost(const Causes& why, TimePoint now, Effects& out) {
   lost_why_ = concat({cause(CauseKind::PeerLinkDown)}, why);
   deadline_ = now + config_.hold_timeout;
   transitionTo(FailoverState::Hold,
-               concat({cause(CauseKind::HoldTimeoutStarted, {ms(config_.hold_timeout)})}, lost_why_), now, out);
+               concat({cause(CauseKind::HoldTimeoutStarted, {ms(config_.hold_timeout, config_.time_scale)})}, lost_why_), now, out);
 }
 
 void FailoverFsm::peerLinkUp(TimePoint now, Effects& out) {
@@ -73,12 +73,12 @@ FailoverFacts FailoverFsm::tick(TimePoint now, Effects& out) {
   switch (state_) {
     case FailoverState::Hold:
       deadline_ = now + config_.timeout;
-      transitionTo(FailoverState::Watch, {cause(CauseKind::HoldTimeoutOver, {ms(config_.timeout)})}, now, out);
+      transitionTo(FailoverState::Watch, {cause(CauseKind::HoldTimeoutOver, {ms(config_.timeout, config_.time_scale)})}, now, out);
       return {};
     case FailoverState::Watch:
-      return takeOver(concat({cause(CauseKind::PeerDeclaredDead, {ms(config_.timeout)})}, lost_why_), now, out);
+      return takeOver(concat({cause(CauseKind::PeerDeclaredDead, {ms(config_.timeout, config_.time_scale)})}, lost_why_), now, out);
     case FailoverState::BootWait: {
-      auto f = takeOver({cause(CauseKind::AutoRecoveryAlone, {ms(config_.reload_delay)})}, now, out);
+      auto f = takeOver({cause(CauseKind::AutoRecoveryAlone, {ms(config_.reload_delay, config_.time_scale)})}, now, out);
       f.auto_recovery_at_boot = true;
       return f;
     }

@@ -43,6 +43,7 @@ struct FailoverConfig {
   Duration keepalive_interval = Seconds(1);
   bool auto_recovery = false;
   Duration reload_delay = Seconds(240);
+  double time_scale = 1.0;  // reason chains say NX-OS time (duration / scale)
 };
 
 struct FailoverFacts {

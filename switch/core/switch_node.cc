@@ -34,6 +34,7 @@ SessionConfig sessionConfig(const SwitchConfig& c, const TimeScale& scale) {
   sc.hello_timeout = std::max(scale(Millis(2000)), sc.heartbeat_timeout);
   sc.retry_min = scale(Millis(100));
   sc.retry_max = scale(Millis(2000));
+  sc.time_scale = scale.factor;
   return sc;
 }
 
@@ -59,7 +60,8 @@ void SwitchNode::applyKeepaliveTimers() {
   if (!config_->vpc_domain || !config_->vpc_domain->keepalive) return;
   const auto& k = *config_->vpc_domain->keepalive;
   keepalive_.reconfigure(
-      KeepaliveConfig{scale_(Millis(k.interval_ms)), scale_(Seconds(k.timeout_s)), scale_(Seconds(k.hold_timeout_s))});
+      KeepaliveConfig{scale_(Millis(k.interval_ms)), scale_(Seconds(k.timeout_s)), scale_(Seconds(k.hold_timeout_s)),
+                      scale_.factor});
 }
 
 bool SwitchNode::peerLinkUsable() const {

@@ -46,6 +46,7 @@ void VpcManager::applyTimers() {
     fc.auto_recovery = d.auto_recovery;
     fc.reload_delay = scale_(Seconds(d.auto_recovery_reload_delay_s));
   }
+  fc.time_scale = scale_.factor;
   failover_.reconfigure(fc);
 }
 

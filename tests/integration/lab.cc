@@ -214,7 +214,13 @@ std::string Lab::config(int i, const std::vector<std::pair<std::string, std::str
     replaceAll("peer " + address(1 - i) + ":7100", "peer " + address(2 + i) + ":7100");
     replaceAll("destination " + address(1 - i), "destination " + address(4 + i));
   }
-  if (time_scale_ != 1.0) replaceAll("heartbeat 100 timeout 300", "heartbeat 500 timeout 1500");
+  // These tests want fast peer-link liveness (the sample's default is LACP's 1 s / 3 s): 100 ms / 300 ms,
+  // or under a time scale a heartbeat scaled time can bear (500 ms / 1500 ms before scaling).
+  if (const auto at = text.find("  peer-link listen "); at != std::string::npos) {
+    const auto eol = text.find('\n', at);
+    if (text.substr(at, eol - at).find(" heartbeat ") == std::string::npos)
+      text.insert(eol, time_scale_ != 1.0 ? " heartbeat 500 timeout 1500" : " heartbeat 100 timeout 300");
+  }
   for (const auto& [from, to] : edits) replaceAll(from, to);
   return text;
 }

@@ -3,6 +3,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -494,6 +495,35 @@ TEST_CASE("vpclab: a drill reports what failed, exits 1 and still writes its tim
   CHECK(readFile(out + "/failing/timeline.html").rfind("<!DOCTYPE html>", 0) == 0);
   CHECK(readFile(out + "/failing/timeline.ndjson").find("\"switch\":\"peer-link\"") != std::string::npos);
   CHECK(vpclab({"inspect"}).out.find("no labs deployed") != std::string::npos);  // the lab was destroyed
+}
+
+TEST_CASE("vpclab: a drill's NX-OS figures agree at time scale 0.05 and 1", "[integration][vpclab][timescale]") {
+  Home home;
+  // A silent peer-link fault is noticed by the liveness timeout (3 s), counted from the last heartbeat
+  // (sent up to 1 s before the cut): 2-3 s of NX-OS time at either scale.
+  const std::string drill = home.dir + "/liveness.yml";
+  std::ofstream(drill) << "drill: liveness\ntopology: " << topology() << "\nsteps:\n"
+                       << "  - expect: \"leaf2: show vpc: peer_status == peer adjacency formed ok within 30s\"\n"
+                       << "  - name: cut\n    fault: cut peer-link\n"
+                       << "  - expect: \"leaf2: show vpc: peer_status == peer link is down within 4s\"\n"
+                       << "measure:\n  - name: detect\n    from: cut\n    to: leaf2 peer status -> peer link is down\n";
+  std::vector<double> nxos;
+  for (const char* scale : {"0.05", "1"}) {
+    const std::string out = home.dir + "/out-" + scale;
+    const auto r = vpclab({"run", drill, "--time-scale", scale, "--out", out});
+    INFO(r.out << r.err);
+    REQUIRE(r.exit_code == 0);
+    v1::DrillReport report;
+    REQUIRE(google::protobuf::util::JsonStringToMessage(readFile(out + "/liveness/report.json"), &report).ok());
+    REQUIRE(report.measurements_size() == 1);
+    nxos.push_back(report.measurements(0).ms() / std::stod(scale));
+  }
+  INFO("NX-OS ms at 0.05: " << nxos[0] << ", at 1: " << nxos[1]);
+  for (double v : nxos) {
+    CHECK(v >= 1900);
+    CHECK(v <= 3400);  // 3 s, and at 0.05 a few ms of real processing count twenty times
+  }
+  CHECK(std::abs(nxos[0] - nxos[1]) <= 1400);  // the heartbeat's phase at the cut (1 s), and the above
 }
 
 TEST_CASE("vpclab: deploy --tls - mutual TLS on the peer-link and the management API, strangers refused before a Hello",

@@ -196,7 +196,7 @@ TEST_CASE("Consistency: the check is not performed while the peer-link is down",
           "[rule:consistency-check][sim][consistency]") {
   auto p = sim::Pair::startConverged();
   p.cutPeerLink();
-  p.runFor(1s);
+  p.runFor(4s);  // the liveness timeout (3 s) notices the silent cut
   const auto g = view(p, 0, ConsistencyScope::Global);
   CHECK(g.status == CheckStatus::NotPerformed);
   CHECK_FALSE(param(g, "STP Mode")->peer);

@@ -42,7 +42,7 @@ TEST_CASE("Failover: peer-link loss with the keepalive alive: the secondary susp
   p.runFor(1s);
   const auto t0 = p.now();
   p.cutPeerLink();
-  REQUIRE(p.runUntil([&] { return bothDown(p); }, 1s));
+  REQUIRE(p.runUntil([&] { return bothDown(p); }, 4s));
 
   SECTION("the secondary suspends vPCs, orphan-port-suspend ports and vPC-VLAN SVIs at once") {
     const auto v2 = p.snap(1);
@@ -51,7 +51,7 @@ TEST_CASE("Failover: peer-link loss with the keepalive alive: the secondary susp
     CHECK(test::vpcOf(v2, 10).reason == VpcReason::PeerLinkDown);
     CHECK(has(test::vpcOf(v2, 10).chain, CauseKind::SecondarySuspendsAll));
     CHECK(has(test::vpcOf(v2, 10).chain, CauseKind::HeartbeatTimeout));
-    CHECK(test::vpcOf(v2, 10).chain.back() == cause(CauseKind::HeartbeatTimeout, {"300"}));
+    CHECK(test::vpcOf(v2, 10).chain.back() == cause(CauseKind::HeartbeatTimeout, {"3000"}));
     CHECK(test::vpcOf(v2, 20).status == VpcStatus::Down);
     CHECK(port(p, 1, "Eth1/5") == PortState::SuspendedByVpc);
     CHECK(port(p, 1, "Eth1/1") == PortState::SuspendedByVpc);
@@ -150,7 +150,7 @@ TEST_CASE("Failover: both paths lost with both alive: dual-active, and the recov
   p.runFor(6s);
   const auto t0 = p.now();
   p.cutPeerLink();
-  REQUIRE(p.runUntil([&] { return bothDown(p); }, 1s));
+  REQUIRE(p.runUntil([&] { return bothDown(p); }, 4s));
   const auto lost = *p.lastEvent(1, Subject::of(SubjectKind::Failover), "hold-timeout");
   p.runFor(10s);
   // No keepalive in the window: leaf2 takes over. Both are primary now.
@@ -394,7 +394,7 @@ TEST_CASE("Failover: a role priority change waits for the peer-link to re-initia
 TEST_CASE("Failover: vpc role preempt needs the peer adjacency", "[rule:role-preempt][sim][failover][role]") {
   auto p = sim::Pair::startConverged();
   p.cutPeerLink();
-  p.runFor(1s);
+  p.runFor(4s);
   auto r = p.rolePreempt(0);
   REQUIRE_FALSE(r);
   CHECK(r.error().message.find("peer-link is down") != std::string::npos);
@@ -405,7 +405,7 @@ TEST_CASE("Failover: shutting the peer-link port-channel is a clean peer-link lo
   auto p = sim::Pair::startConverged();
   const auto t0 = p.now();
   REQUIRE(p.configure(0, {"interface port-channel1", "shutdown"}));
-  REQUIRE(p.runUntil([&] { return bothDown(p); }, 1s));
+  REQUIRE(p.runUntil([&] { return bothDown(p); }, 4s));
   CHECK(p.now() - t0 < 10ms);  // Goodbye, not a heartbeat timeout
   CHECK(p.snap(0).session.down.at(0) == cause(CauseKind::PeerLinkShut, {"port-channel1"}));
   CHECK(p.snap(1).session.down.at(0) == cause(CauseKind::PeerGoodbye, {"vPC peer-link port-channel1 is shut down"}));

@@ -84,7 +84,7 @@ TEST_CASE("Regression: the peer-link port-channel and its members follow the pee
   }
   SECTION("the peer-link is cut silently: both sides") {
     p.cutPeerLink();
-    p.runFor(1s);
+    p.runFor(4s);
     for (int i = 0; i < 2; ++i) {
       CHECK_FALSE(po1(i).up);
       for (const auto& [id, state] : po1(i).members) CHECK(memberFlag(state) == 's');

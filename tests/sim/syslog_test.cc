@@ -47,7 +47,7 @@ TEST_CASE("Syslog: peer-link loss on the secondary logs the NX-OS trio, once per
   p.cutPeerLink();
   REQUIRE(p.runUntil([&] {
     return p.snap(0).status.peer == PeerStatus::LinkDown && p.snap(1).status.peer == PeerStatus::LinkDown;
-  }, 1s));
+  }, 4s));
   const auto l2 = lines(p, 1, seq);
   const std::string susp =
       "%VPC-2-VPC_SUSP_ALL_VPC: Peer-link going down, suspending all vPCs on secondary. If vfc is bound to vPC, "

@@ -19,9 +19,18 @@ peer::Hello hello(std::uint64_t mac, std::uint32_t prio) {
   return h;
 }
 
+// The FSM's mechanics with fast liveness timers (a 100 ms heartbeat, out after 300 ms; the default is
+// LACP's fast rate, 1 s / 3 s) and a 2 s handshake.
+SessionConfig fastTimers() {
+  SessionConfig c;
+  c.heartbeat_interval = 100ms;
+  c.heartbeat_timeout = 300ms;
+  return c;
+}
+
 struct Fixture {
   test::FakeClock clock;
-  SessionFsm fsm{SessionConfig{}};
+  SessionFsm fsm{fastTimers()};
   Effects out;
   explicit Fixture(std::uint64_t self_mac = 1) {
     fsm.setLocalHello(hello(self_mac, 100));

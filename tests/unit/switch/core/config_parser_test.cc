@@ -98,8 +98,9 @@ TEST_CASE("Config: the sample leaf1 config parses into the expected model", "[co
   CHECK(cfg.emulator.management == "127.0.1.1:9000");
   CHECK(cfg.emulator.peer_link_listen == "127.0.1.1:7100");
   CHECK(cfg.emulator.peer_link_peer == "127.0.1.2:7100");
-  CHECK(cfg.emulator.heartbeat_ms == 100);
-  CHECK(cfg.emulator.heartbeat_timeout_ms == 300);
+  // The sample leaves the peer-link's liveness at its default: LACP's fast rate.
+  CHECK(cfg.emulator.heartbeat_ms == 1000);
+  CHECK(cfg.emulator.heartbeat_timeout_ms == 3000);
 }
 
 TEST_CASE("Config: every DESIGN §4 statement is accepted, with NX-OS defaults", "[config][unit]") {
