@@ -411,6 +411,8 @@ std::string renderHtml(const Timeline& t, const std::string& report_text) {
          "pre{background:#f6f6f6;padding:10px;overflow-x:auto;font-size:12px}"
          "table{border-collapse:collapse;font-size:12px}td,th{border-bottom:1px solid #ddd;padding:3px 8px;"
          "text-align:left;vertical-align:top}td.t{text-align:right;font-family:monospace}</style></head><body>\n";
+  if (!t.note.empty())  // the teaching note first: what to watch for
+    out += "<h2>What to watch</h2>\n<p style=\"max-width:60em;white-space:pre-line\">" + xmlEscape(t.note) + "</p>\n";
   out += renderSvg(t);
   out += "\n<h2>Report</h2>\n<pre>" + xmlEscape(report_text) + "</pre>\n";
   out += "<h2>Events</h2>\n<table><tr><th>offset ms</th><th>lane</th><th>event</th><th>reasons</th></tr>\n";

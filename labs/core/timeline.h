@@ -41,6 +41,7 @@ struct Timeline {
   std::vector<TimelineEvent> events;  // any order; renderers sort by time
   std::vector<TimelineMark> marks;
   std::vector<TimelineSpan> spans;
+  std::string note;  // the drill's teaching note (HTML page only)
 };
 
 std::string renderText(const Timeline& t);

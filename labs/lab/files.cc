@@ -312,8 +312,9 @@ void checkExec(const Reader& r, const YAML::Node& at, const std::string& words, 
   const auto* verb = mgmt::registry().find(std::get<grammar::Match>(m).command);
   const auto kind = verb ? verb->kind() : mgmt::Verb::Kind::Stream;
   if (show_only && kind != mgmt::Verb::Kind::Show) r.fail(at, "'" + words + "' is not a show command");
-  if (!show_only && kind != mgmt::Verb::Kind::Change)
-    r.fail(at, "'" + words + "' changes nothing; use it in an expectation");
+  // A `run:` step changes something, or shows something (its text is captured into the report).
+  if (!show_only && kind == mgmt::Verb::Kind::Stream)
+    r.fail(at, "'" + words + "' is a stream without an end; `vpclab events LAB --follow` follows a lab");
 }
 
 Drill readDrill(const std::string& path) {
@@ -445,6 +446,8 @@ Drill readDrill(const std::string& path) {
 }
 
 }  // namespace
+
+bool validLabName(const std::string& name) { return validName(name); }
 
 Result<Topology> loadTopology(const std::string& path) {
   try {

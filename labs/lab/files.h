@@ -78,4 +78,8 @@ std::vector<std::string> configFiles(const std::string& joined);
 std::string dirOf(const std::string& path);
 std::string joinPath(const std::string& dir, const std::string& rel);
 
+// A name for a lab, topology, node or run: lowercase letters, digits, '-' and '_', at most 40, starting
+// with a letter or digit (it becomes a directory and a process tag).
+bool validLabName(const std::string& name);
+
 }  // namespace vpc::lab

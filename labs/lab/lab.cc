@@ -186,6 +186,9 @@ void teardownHosts(const v1::LabState& lab, std::string& report) {
 
 Result<v1::LabState> deploy(const Topology& t, const DeployOptions& o) {
   const std::string name = o.name.empty() ? t.name : o.name;
+  if (!validLabName(name))
+    return Error{ErrorCode::InvalidArgument,
+                 "lab name '" + name + "' must be lowercase letters, digits, '-' and '_' (at most 40); nothing was deployed"};
   if (!t.hosts.empty() && ::geteuid() != 0)
     return Error{ErrorCode::FailedPrecondition,
                  t.file + ": this topology has hosts: they need root (network namespaces and links need "

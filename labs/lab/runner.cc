@@ -6,14 +6,17 @@
 #include <atomic>
 #include <chrono>
 #include <csignal>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <mutex>
+#include <sstream>
 #include <thread>
 
 #include <fmt/format.h>
 #include <google/protobuf/descriptor.h>
+#include <google/protobuf/util/json_util.h>
 
 #include "labs/core/host_plan.h"
 #include "labs/core/timeline.h"
@@ -164,12 +167,16 @@ class Run {
   v1::DrillReport run(std::string* text) {
     report_.set_drill(d_.name);
     report_.set_file(d_.file);
+    report_.set_title(d_.title);
+    report_.set_note(d_.note);
     report_.set_time_scale(scale_);
+    report_.set_run(runId());
     t0_ = nowUs();
     const bool deploys_itself =
         std::any_of(d_.steps.begin(), d_.steps.end(), [](const Step& s) { return s.kind == Step::Kind::Deploy; });
     DeployOptions dopt;
-    dopt.name = "drill-" + d_.name;
+    // A named run gets a lab of its own name, so two students can run the same drill at once.
+    dopt.name = o_.name.empty() ? "drill-" + d_.name : (o_.several ? o_.name + "-" + d_.name : o_.name);
     dopt.time_scale = scale_;
     dopt.start_switches = false;
     collector_ = std::make_unique<EventCollector>([this](const v1::Event& e) { onEvent(e); });
@@ -262,9 +269,17 @@ class Run {
       }
       case Step::Kind::Expect: return expect(s);
       case Step::Kind::Run: {
-        const auto m = mgmt::execGrammar().match(s.command);
-        const auto r = mgmt::call(stub(s.node), std::get<grammar::Match>(m), 30s);
+        const auto m = std::get<grammar::Match>(mgmt::execGrammar().match(s.command));
+        const auto r = mgmt::call(stub(s.node), m, 30s);
         if (!r.status.ok()) return fail(s, r.status.error_message());
+        // A show is kept in the report, as the switch printed it: what a class looks at after a step.
+        if (const auto* v = mgmt::registry().find(m.command); v && v->kind() == mgmt::Verb::Kind::Show && r.reply) {
+          auto* c = report_.add_captures();
+          c->set_node(s.node);
+          c->set_command(s.command);
+          c->set_at_ms(static_cast<double>(nowUs() - t0_) / 1000.0);
+          c->set_text(mgmt::render(m, *r.reply));
+        }
         return true;
       }
       case Step::Kind::Configure: {
@@ -583,8 +598,11 @@ class Run {
     t.events = sortedEvents();
     t.marks = marks_;
     t.spans = spans;
+    t.note = d_.note;
     std::error_code ec;
-    const std::string dir = fs::absolute(fs::path(o_.out_dir) / d_.name, ec).lexically_normal().string();
+    // Each run keeps its own folder; the drill's folder links to the latest run's files.
+    const std::string top = fs::absolute(fs::path(o_.out_dir) / d_.name, ec).lexically_normal().string();
+    const std::string dir = top + "/runs/" + runId();
     fs::create_directories(dir, ec);
     report_.set_timeline_svg(dir + "/timeline.svg");
     report_.set_timeline_html(dir + "/timeline.html");
@@ -598,6 +616,12 @@ class Run {
       for (const auto& e : ndjson_) nd << mgmt::toJson(e, false) << "\n";
     }
     std::ofstream(dir + "/report.json") << mgmt::toJson(report_) << "\n";
+    for (const char* f : {"timeline.svg", "timeline.html", "timeline.ndjson", "report.json"}) {
+      const fs::path link = fs::path(top) / f, tmp = fs::path(top) / (std::string(".") + f + "." + runId());
+      fs::remove(tmp, ec);
+      fs::create_symlink(fs::path("runs") / runId() / f, tmp, ec);
+      if (!ec) fs::rename(tmp, link, ec);  // replaces the previous link at once
+    }
     if (text) {
       std::string out;
       if (!d_.note.empty()) out += noteText() + "\n";
@@ -622,6 +646,23 @@ class Run {
     return out;
   }
 
+  // This run's name: --name, else the start time (and the pid, for two runs in one second).
+  const std::string& runId() {
+    if (run_id_.empty()) {
+      if (!o_.name.empty()) {
+        run_id_ = o_.name;
+      } else {
+        const auto t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+        std::tm tm{};
+        gmtime_r(&t, &tm);
+        char buf[32];
+        std::strftime(buf, sizeof buf, "%Y%m%d-%H%M%S", &tm);
+        run_id_ = std::string(buf) + "-" + std::to_string(::getpid());
+      }
+    }
+    return run_id_;
+  }
+
   std::string summaryText() const {
     std::string out = "Expectations\n";
     for (const auto& e : report_.expectations())
@@ -644,6 +685,11 @@ class Run {
                          f.name(), f.from(), f.to(), f.rate_pps(), f.duration_s(), f.sent(), f.received(), f.lost(),
                          f.reordered(), f.longest_outage_ms());
       out += outagesText(f, "      ");
+    }
+    for (const auto& c : report_.captures()) {
+      out += fmt::format("Captured at {:.1f} ms: {}: {}\n", c.at_ms(), c.node(), c.command());
+      std::istringstream in(c.text());
+      for (std::string line; std::getline(in, line);) out += "  | " + line + "\n";
     }
     if (!report_.error().empty()) out += "Error: " + report_.error() + "\n";
     std::size_t held = 0;
@@ -675,6 +721,7 @@ class Run {
   std::thread bond_watcher_;
   std::atomic<bool> stop_bonds_{false};
   v1::DrillReport report_;
+  std::string run_id_;
 };
 
 std::vector<std::string> expand(const std::vector<std::string>& paths) {
@@ -701,9 +748,50 @@ v1::DrillReport runDrill(const LoadedDrill& drill, const RunOptions& options, st
   return r.run(text_report);
 }
 
+// OUT/index.html: every drill that has run into OUT (its latest report), with its title, the first
+// sentence of its note (what it shows), its last result and a link to its timeline. Rewritten after
+// every run, so it is the catalog's page for a class.
+void writeIndex(const std::string& out_dir) {
+  std::error_code ec;
+  std::vector<v1::DrillReport> latest;
+  for (const auto& entry : fs::directory_iterator(out_dir, ec)) {
+    const auto report = entry.path() / "report.json";
+    std::ifstream in(report);
+    if (!in) continue;
+    std::stringstream text;
+    text << in.rdbuf();
+    v1::DrillReport r;
+    if (google::protobuf::util::JsonStringToMessage(text.str(), &r).ok()) latest.push_back(std::move(r));
+  }
+  std::sort(latest.begin(), latest.end(), [](const auto& a, const auto& b) { return a.drill() < b.drill(); });
+  std::string html =
+      "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>vpclab drills</title>\n"
+      "<style>body{font-family:DejaVu Sans,Verdana,sans-serif;margin:20px;color:#222}"
+      "table{border-collapse:collapse}td,th{border-bottom:1px solid #ddd;padding:4px 10px;text-align:left;"
+      "vertical-align:top}.pass{color:#2ca02c;font-weight:bold}.fail{color:#d62728;font-weight:bold}</style>"
+      "</head><body>\n<h1>vpclab drills</h1>\n<table><tr><th>Drill</th><th>What it shows</th><th>Last result</th>"
+      "<th>Run</th><th>Timeline</th></tr>\n";
+  for (const auto& r : latest) {
+    std::string shows = r.note();
+    if (const auto end = shows.find(". "); end != std::string::npos) shows = shows.substr(0, end + 1);
+    for (auto& c : shows)
+      if (c == '\n') c = ' ';
+    html += "<tr><td><b>" + xmlEscape(r.drill()) + "</b><br>" + xmlEscape(r.title()) + "</td><td>" + xmlEscape(shows) +
+            "</td><td class=\"" + (r.passed() ? "pass\">PASS" : "fail\">FAIL") + "</td><td>" + xmlEscape(r.run()) +
+            fmt::format(" (time scale {})", r.time_scale()) + "</td><td><a href=\"" + xmlEscape(r.drill()) +
+            "/timeline.html\">timeline</a> &middot; <a href=\"" + xmlEscape(r.drill()) + "/runs/\">all runs</a></td></tr>\n";
+  }
+  html += "</table>\n</body></html>\n";
+  std::ofstream(fs::path(out_dir) / "index.html") << html;
+}
+
 int runDrills(const std::vector<std::string>& paths, const RunOptions& options) {
   std::signal(SIGINT, [](int) { g_interrupted = true; });
   std::signal(SIGTERM, [](int) { g_interrupted = true; });
+  if (!options.name.empty() && !validLabName(options.name)) {
+    std::cerr << "vpclab: --name '" << options.name << "' must be lowercase letters, digits, '-' and '_' (at most 40)\n";
+    return 2;
+  }
   const auto files = expand(paths);
   if (files.empty()) {
     std::cerr << "vpclab: no drill files in";
@@ -724,6 +812,7 @@ int runDrills(const std::vector<std::string>& paths, const RunOptions& options) 
   const bool single = drills.size() == 1;
   RunOptions o = options;
   if (!single) o.keep = false;
+  o.several = !single;
   std::vector<v1::DrillReport> reports;
   for (std::size_t i = 0; i < drills.size() && !g_interrupted; ++i) {
     if (!single && !o.json) std::cout << fmt::format("[{}/{}] {} ... ", i + 1, drills.size(), drills[i].drill.name) << std::flush;
@@ -749,6 +838,7 @@ int runDrills(const std::vector<std::string>& paths, const RunOptions& options) 
     }
     reports.push_back(std::move(report));
   }
+  writeIndex(o.out_dir);
   bool all = reports.size() == drills.size();
   for (const auto& r : reports) all = all && r.passed();
   if (o.json) {

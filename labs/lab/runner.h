@@ -23,6 +23,11 @@ struct RunOptions {
   bool keep = false;                // leave the lab deployed (single drill)
   bool json = false;                // print the report(s) as JSON
   bool quiet = false;               // only the result lines
+  // The run's name: its lab is NAME (NAME-DRILL for several drills) so runs side by side do not meet,
+  // and its outputs go to OUT/DRILL/runs/NAME/ (default: a time stamp); OUT/DRILL/ keeps links to the
+  // latest run's files, and OUT/index.html lists the catalog's drills with their last result.
+  std::string name;
+  bool several = false;             // set by runDrills: more than one drill in this run
 };
 
 // Runs drill files and folders of them (*.yml, in name order). Returns the exit code: 0 when every
