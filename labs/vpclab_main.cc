@@ -375,6 +375,9 @@ int main(int argc, char** argv) {
   r->add_flag("--keep", ro.keep, "leave the lab deployed after a single drill");
   r->add_flag("--json", ro.json, "print the report as JSON");
   r->add_flag("--quiet,-q", ro.quiet, "no timeline on screen, only the result");
+  r->add_flag("--step", ro.step,
+              "step and predict: pause before each fault (and each step with an ask:), show its question, run it "
+              "on Enter, then show what the switches did");
   r->add_option("--name", ro.name,
                 "name this run: its lab is NAME (two students can run the same drill at once) and its outputs "
                 "go to OUT/DRILL/runs/NAME/ (default: a time stamp)");

@@ -108,6 +108,7 @@ struct Step {
   std::string command;              // Run: vpcctl words ("learn mac ...", "vpc role preempt")
   std::vector<std::string> lines;   // Configure
   double ms = 0;                    // Sleep; WaitConverged: the deadline
+  std::string ask;                  // `vpclab run --step`: the question asked before the step runs
 };
 
 struct MeasureSpec {

@@ -341,16 +341,17 @@ Drill readDrill(const std::string& path) {
     Step step;
     const auto mark = s.Mark();
     step.at = {path, mark.line + 1, mark.column + 1};
-    r.keys(s, {"name", "expect", "fault", "run", "configure", "sleep", "deploy", "wait", "flow"}, "a step");
+    r.keys(s, {"name", "ask", "expect", "fault", "run", "configure", "sleep", "deploy", "wait", "flow"}, "a step");
     int actions = 0;
     std::string action;
     for (const auto& kv : s)
-      if (kv.first.as<std::string>() != "name") {
+      if (kv.first.as<std::string>() != "name" && kv.first.as<std::string>() != "ask") {
         ++actions;
         action = kv.first.as<std::string>();
       }
     if (actions != 1) r.fail(s, "a step has exactly one of expect, fault, run, configure, sleep, deploy, wait, flow");
     if (s["name"]) step.name = r.scalar(s["name"], "name");
+    if (s["ask"]) step.ask = r.scalar(s["ask"], "ask");
     const YAML::Node n = s[action];
     if (action == "expect") {
       step.kind = Step::Kind::Expect;

@@ -198,10 +198,13 @@ class Run {
     Progress progress(o_.quiet, d_.steps.size());
     for (std::size_t i = 0; i < d_.steps.size() && !g_interrupted; ++i) {
       const auto& s = d_.steps[i];
+      if (o_.step && (s.kind == Step::Kind::Fault || !s.ask.empty())) pauseBefore(i, s);
       progress.step(i + 1, static_cast<double>(nowUs() - t0_) / 1000.0, s.text);
       if (!step(s)) break;
+      if (asked_ && asked_step_ == i) asked_->set_at_ms(static_cast<double>(nowUs() - t0_) / 1000.0);
     }
     progress.done();
+    if (o_.step) reveal();
     if (g_interrupted) report_.set_error("interrupted");
     // Let the last reactions arrive before the streams close.
     std::this_thread::sleep_for(std::chrono::milliseconds(static_cast<int>(std::max(100.0, 200 * scale_))));
@@ -490,6 +493,47 @@ class Run {
     return std::nullopt;
   }
 
+  // `--step`: what the switches did since the last paused step (its answer), then the next question,
+  // and wait for Enter (a line on stdin; at its end the run goes on by itself).
+  void pauseBefore(std::size_t i, const Step& s) {
+    reveal();
+    std::cout << fmt::format("\n--- Step {}/{}: {}\n", i + 1, d_.steps.size(), s.text);
+    if (!s.ask.empty()) std::cout << "Question: " << s.ask << "\n";
+    std::cout << "Predict what the switches will do, then press Enter to run it. " << std::flush;
+    std::string line;
+    if (!std::getline(std::cin, line)) std::cout << "\n";
+    asked_ = report_.add_predictions();
+    asked_->set_step(s.text);
+    asked_->set_question(s.ask);
+    asked_step_ = i;
+    asked_us_ = nowUs();
+  }
+
+  // The answer: every state change of a switch after the paused step, as the timeline words it.
+  void reveal() {
+    if (!asked_) return;
+    // Let the reactions that are on their way arrive (a scaled moment).
+    std::this_thread::sleep_for(std::chrono::milliseconds(static_cast<int>(std::max(100.0, 200 * scale_))));
+    for (const auto& e : sortedEvents()) {
+      if (e.us < asked_us_ || e.lane == "drill" || e.subject == "path") continue;
+      // Offsets in NX-OS time (real / scale), as every duration a class reads.
+      asked_->add_happened(fmt::format("+{:.0f} ms {} {}: {} -> {}{}", static_cast<double>(e.us - asked_us_) / 1000.0 / scale_,
+                                       e.lane, e.subject, e.from.empty() ? "-" : e.from, e.to,
+                                       e.reason.empty() ? "" : "  <- " + e.reason));
+    }
+    std::cout << "What happened after '" << asked_->step() << "' (" << asked_->happened_size()
+              << " changes; NX-OS time from the step):\n";
+    for (int k = 0; k < asked_->happened_size(); ++k) {
+      if (k == 40) {
+        std::cout << "  ... " << asked_->happened_size() - 40 << " more in the timeline\n";
+        break;
+      }
+      std::cout << "  " << asked_->happened(k) << "\n";
+    }
+    std::cout << std::flush;
+    asked_ = nullptr;
+  }
+
   std::vector<TimelineEvent> sortedEvents() {
     std::lock_guard lock(mu_);
     auto ev = events_;
@@ -686,6 +730,9 @@ class Run {
                          f.reordered(), f.longest_outage_ms());
       out += outagesText(f, "      ");
     }
+    for (const auto& p : report_.predictions())
+      out += fmt::format("Asked before '{}': {} ({} changes followed)\n", p.step(),
+                         p.question().empty() ? "(no question)" : p.question(), p.happened_size());
     for (const auto& c : report_.captures()) {
       out += fmt::format("Captured at {:.1f} ms: {}: {}\n", c.at_ms(), c.node(), c.command());
       std::istringstream in(c.text());
@@ -722,6 +769,9 @@ class Run {
   std::atomic<bool> stop_bonds_{false};
   v1::DrillReport report_;
   std::string run_id_;
+  v1::Prediction* asked_ = nullptr;  // --step: the paused step whose answer is being gathered
+  std::size_t asked_step_ = 0;
+  std::int64_t asked_us_ = 0;
 };
 
 std::vector<std::string> expand(const std::vector<std::string>& paths) {

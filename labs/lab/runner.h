@@ -28,6 +28,9 @@ struct RunOptions {
   // latest run's files, and OUT/index.html lists the catalog's drills with their last result.
   std::string name;
   bool several = false;             // set by runDrills: more than one drill in this run
+  // Step and predict: pause before each fault (and each step with an `ask:`), show its question, run
+  // it on Enter (a line on stdin), and reveal what the switches did before the next pause.
+  bool step = false;
 };
 
 // Runs drill files and folders of them (*.yml, in name order). Returns the exit code: 0 when every

@@ -573,6 +573,30 @@ TEST_CASE("vpclab: named runs of one drill side by side, each kept, shows captur
   CHECK(vpclab({"run", drill, "--name", "../up", "--out", out}).exit_code == 2);
 }
 
+TEST_CASE("vpclab: run --step asks before each fault and reveals what the switches did", "[integration][vpclab]") {
+  Home home;
+  const std::string drill = home.dir + "/predict.yml";
+  std::ofstream(drill) << "drill: predict\ntopology: " << topology() << "\ntime-scale: 0.05\nsteps:\n"
+                       << "  - expect: \"leaf2: show vpc: peer_status == peer adjacency formed ok within 30s\"\n"
+                       << "  - name: cut\n    fault: cut peer-link\n    ask: \"What will leaf2 do with vPC 10?\"\n"
+                       << "  - expect: \"leaf2: show vpc: vpcs[id=10].status == down within 4s\"\n";
+  const std::string out = home.dir + "/out";
+  const auto r = vpclab({"run", drill, "--step", "--out", out});  // stdin at its end: no waiting
+  INFO(r.out << r.err);
+  CHECK(r.exit_code == 0);
+  CHECK_THAT(r.out, Contains("--- Step 2/3: cut peer-link"));
+  CHECK_THAT(r.out, Contains("Question: What will leaf2 do with vPC 10?"));
+  CHECK_THAT(r.out, Contains("What happened after 'cut peer-link'"));
+  v1::DrillReport report;
+  REQUIRE(google::protobuf::util::JsonStringToMessage(readFile(out + "/predict/report.json"), &report).ok());
+  REQUIRE(report.predictions_size() == 1);
+  CHECK(report.predictions(0).question() == "What will leaf2 do with vPC 10?");
+  bool suspended = false;
+  for (const auto& h : report.predictions(0).happened())
+    suspended = suspended || (h.find("leaf2 vPC 10: up -> down") != std::string::npos);
+  CHECK(suspended);
+}
+
 TEST_CASE("vpclab: deploy --tls - mutual TLS on the peer-link and the management API, strangers refused before a Hello",
           "[integration][vpclab][tls]") {
   Home home;
