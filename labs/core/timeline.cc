@@ -17,7 +17,10 @@ std::string fmt(const char* f, double v) {
   return buf;
 }
 
-std::string offset(std::int64_t us, std::int64_t t0) { return fmt("%+10.1f", static_cast<double>(us - t0) / 1000.0); }
+// An event's offset from the start, in NX-OS time (real / scale).
+std::string offset(std::int64_t us, std::int64_t t0, double scale) {
+  return fmt("%+10.1f", static_cast<double>(us - t0) / 1000.0 / scale);
+}
 
 std::vector<TimelineEvent> sorted(const Timeline& t) {
   auto ev = t.events;
@@ -116,7 +119,7 @@ std::string xmlEscape(const std::string& s) {
 std::string renderText(const Timeline& t) {
   std::string out = t.title + "\n";
   if (!t.subtitle.empty()) out += t.subtitle + "\n";
-  out += "      offset ms  lane        event\n";
+  out += t.time_scale == 1.0 ? "      offset ms  lane        event\n" : "   NX-OS time  lane        event\n";
   std::size_t width = 10;
   for (const auto& l : t.switches) width = std::max(width, l.size() + 1);
   for (const auto& l : t.paths) width = std::max(width, l.size() + 1);
@@ -125,7 +128,7 @@ std::string renderText(const Timeline& t) {
   for (const auto& e : sorted(t)) {
     std::string lane = e.lane;
     lane.resize(width, ' ');
-    out += offset(e.us, t.t0_us) + " ms  " + lane + "  " + stateText(e) + "\n";
+    out += offset(e.us, t.t0_us, t.time_scale) + " ms  " + lane + "  " + stateText(e) + "\n";
     if (!e.reason.empty()) out += std::string(17 + width + 2, ' ') + "<- " + e.reason + "\n";
   }
   return out;
@@ -156,15 +159,19 @@ std::string renderSvg(const Timeline& t) {
   svg.add("<text x=\"20\" y=\"30\" font-size=\"18\" font-weight=\"bold\">" + xmlEscape(t.title) + "</text>");
   svg.add("<text x=\"20\" y=\"50\" font-size=\"12\" fill=\"#444\">" + xmlEscape(t.subtitle) + "</text>");
 
-  // Axis and grid.
-  const double step = niceStep(span_ms, 12);
-  for (double ms = 0; ms <= span_ms; ms += step) {
-    const double x = left + ms / span_ms * plot;
+  // Axis and grid, in NX-OS time: the ticks are round NX-OS durations placed at real offsets.
+  const double nx_span = span_ms / t.time_scale;
+  const double step = niceStep(nx_span, 12);
+  for (double nx = 0; nx <= nx_span; nx += step) {
+    const double x = left + nx * t.time_scale / span_ms * plot;
     svg.add("<line x1=\"" + attr(x) + "\" y1=\"" + attr(top - 6) + "\" x2=\"" + attr(x) + "\" y2=\"" +
             attr(top + lanes_h) + "\" stroke=\"#eee\"/>");
     svg.add("<text x=\"" + attr(x) + "\" y=\"" + attr(top - 10) + "\" font-size=\"10\" fill=\"#666\" text-anchor=\"middle\">+" +
-            tickLabel(ms, step) + "</text>");
+            tickLabel(nx, step) + "</text>");
   }
+  if (t.time_scale != 1.0)
+    svg.add("<text x=\"" + attr(W - 20) + "\" y=\"" + attr(50) + "\" font-size=\"11\" fill=\"#444\" text-anchor=\"end\">" +
+            xmlEscape("axis and durations: NX-OS time" + fmt(" (run at time scale %g)", t.time_scale)) + "</text>");
 
   // Faults: a dashed line across every lane, so a reaction lines up with its cause.
   for (const auto& e : events)
@@ -319,7 +326,7 @@ std::string renderSvg(const Timeline& t) {
     for (const auto& e : events) {
       if (e.lane != sw) continue;
       const double x = X(e.us);
-      const std::string tip = offset(e.us, t.t0_us) + " ms  " + stateText(e) + (e.reason.empty() ? "" : "  <- " + e.reason);
+      const std::string tip = offset(e.us, t.t0_us, t.time_scale) + " ms  " + stateText(e) + (e.reason.empty() ? "" : "  <- " + e.reason);
       svg.add("<line x1=\"" + attr(x) + "\" y1=\"" + attr(y + 50) + "\" x2=\"" + attr(x) + "\" y2=\"" + attr(y + 56) +
               "\" stroke=\"#555\"><title>" + xmlEscape(tip) + "</title></line>");
     }
@@ -328,7 +335,7 @@ std::string renderSvg(const Timeline& t) {
         if (e.lane != sw || !labelWorthy(e) || rank(e) != level) continue;
         const double x = X(e.us);
         const std::string tip =
-            offset(e.us, t.t0_us) + " ms  " + stateText(e) + (e.reason.empty() ? "" : "  <- " + e.reason);
+            offset(e.us, t.t0_us, t.time_scale) + " ms  " + stateText(e) + (e.reason.empty() ? "" : "  <- " + e.reason);
         const std::string label = shortLabel(e);
         const double w = textWidth(label, 9.5);
         const double lx = std::min(x + 1, W - 8 - w);  // keep it on the page at the right edge
@@ -379,7 +386,7 @@ std::string renderSvg(const Timeline& t) {
     for (double x : {x1, x2})
       svg.add("<line x1=\"" + attr(x) + "\" y1=\"" + attr(y + 2) + "\" x2=\"" + attr(x) + "\" y2=\"" + attr(y + 14) +
               "\" stroke=\"" + colour + "\" stroke-width=\"2\"/>");
-    const std::string label = s.name + ": " + fmt("%.1f ms", static_cast<double>(s.to_us - s.from_us) / 1000.0);
+    const std::string label = s.name + ": " + fmt("%.1f ms", static_cast<double>(s.to_us - s.from_us) / 1000.0 / t.time_scale);
     const bool fits_right = x2 + 8 + textWidth(label, 11) < W - 10;
     svg.add("<text x=\"" + attr(fits_right ? x2 + 8 : x1 - 8) + "\" y=\"" + attr(y + 12) + "\" font-size=\"11\" fill=\"" +
             colour + "\"" + (fits_right ? "" : " text-anchor=\"end\"") + ">" + xmlEscape(label) + "</text>");
@@ -415,9 +422,9 @@ std::string renderHtml(const Timeline& t, const std::string& report_text) {
     out += "<h2>What to watch</h2>\n<p style=\"max-width:60em;white-space:pre-line\">" + xmlEscape(t.note) + "</p>\n";
   out += renderSvg(t);
   out += "\n<h2>Report</h2>\n<pre>" + xmlEscape(report_text) + "</pre>\n";
-  out += "<h2>Events</h2>\n<table><tr><th>offset ms</th><th>lane</th><th>event</th><th>reasons</th></tr>\n";
+  out += std::string("<h2>Events</h2>\n<table><tr><th>") + (t.time_scale == 1.0 ? "offset ms" : "NX-OS ms") + "</th><th>lane</th><th>event</th><th>reasons</th></tr>\n";
   for (const auto& e : sorted(t))
-    out += "<tr><td class=\"t\">" + fmt("%.1f", static_cast<double>(e.us - t.t0_us) / 1000.0) + "</td><td>" +
+    out += "<tr><td class=\"t\">" + fmt("%.1f", static_cast<double>(e.us - t.t0_us) / 1000.0 / t.time_scale) + "</td><td>" +
            xmlEscape(e.lane) + "</td><td>" + xmlEscape(stateText(e)) + "</td><td>" + xmlEscape(e.reason) + "</td></tr>\n";
   out += "</table>\n</body></html>\n";
   return out;

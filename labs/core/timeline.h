@@ -42,6 +42,8 @@ struct Timeline {
   std::vector<TimelineMark> marks;
   std::vector<TimelineSpan> spans;
   std::string note;  // the drill's teaching note (HTML page only)
+  // The drill's time scale: offsets, the axis and measurement bars are NX-OS time (real / scale).
+  double time_scale = 1.0;
 };
 
 std::string renderText(const Timeline& t);

@@ -1,8 +1,11 @@
 #include "labs/lab/lab.h"
 
+#include <fcntl.h>
 #include <signal.h>
+#include <sys/file.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
 #include <ctime>
 #include <random>
@@ -184,7 +187,33 @@ void teardownHosts(const v1::LabState& lab, std::string& report) {
   if (lab.hosts_size()) report += fmt::format("removed {} host(s) and their links\n", lab.hosts_size());
 }
 
+namespace {
+// Deploys take turns: choosing a free slot and recording the lab that holds it is one step, so two
+// labs deployed at the same moment (a class running one drill) never pick the same addresses. The
+// lock is the kernel's (flock), so a deploy that dies lets go of it.
+class DeployLock {
+ public:
+  DeployLock() {
+    std::error_code ec;
+    fs::create_directories(labsHome(), ec);
+    fd_ = ::open((labsHome() + "/deploy.lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd_ >= 0)
+      while (::flock(fd_, LOCK_EX) != 0 && errno == EINTR) {
+      }
+  }
+  ~DeployLock() {
+    if (fd_ >= 0) ::close(fd_);  // closing lets go of the lock
+  }
+  DeployLock(const DeployLock&) = delete;
+  DeployLock& operator=(const DeployLock&) = delete;
+
+ private:
+  int fd_ = -1;
+};
+}  // namespace
+
 Result<v1::LabState> deploy(const Topology& t, const DeployOptions& o) {
+  const DeployLock lock;
   const std::string name = o.name.empty() ? t.name : o.name;
   if (!validLabName(name))
     return Error{ErrorCode::InvalidArgument,

@@ -643,6 +643,7 @@ class Run {
     t.marks = marks_;
     t.spans = spans;
     t.note = d_.note;
+    t.time_scale = scale_;
     std::error_code ec;
     // Each run keeps its own folder; the drill's folder links to the latest run's files.
     const std::string top = fs::absolute(fs::path(o_.out_dir) / d_.name, ec).lexically_normal().string();
@@ -708,9 +709,9 @@ class Run {
   }
 
   std::string summaryText() const {
-    std::string out = "Expectations\n";
+    std::string out = scale_ == 1.0 ? "Expectations\n" : "Expectations (when each held, in NX-OS time from the start)\n";
     for (const auto& e : report_.expectations())
-      out += fmt::format("  {}  {:>9.1f} ms  {}   [{}]{}\n", e.passed() ? "PASS" : "FAIL", e.at_ms(), e.text(),
+      out += fmt::format("  {}  {:>9.1f} ms  {}   [{}]{}\n", e.passed() ? "PASS" : "FAIL", e.at_ms() / scale_, e.text(),
                          e.observed(), e.detail().empty() ? "" : "  " + e.detail());
     if (report_.measurements_size() > 0) out += "Measurements (real time; NX-OS time = real / time scale)\n";
     for (const auto& m : report_.measurements()) {

@@ -283,6 +283,24 @@ TEST_CASE("Lab: timelines render as text, SVG and HTML", "[lab][unit]") {
   CHECK_THAT(html, Contains("<td>leaf2</td><td>vPC 10: up -&gt; down</td>"));
 }
 
+TEST_CASE("Lab: a time-scaled run's timeline speaks NX-OS time: offsets, axis, measurements", "[lab][unit]") {
+  Timeline t;
+  t.title = "Drill peer-link-failure";
+  t.t0_us = 1'000'000;
+  t.time_scale = 0.05;
+  t.switches = {"leaf2"};
+  t.events = {{1'150'000, "leaf2", "vPC 10", "up", "down", "Peer-link is down <- no heartbeat for 3000 ms"}};
+  t.spans = {{1'000'000, 1'150'000, "cut -> suspended", true}};
+  const auto text = renderText(t);
+  CHECK_THAT(text, Contains("   NX-OS time  lane"));
+  CHECK_THAT(text, Contains("   +3000.0 ms  leaf2"));  // 150 ms real at 1/20
+  const auto svg = renderSvg(t);
+  CHECK_THAT(svg, Contains("cut -&gt; suspended: 3000.0 ms"));
+  CHECK_THAT(svg, Contains("axis and durations: NX-OS time (run at time scale 0.05)"));
+  CHECK_THAT(svg, Contains(">+3000 ms<"));  // a tick at an NX-OS round number
+  CHECK_THAT(renderHtml(t, ""), Contains("<th>NX-OS ms</th>"));
+}
+
 TEST_CASE("Lab: a host's bond legs are lanes of the timeline, enabled green and disabled red", "[lab][unit]") {
   Timeline t;
   t.title = "Drill traffic-peer-link-failure";
