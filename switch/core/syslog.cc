@@ -164,9 +164,15 @@ class Writer {
     if (e.kind != EventKind::StateChanged) return;
     const auto id = InterfaceId::fromCode(e.subject.id);
     if (!id || (id->kind() != IfKind::Ethernet && id->kind() != IfKind::PortChannel)) return;
-    const std::string name = "Interface " + id->longName();
-    if (e.to == "connected") {
-      const auto* ic = config_.interface(*id);
+    // NX-OS names the description with the interface when there is one (captures: "Interface
+    // Ethernet1/38 (description:SRV-01) is up in mode access").
+    const auto* own = config_.interface(*id);
+    const std::string name = "Interface " + id->longName() +
+                             (own && !own->description.empty() ? " (description:" + own->description + ")" : "");
+    if (e.to == "suspended" && !e.from.empty() && id->kind() == IfKind::Ethernet) {
+      add(e, "ETH_PORT_CHANNEL", 5, "PORT_SUSPENDED", id->longName() + ": " + id->longName() + " is suspended");
+    } else if (e.to == "connected") {
+      const auto* ic = own;
       if (ic && ic->channel_group)  // a member runs in its port-channel's mode
         if (const auto* pc = config_.interface(InterfaceId::portChannel(*ic->channel_group))) ic = pc;
       const bool trunk = ic && ic->mode == PortMode::Trunk;

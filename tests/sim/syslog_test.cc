@@ -36,7 +36,7 @@ TEST_CASE("Syslog: a pair forming logs keepalive, peer-link, role and vPCs up", 
   CHECK(holds(l2, "%VPC-5-VPC_PEER_LINK_UP: VPC Peer-link is up"));
   CHECK(holds(l2, "%VPC-5-ROLE_CHANGE: In domain 10, VPC role status has changed to Secondary"));
   CHECK(holds(l2, "%VPC-5-VPC_UP: vPC 10 is up"));
-  CHECK(holds(l2, "%ETHPORT-5-IF_UP: Interface port-channel10 is up in mode trunk"));
+  CHECK(holds(l2, "%ETHPORT-5-IF_UP: Interface port-channel10 (description:server1) is up in mode trunk"));
   CHECK(holds(l2, "%ETHPORT-5-IF_UP: Interface Ethernet1/49 is up in mode trunk"));  // as its port-channel
   CHECK(holds(lines(p, 0), "%VPC-5-ROLE_CHANGE: In domain 10, VPC role status has changed to Primary"));
 }
@@ -61,6 +61,8 @@ TEST_CASE("Syslog: peer-link loss on the secondary logs the NX-OS trio, once per
   const auto l1 = lines(p, 0, seq);
   CHECK(holds(l1, "%VPC-3-VPC_PEER_LINK_DOWN: VPC Peer-link is down"));
   CHECK(!holds(l1, susp));
+  // The peer-link's members are suspended while it is down.
+  CHECK(holds(l2, "%ETH_PORT_CHANNEL-5-PORT_SUSPENDED: Ethernet1/49: Ethernet1/49 is suspended"));
 
   SECTION("the keepalive then proves the peer alive: dual-active detected, roles kept") {
     p.runFor(10s);
@@ -106,7 +108,7 @@ TEST_CASE("Syslog: a Type-1 mismatch and an admin shut", "[rule:syslog][sim]") {
   };
   CHECK(failed20(l2));
   CHECK(failed20(lines(p, 0, seq)));  // the primary keeps the vPC up and logs the failed check too
-  CHECK(holds(l2, "%ETHPORT-5-IF_DOWN_ADMIN_DOWN: Interface Ethernet1/5 is down (Administratively down)"));
+  CHECK(holds(l2, "%ETHPORT-5-IF_DOWN_ADMIN_DOWN: Interface Ethernet1/5 (description:lab-printer) is down (Administratively down)"));
 }
 
 TEST_CASE("Syslog: VLANs suspended on a vPC trunk name the port-channel and the reason", "[rule:syslog][sim]") {
