@@ -735,7 +735,8 @@ class Run {
       out += fmt::format("Asked before '{}': {} ({} changes followed)\n", p.step(),
                          p.question().empty() ? "(no question)" : p.question(), p.happened_size());
     for (const auto& c : report_.captures()) {
-      out += fmt::format("Captured at {:.1f} ms: {}: {}\n", c.at_ms(), c.node(), c.command());
+      out += fmt::format("Captured at {:.1f} ms{}: {}: {}\n", c.at_ms() / scale_, scale_ == 1.0 ? "" : " (NX-OS time)",
+                         c.node(), c.command());
       std::istringstream in(c.text());
       for (std::string line; std::getline(in, line);) out += "  | " + line + "\n";
     }
