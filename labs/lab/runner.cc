@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <mutex>
 #include <sstream>
 #include <thread>
@@ -224,6 +225,8 @@ class Run {
   void onEvent(const v1::Event& e) {
     TimelineEvent t{e.unix_us(), e.switch_(), e.subject(), e.from(), e.to(), e.reason(), e.kind() == "reason"};
     std::lock_guard lock(mu_);
+    auto& seen = seen_seq_[e.switch_()];
+    seen = std::max<std::uint64_t>(seen, e.seq());
     events_.push_back(std::move(t));
     ndjson_.push_back(e);
   }
@@ -509,11 +512,36 @@ class Run {
     asked_us_ = nowUs();
   }
 
+  // Until the event streams have brought every event each running switch has recorded so far (its
+  // journal's last sequence number), at most a few seconds: what is revealed is complete.
+  void catchUp() {
+    for (const auto& n : topo_.nodes) {
+      v1::EventsRequest req;
+      req.set_last(1);
+      grpc::ClientContext ctx;
+      ctx.set_deadline(std::chrono::system_clock::now() + 2s);
+      auto reader = stub(n.name).Events(&ctx, req);
+      v1::Event last;
+      std::uint64_t target = 0;
+      while (reader->Read(&last)) target = last.seq();
+      if (!reader->Finish().ok() || target == 0) continue;  // not running: nothing to wait for
+      const auto give_up = std::chrono::steady_clock::now() + 3s;
+      while (std::chrono::steady_clock::now() < give_up) {
+        {
+          std::lock_guard lock(mu_);
+          if (seen_seq_[n.name] >= target) break;
+        }
+        std::this_thread::sleep_for(5ms);
+      }
+    }
+  }
+
   // The answer: every state change of a switch after the paused step, as the timeline words it.
   void reveal() {
     if (!asked_) return;
-    // Let the reactions that are on their way arrive (a scaled moment).
+    // Let the reactions that are on their way happen (a scaled moment), then have all of them.
     std::this_thread::sleep_for(std::chrono::milliseconds(static_cast<int>(std::max(100.0, 200 * scale_))));
+    catchUp();
     for (const auto& e : sortedEvents()) {
       if (e.us < asked_us_ || e.lane == "drill" || e.subject == "path") continue;
       // Offsets in NX-OS time (real / scale), as every duration a class reads.
@@ -771,6 +799,7 @@ class Run {
   std::atomic<bool> stop_bonds_{false};
   v1::DrillReport report_;
   std::string run_id_;
+  std::map<std::string, std::uint64_t> seen_seq_;  // per switch: the last event the stream brought
   v1::Prediction* asked_ = nullptr;  // --step: the paused step whose answer is being gathered
   std::size_t asked_step_ = 0;
   std::int64_t asked_us_ = 0;
