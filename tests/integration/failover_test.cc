@@ -48,6 +48,11 @@ void startPair(Lab& lab) {
   lab.start(0);
   lab.start(1);
   REQUIRE(eventually([&] { return lab.adjacent() && lab.converged(); }, 10s));
+  // And both legs of vPC 10 forwarding: a peer-link flap while a loaded machine starts the pair
+  // (timers of tens of ms here) holds a leg in delay restore for a while; the tests start after it.
+  REQUIRE(eventually([&] {
+    return lab.adjacent() && vpcRow(lab.showVpc(0), 10).status() == "up" && vpcRow(lab.showVpc(1), 10).status() == "up";
+  }, 15s));
 }
 
 }  // namespace
