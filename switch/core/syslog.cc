@@ -2,6 +2,10 @@
 
 #include <optional>
 
+#include "peerlink/core/keepalive_fsm.h"
+#include "switch/core/failover_fsm.h"
+#include "switch/core/state.h"
+
 namespace vpc {
 
 std::string SyslogMessage::tag() const {
@@ -10,9 +14,13 @@ std::string SyslogMessage::tag() const {
 
 namespace {
 
-constexpr std::string_view kAlive = "peer is alive";
-constexpr std::string_view kAdjacencyOk = "peer adjacency formed ok";
-constexpr std::string_view kPeerLinkDown = "peer link is down";
+// Events carry their states as words: compare with the words the states are written in, never copies.
+const std::string_view kAlive = keepaliveStatusText(KeepaliveState::Alive);
+const std::string_view kNotReachable = keepaliveStatusText(KeepaliveState::NotReachable);
+const std::string_view kAdjacencyOk = toString(PeerStatus::AdjacencyFormed);
+const std::string_view kPeerLinkDown = toString(PeerStatus::LinkDown);
+bool is(const std::string& words, PortState s) { return words == toString(s); }
+bool is(const std::string& words, VpcStatus s) { return words == toString(s); }
 
 std::optional<VlanSet> activeVlans(std::string_view words) {
   constexpr std::string_view prefix = "active vlans ";
@@ -57,7 +65,7 @@ class Writer {
       add(e, "VPC", 5, "PEER_KEEP_ALIVE_RECV_SUCCESS", inDomain() + "vPC peer keep-alive receive is successful");
     } else if (e.from == kAlive) {
       add(e, "VPC", 2, "PEER_KEEP_ALIVE_RECV_FAIL", inDomain() + "VPC peer keep-alive receive has failed");
-      if (e.to != "peer is not reachable through peer-keepalive")
+      if (e.to != kNotReachable)
         add(e, "VPC", 6, "PEER_KEEP_ALIVE_STATUS", inDomain() + "peer keep-alive status changed to " + e.to);
     } else if (!e.from.empty()) {
       add(e, "VPC", 6, "PEER_KEEP_ALIVE_STATUS", inDomain() + "peer keep-alive status changed to " + e.to);
@@ -91,7 +99,7 @@ class Writer {
   }
 
   void failover(const Event& e) {
-    if (e.kind == EventKind::StateChanged && e.to == "peer alive")
+    if (e.kind == EventKind::StateChanged && e.to == toString(FailoverState::PeerAlive))
       add(e, "VPC", 2, "DUAL_ACTIVE_DETECTED",
           inDomain() + "vPC dual-active detected: the peer-link is down and the peer is alive on the peer-keepalive");
   }
@@ -137,11 +145,11 @@ class Writer {
       if (has(e.causes, CauseKind::Inconsistent)) notConsistent(e, firstCause(e));
       return;
     }
-    if (e.to == "up") {
+    if (is(e.to, VpcStatus::Up)) {
       add(e, "VPC", 5, "VPC_UP", "vPC " + std::to_string(id) + " is up");
       return;
     }
-    if (e.to != "down") return;
+    if (!is(e.to, VpcStatus::Down)) return;
     if (has(e.causes, CauseKind::SecondarySuspendsAll)) {
       if (!suspended_all_at_ || *suspended_all_at_ != e.at) {
         suspended_all_at_ = e.at;
@@ -169,19 +177,19 @@ class Writer {
     const auto* own = config_.interface(*id);
     const std::string name = "Interface " + id->longName() +
                              (own && !own->description.empty() ? " (description:" + own->description + ")" : "");
-    if (e.to == "suspended" && !e.from.empty() && id->kind() == IfKind::Ethernet) {
+    if (is(e.to, PortState::Suspended) && !e.from.empty() && id->kind() == IfKind::Ethernet) {
       add(e, "ETH_PORT_CHANNEL", 5, "PORT_SUSPENDED", id->longName() + ": " + id->longName() + " is suspended");
-    } else if (e.to == "connected") {
+    } else if (is(e.to, PortState::Connected)) {
       const auto* ic = own;
       if (ic && ic->channel_group)  // a member runs in its port-channel's mode
         if (const auto* pc = config_.interface(InterfaceId::portChannel(*ic->channel_group))) ic = pc;
       const bool trunk = ic && ic->mode == PortMode::Trunk;
       add(e, "ETHPORT", 5, "IF_UP", name + " is up in mode " + (trunk ? "trunk" : "access"));
-    } else if (e.to == "disabled" && !e.from.empty()) {
+    } else if (is(e.to, PortState::Disabled) && !e.from.empty()) {
       add(e, "ETHPORT", 5, "IF_DOWN_ADMIN_DOWN", name + " is down (Administratively down)");
-    } else if (e.to == "notconnec" && !e.from.empty()) {
+    } else if (is(e.to, PortState::NotConnected) && !e.from.empty()) {
       add(e, "ETHPORT", 5, "IF_DOWN_LINK_FAILURE", name + " is down (Link failure)");
-    } else if (e.to == "noOperMem" && !e.from.empty()) {
+    } else if (is(e.to, PortState::NoOperMembers) && !e.from.empty()) {
       add(e, "ETHPORT", 5, "IF_DOWN_PORT_CHANNEL_MEMBERS_DOWN", name + " is down (No operational members)");
     }
   }
