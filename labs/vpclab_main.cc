@@ -3,6 +3,7 @@
 //   vpclab inspect [LAB] [--json]          vpclab destroy LAB... | --all
 //   vpclab fault LAB <fault words>         vpclab events LAB [--follow]
 //   vpclab graph LAB|TOPOLOGY [-o FILE]    vpclab run DRILL.yml|DIR [--time-scale F] [--out DIR]
+//   vpclab serve LAB [--port P] [--instructor | --token T]   a live web page of the lab
 // Exit codes: 0 ok, 1 failed (a drill's expectation, a fault refused), 2 bad input, 3 not reachable.
 #include <unistd.h>
 
@@ -14,6 +15,7 @@
 #include <map>
 
 #include <CLI/CLI.hpp>
+#include <fmt/format.h>
 #include <google/protobuf/util/json_util.h>
 
 #include "labs/core/drill.h"
@@ -28,6 +30,7 @@
 #include "labs/lab/traffic.h"
 #include "labs/lab/relayd.h"
 #include "labs/lab/runner.h"
+#include "labs/lab/serve.h"
 #include "switch/mgmt/text.h"
 
 namespace {
@@ -378,6 +381,8 @@ int main(int argc, char** argv) {
   r->add_flag("--step", ro.step,
               "step and predict: pause before each fault (and each step with an ask:), show its question, run it "
               "on Enter, then show what the switches did");
+  r->add_flag("--step-from-page", ro.step_from_page,
+              "step and predict, run by the live page's Next (vpclab serve) instead of Enter");
   r->add_option("--name", ro.name,
                 "name this run: its lab is NAME (two students can run the same drill at once) and its outputs "
                 "go to OUT/DRILL/runs/NAME/ (default: a time stamp)");
@@ -411,7 +416,33 @@ int main(int argc, char** argv) {
   iv->add_option("lab", name, "lab name")->required();
   iv->add_flag("--netmiko", netmiko, "Netmiko's ConnectHandler arguments per switch instead");
 
+  ServeOptions so;
+  bool make_token = false;
+  auto* sv = app.add_subcommand("serve", "a live web page of a lab for a class: the pair, its events and timeline as "
+                                         "they happen, show commands a click away (read-only without a token)");
+  sv->add_option("lab", so.lab, "lab name (it may be deployed later, e.g. by a drill run from the page)")->required();
+  sv->add_option("--port", so.port, "TCP port (default 8080; 0 picks a free one)")->check(CLI::Range(0, 65535));
+  sv->add_option("--address", so.address, "address to listen on (default 127.0.0.1; 0.0.0.0 for a classroom)");
+  sv->add_option("--token", so.token, "instructor token: a page opened with ?token=TOKEN injects faults and runs "
+                                      "drills (at least 8 characters)");
+  sv->add_flag("--instructor", make_token, "make a random instructor token and print the instructor's address");
+  sv->add_option("--drills", so.drills_dir, "the drill catalog the instructor page offers (default labs/drills)");
+  sv->add_option("--out", so.out_dir, "where drills run from the page write their reports (default vpclab-out)");
+
   CLI11_PARSE(app, argc, argv);
+  if (sv->parsed()) {
+    if (make_token && so.token.empty()) {
+      std::ifstream rnd("/dev/urandom", std::ios::binary);
+      unsigned char b[12] = {};
+      rnd.read(reinterpret_cast<char*>(b), sizeof b);
+      for (const unsigned char c : b) so.token += fmt::format("{:02x}", c);
+    }
+    if (!so.token.empty() && so.token.size() < 8) {
+      std::cerr << "vpclab serve: --token needs at least 8 characters\n";
+      return kExitUsage;
+    }
+    return serveLab(so);
+  }
   if (iv->parsed()) return cmdInventory(name, netmiko);
   if (x->parsed()) return cmdExec(name, host, command);
   if (bd->parsed()) return cmdBond(name, host);
@@ -422,6 +453,9 @@ int main(int argc, char** argv) {
   if (f->parsed()) return cmdFault(name, words);
   if (ev->parsed()) return cmdEvents(name, follow);
   if (g->parsed()) return cmdGraph(file, out);
-  if (r->parsed()) return runDrills(drills, ro);
+  if (r->parsed()) {
+    ro.step = ro.step || ro.step_from_page;
+    return runDrills(drills, ro);
+  }
   return kExitUsage;
 }

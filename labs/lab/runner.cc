@@ -1,5 +1,6 @@
 #include "labs/lab/runner.h"
 
+#include <poll.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -502,14 +503,54 @@ class Run {
     reveal();
     std::cout << fmt::format("\n--- Step {}/{}: {}\n", i + 1, d_.steps.size(), s.text);
     if (!s.ask.empty()) std::cout << "Question: " << s.ask << "\n";
-    std::cout << "Predict what the switches will do, then press Enter to run it. " << std::flush;
-    std::string line;
-    if (!std::getline(std::cin, line)) std::cout << "\n";
+    std::cout << (o_.step_from_page ? "Predict what the switches will do; the live page's Next runs it. "
+                                    : "Predict what the switches will do, then press Enter to run it. ")
+              << std::flush;
+    waitForNext(i, s);
     asked_ = report_.add_predictions();
     asked_->set_step(s.text);
     asked_->set_question(s.ask);
     asked_step_ = i;
     asked_us_ = nowUs();
+  }
+
+  // The pause itself: until a line on stdin (Enter) or the live page's Next (`vpclab serve` creates
+  // LABDIR/step.next). The pause is announced in LABDIR/step.json for the page. At the end of stdin the
+  // run goes on by itself, unless it waits for the page only (--step-from-page; at most an hour).
+  void waitForNext(std::size_t i, const Step& s) {
+    const fs::path dir = lab_.dir();
+    {
+      v1::StepPause pause;
+      pause.set_step(static_cast<std::uint32_t>(i + 1));
+      pause.set_of(static_cast<std::uint32_t>(d_.steps.size()));
+      pause.set_text(s.text);
+      pause.set_question(s.ask);
+      pause.set_drill(d_.name);
+      std::string json;
+      (void)google::protobuf::util::MessageToJsonString(pause, &json);
+      std::ofstream(dir / "step.json.tmp") << json << "\n";
+      std::error_code ec;
+      fs::rename(dir / "step.json.tmp", dir / "step.json", ec);
+    }
+    bool stdin_open = !o_.step_from_page;
+    const auto give_up = std::chrono::steady_clock::now() + 1h;
+    while (!g_interrupted && std::chrono::steady_clock::now() < give_up) {
+      std::error_code ec;
+      if (fs::remove(dir / "step.next", ec)) break;  // the page's Next
+      if (stdin_open) {
+        pollfd p{0, POLLIN, 0};
+        if (::poll(&p, 1, 100) > 0) {
+          std::string line;
+          if (!std::getline(std::cin, line)) std::cout << "\n";
+          break;  // Enter, or the end of stdin
+        }
+      } else {
+        std::this_thread::sleep_for(100ms);
+      }
+    }
+    std::error_code ec;
+    fs::remove(dir / "step.json", ec);
+    fs::remove(dir / "step.next", ec);
   }
 
   // Until the event streams have brought every event each running switch has recorded so far (its

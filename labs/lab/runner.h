@@ -31,6 +31,9 @@ struct RunOptions {
   // Step and predict: pause before each fault (and each step with an `ask:`), show its question, run
   // it on Enter (a line on stdin), and reveal what the switches did before the next pause.
   bool step = false;
+  // With `step`: wait for the live page's Next (`vpclab serve`) only, not for Enter (a run the page
+  // started has no terminal).
+  bool step_from_page = false;
 };
 
 // Runs drill files and folders of them (*.yml, in name order). Returns the exit code: 0 when every

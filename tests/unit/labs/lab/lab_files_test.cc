@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "labs/lab/files.h"
+#include "labs/lab/serve.h"
 
 using namespace vpc;
 using namespace vpc::lab;
@@ -158,4 +159,15 @@ TEST_CASE("Lab files: a bad host is refused with its line and column, nothing lo
              Contains("not a port a host can use"));
   CHECK_THAT(err("  leaf1: {address: 10.10.0.11/24, vlan: 10, links: [leaf2:Ethernet1/5]}\n"),
              Contains("'leaf1' is already a switch's name"));
+}
+
+TEST_CASE("vpclab serve: query strings decode as a browser encodes them", "[lab][unit]") {
+  CHECK(urlDecode("show%20vpc+brief%20%7C%20include%20Po") == "show vpc brief | include Po");
+  CHECK(urlDecode("100%") == "100%");      // a bad escape stays as it is
+  CHECK(urlDecode("%zz%4") == "%zz%4");
+  CHECK(queryValue("node=leaf1&cmd=show%20vpc", "cmd") == "show vpc");
+  CHECK(queryValue("node=leaf1&cmd=show%20vpc", "node") == "leaf1");
+  CHECK(queryValue("token", "token").empty());
+  CHECK(queryValue("nodes=x", "node").empty());  // a whole key, not a prefix
+  CHECK(queryValue("", "node").empty());
 }
