@@ -18,6 +18,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <list>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -42,6 +43,7 @@
 #include "labs/lab/process.h"
 #include "labs/lab/registry.h"
 #include "labs/lab/serve_page.h"
+#include "labs/lab/traffic.h"
 #include "switch/cli/management_backend.h"
 #include "switch/cli/shell.h"
 #include "switch/daemon/worker_threads.h"
@@ -189,6 +191,9 @@ class Watcher {
     }
     stopFollowing();
     stopDrill();
+    std::lock_guard lock(flows_mu_);
+    for (auto& f : flows_) f.thread.join();  // each ends with its duration
+    flows_.clear();
   }
 
   // The drill the page started (at most one at a time).
@@ -218,6 +223,38 @@ class Watcher {
     ::kill(drill_pid_, SIGINT);  // the runner stops at its next step and cleans up
     return "";
   }
+  // A traffic flow between two hosts of the lab, for `seconds`; its report goes to every page when it
+  // ends (the flow's ends run inside the hosts' namespaces, as `vpclab traffic` runs them).
+  std::string startFlow(const std::string& from, const std::string& to, std::uint32_t rate, double seconds) {
+    auto lab = readLab(o_.lab);
+    if (!lab) return "lab '" + o_.lab + "' is not deployed";
+    std::lock_guard lock(flows_mu_);
+    reapFlows();
+    if (flows_.size() >= 4) return "four flows run already";
+    const std::string name = fmt::format("{}->{} #{}", from, to, ++flow_count_);
+    auto flow = Flow::start(*lab, name, from, to, rate, seconds);
+    if (!flow) return flow.error().message;
+    Json j = {{"type", "flow"}, {"flow", {{"name", name}, {"from", from}, {"to", to}, {"rate_pps", rate},
+                                          {"duration_s", seconds}, {"state", "running"}}}};
+    hub_.publish(j.dump());
+    auto& entry = flows_.emplace_back();
+    entry.thread = std::thread([this, name, from, to, &entry, f = std::shared_ptr<Flow>(std::move(*flow))] {
+      auto r = f->stop();  // waits for the sender's end
+      Json out = {{"name", name}, {"from", from}, {"to", to}, {"state", r ? "done" : "failed"}};
+      if (r) {
+        v1::FlowReport shown = *r;
+        shown.set_name(name);
+        out["report"] = Json::parse(mgmt::toJson(shown, false));
+        out["text"] = renderFlow(shown);
+      } else {
+        out["error"] = r.error().message;
+      }
+      hub_.publish(Json({{"type", "flow"}, {"flow", out}}).dump(-1, ' ', false, Json::error_handler_t::replace));
+      entry.done = true;
+    });
+    return "";
+  }
+
   std::string next() {
     auto lab = readLab(o_.lab);
     if (!lab) return "lab '" + o_.lab + "' is not deployed";
@@ -260,6 +297,10 @@ class Watcher {
       }
       state["graph"] = graphSvg(*lab, live ? &*live : nullptr);
       state["bonds"] = bonds(*lab);
+      Json hosts = Json::array();
+      for (const auto& h : lab->hosts())
+        hosts.push_back({{"name", h.name()}, {"vlan", h.vlan()}, {"address", h.address()}, {"bonded", h.bonded()}});
+      state["hosts"] = hosts;
       state["timeline"] = timelineSvg(*lab);
       std::error_code ec;
       bool ok = false;
@@ -374,8 +415,27 @@ class Watcher {
     dirty_ = true;
   }
 
+  void reapFlows() {
+    for (auto it = flows_.begin(); it != flows_.end();) {
+      if (it->done) {
+        it->thread.join();
+        it = flows_.erase(it);
+      } else {
+        ++it;
+      }
+    }
+  }
+
+  struct RunningFlow {
+    std::thread thread;
+    std::atomic<bool> done{false};
+  };
+
   const ServeOptions& o_;
   Hub& hub_;
+  std::mutex flows_mu_;
+  std::list<RunningFlow> flows_;
+  int flow_count_ = 0;
   std::string generation_;
   std::unique_ptr<EventCollector> collector_;
   std::map<std::string, int> followed_pids_;
@@ -538,6 +598,7 @@ class Server {
       if (path == "/api/next") return outcome(watcher_.next(), "next step");
       if (path == "/api/stop") return outcome(watcher_.stopDrill(), "stopping the drill");
       if (path == "/api/run") return run(req.body());
+      if (path == "/api/traffic") return traffic(req.body());
     }
     if (!get && !post) return text(http::status::method_not_allowed, "GET or POST");
     return text(http::status::not_found, "not here: see / for the page");
@@ -604,6 +665,23 @@ class Server {
     if (!fs::exists(path, ec)) return text(http::status::not_found, "no drill " + path);
     const bool step = j.value("step", false);
     return outcome(watcher_.startDrill(fs::absolute(path, ec).string(), step), "started " + file);
+  }
+
+  Response traffic(const std::string& body) {
+    Json j;
+    try {
+      j = Json::parse(body);
+    } catch (const Json::exception&) {
+      j = nullptr;
+    }
+    if (!j.is_object() || !j.contains("from") || !j["from"].is_string() || !j.contains("to") || !j["to"].is_string())
+      return text(http::status::bad_request, R"(a JSON body: {"from": "server1", "to": "storage1", "rate": 1000, "seconds": 10})");
+    const auto rate = j.value("rate", 1000.0), seconds = j.value("seconds", 10.0);
+    if (!(rate >= 1 && rate <= 100000)) return text(http::status::bad_request, "rate: 1 to 100000 datagrams a second");
+    if (!(seconds > 0 && seconds <= 600)) return text(http::status::bad_request, "seconds: more than 0, at most 600");
+    return outcome(watcher_.startFlow(j["from"].get<std::string>(), j["to"].get<std::string>(),
+                                      static_cast<std::uint32_t>(rate), seconds),
+                   "flow started");
   }
 
   void webSocket(asio::ip::tcp::socket sock, const Request& req) {

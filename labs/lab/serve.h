@@ -14,6 +14,7 @@
 //   GET  /api/state        the latest state      GET  /api/show?node=N&cmd=C   a show command's text
 //   POST /api/fault        fault words (token)   POST /api/run       {"drill": F, "step": bool} (token)
 //   POST /api/next         the step's Next       POST /api/stop      stop the drill the page started
+//   POST /api/traffic      {"from", "to", "rate", "seconds"}: a flow between two hosts (token)
 #pragma once
 
 #include <string>

@@ -125,13 +125,6 @@ try {
   await until(viewer, "the graph draws the cut peer-link", () => document.querySelector("#graph svg").innerHTML.includes("8,6"));
   await until(viewer, "the timeline has grown with leaf2's lane",
     () => (document.querySelector("#timeline svg") || { textContent: "" }).textContent.includes("leaf2"));
-  if (screenshot) {
-    await teacher.select("#show-node", "leaf2");
-    await teacher.click('[data-show="show vpc brief"]');
-    await until(teacher, "(screenshot) show vpc brief", () => document.getElementById("show-out").textContent.includes("vPC role"));
-    await teacher.screenshot({ path: screenshot, fullPage: true });
-    console.log("wrote " + screenshot);
-  }
   await teacher.click('[data-fault="restore peer-link"]');
   await until(viewer, "after restore peer-link the student sees the adjacency again",
     () => [...document.querySelectorAll(".card .peer")].filter((e) => e.textContent.includes("peer adjacency formed ok")).length === 2);
@@ -157,6 +150,34 @@ try {
             return t.includes("What happened after 'cut peer-link'") && t.includes("leaf2 vPC 10: up -> down") &&
                    t.includes("(the drill run ended)"); }, undefined, 40000);
   check((await text(teacher, "#drill-out")).includes("PASS"), "and passes");
+
+  // Hosts and their traffic: the lab deployed again under the name, now with hosts (namespaces, Open
+  // vSwitch bonds): the page follows the new lab by itself.
+  const hosts = run(["deploy", path.join(source, "labs/topologies/hosts/hosts.yml"), "--name", lab]);
+  check(hosts.code === 0, "vpclab deploy hosts.yml " + lab + (hosts.code === 0 ? "" : ": " + hosts.out));
+  await until(viewer, "the student sees server1's bond with both legs enabled",
+    () => [...document.querySelectorAll('#bonds tr[data-host="server1"]')].filter((r) => r.textContent.includes("enabled")).length === 2,
+    undefined, 60000);
+  await until(teacher, "the instructor can start traffic between hosts of one VLAN",
+    () => document.getElementById("traffic-controls").style.display === "block" && document.getElementById("flow-to").value === "backup");
+  await teacher.$eval("#flow-seconds", (e) => { e.value = "3"; });
+  await teacher.click("#flow-go");
+  await until(viewer, "the student sees the flow running", () => !!document.querySelector('#flows tr[data-state="running"]'));
+  await until(viewer, "and its report when it ends: nothing lost on a healthy pair",
+    () => [...document.querySelectorAll('#flows tr[data-state="done"]')].some((r) => r.textContent.includes("sent 3000, received 3000, lost 0")),
+    undefined, 30000);
+  if (screenshot) {
+    await teacher.select("#show-node", "leaf2");
+    await teacher.click('[data-show="show vpc brief"]');
+    await until(teacher, "(screenshot) show vpc brief", () => document.getElementById("show-out").textContent.includes("vPC role"));
+    await teacher.click('[data-fault="cut peer-link"]');
+    await until(teacher, "(screenshot) leaf2 suspends its vPCs",
+      () => (document.querySelector('[data-node="leaf2"] .vpc[data-id="10"]') || {}).textContent === "vPC 10: down");
+    await until(teacher, "(screenshot) and server1's bond keeps one leg",
+      () => [...document.querySelectorAll('#bonds tr[data-host="server1"]')].filter((r) => r.textContent.includes("enabled")).length === 1);
+    await teacher.screenshot({ path: screenshot, fullPage: true });
+    console.log("wrote " + screenshot);
+  }
 } catch (e) {
   check(false, "the test ran to its end: " + e.message);
 } finally {
