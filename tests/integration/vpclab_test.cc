@@ -598,6 +598,10 @@ TEST_CASE("vpclab: run --step asks before each fault and reveals what the switch
   for (const auto& h : report.predictions(0).happened())
     suspended = suspended || (h.find("leaf2 vPC 10: up -> down") != std::string::npos);
   CHECK(suspended);
+  // The expectation after the step held only on state after it: checked after the cut ran.
+  REQUIRE(report.expectations_size() == 3);
+  CHECK(report.expectations(2).at_ms() >= report.predictions(0).at_ms());
+  CHECK(report.expectations(2).observed() == "down");
 }
 
 TEST_CASE("vpclab: deploy --tls - mutual TLS on the peer-link and the management API, strangers refused before a Hello",
