@@ -93,7 +93,7 @@ namespace {
 
 std::atomic<bool> g_stop{false};
 
-constexpr std::size_t kMaxConnections = 48;
+constexpr std::size_t kMaxConnections = 128;  // a class: a WebSocket per page, a few requests
 constexpr std::size_t kMaxBacklog = 20000;  // messages a newly opened page gets replayed
 constexpr std::size_t kMaxBody = 64 * 1024;
 
