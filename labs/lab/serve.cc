@@ -102,6 +102,10 @@ std::int64_t nowUs() {
       .count();
 }
 
+// JSON text for a page; a string that is not UTF-8 (a relay's or a switch's text gone wrong) is
+// repaired with U+FFFD instead of failing the whole message.
+std::string dump(const Json& j) { return j.dump(-1, ' ', false, Json::error_handler_t::replace); }
+
 bool sameToken(const std::string& given, const std::string& token) {
   return !token.empty() && given.size() == token.size() &&
          CRYPTO_memcmp(given.data(), token.data(), token.size()) == 0;
@@ -191,9 +195,13 @@ class Watcher {
     }
     stopFollowing();
     stopDrill();
-    std::lock_guard lock(flows_mu_);
-    for (auto& f : flows_) f.thread.join();  // each ends with its duration
-    flows_.clear();
+    flows_cv_.notify_all();  // running flows stop now and report
+    std::list<RunningFlow> flows;
+    {
+      std::lock_guard lock(flows_mu_);
+      flows.splice(flows.end(), flows_);
+    }
+    for (auto& f : flows) f.thread.join();
   }
 
   // The drill the page started (at most one at a time).
@@ -214,7 +222,7 @@ class Watcher {
     drill_offset_ = 0;
     drill_partial_.clear();
     Json j = {{"type", "drill"}, {"line", "$ vpclab run " + file + " --name " + o_.lab + (step ? " --step" : "")}};
-    hub_.publish(j.dump());
+    hub_.publish(dump(j));
     return "";
   }
   std::string stopDrill() {
@@ -232,14 +240,18 @@ class Watcher {
     reapFlows();
     if (flows_.size() >= 4) return "four flows run already";
     const std::string name = fmt::format("{}->{} #{}", from, to, ++flow_count_);
-    auto flow = Flow::start(*lab, name, from, to, rate, seconds);
+    auto flow = Flow::start(*lab, name, from, to, rate, 0);  // until stopped: serve may end it early
     if (!flow) return flow.error().message;
     Json j = {{"type", "flow"}, {"flow", {{"name", name}, {"from", from}, {"to", to}, {"rate_pps", rate},
                                           {"duration_s", seconds}, {"state", "running"}}}};
-    hub_.publish(j.dump());
+    hub_.publish(dump(j));
     auto& entry = flows_.emplace_back();
-    entry.thread = std::thread([this, name, from, to, &entry, f = std::shared_ptr<Flow>(std::move(*flow))] {
-      auto r = f->stop();  // waits for the sender's end
+    entry.thread = std::thread([this, name, from, to, seconds, &entry, f = std::shared_ptr<Flow>(std::move(*flow))] {
+      {
+        std::unique_lock wait(flows_mu_);
+        flows_cv_.wait_for(wait, std::chrono::duration<double>(seconds), [] { return g_stop.load(); });
+      }
+      auto r = f->stop();
       Json out = {{"name", name}, {"from", from}, {"to", to}, {"state", r ? "done" : "failed"}};
       if (r) {
         v1::FlowReport shown = *r;
@@ -249,7 +261,7 @@ class Watcher {
       } else {
         out["error"] = r.error().message;
       }
-      hub_.publish(Json({{"type", "flow"}, {"flow", out}}).dump(-1, ' ', false, Json::error_handler_t::replace));
+      hub_.publish(dump(Json({{"type", "flow"}, {"flow", out}})));
       entry.done = true;
     });
     return "";
@@ -273,7 +285,7 @@ class Watcher {
       generation_ = generation;
       if (lab) {
         Json j = {{"type", "reset"}, {"why", "lab '" + o_.lab + "' deployed (" + lab->created() + ")"}};
-        hub_.reset(j.dump());
+        hub_.reset(dump(j));
         collector_ = std::make_unique<EventCollector>([this](const v1::Event& e) { onEvent(e); });
         collector_->followPaths(*lab);
       }
@@ -302,7 +314,6 @@ class Watcher {
         hosts.push_back({{"name", h.name()}, {"vlan", h.vlan()}, {"address", h.address()}, {"bonded", h.bonded()}});
       state["hosts"] = hosts;
       state["timeline"] = timelineSvg(*lab);
-      std::error_code ec;
       bool ok = false;
       const auto pause = readWholeFile((fs::path(lab->dir()) / "step.json").string(), &ok);
       if (ok && !pause.empty()) {
@@ -316,7 +327,7 @@ class Watcher {
       std::lock_guard lock(drill_mu_);
       state["drill_running"] = drill_pid_ > 0 && processAlive(drill_pid_);
     }
-    hub_.setState(state.dump());
+    hub_.setState(dump(state));
   }
 
   void onEvent(const v1::Event& e) {  // on a collector thread, serialised
@@ -331,7 +342,7 @@ class Watcher {
       dirty_ = true;
     }
     Json j = {{"type", "event"}, {"event", Json::parse(mgmt::toJson(e, false))}};
-    hub_.publish(j.dump());
+    hub_.publish(dump(j));
   }
 
   std::string timelineSvg(const v1::LabState& lab) {
@@ -388,16 +399,16 @@ class Watcher {
     std::size_t nl;
     while ((nl = drill_partial_.find('\n')) != std::string::npos) {
       Json j = {{"type", "drill"}, {"line", drill_partial_.substr(0, nl)}};
-      hub_.publish(j.dump(-1, ' ', false, Json::error_handler_t::replace));
+      hub_.publish(dump(j));
       drill_partial_.erase(0, nl + 1);
     }
     if (drill_pid_ > 0 && ::waitpid(drill_pid_, nullptr, WNOHANG) == drill_pid_) {
       if (!drill_partial_.empty()) {
         Json j = {{"type", "drill"}, {"line", drill_partial_}};
-        hub_.publish(j.dump(-1, ' ', false, Json::error_handler_t::replace));
+        hub_.publish(dump(j));
         drill_partial_.clear();
       }
-      hub_.publish(Json({{"type", "drill"}, {"line", "(the drill run ended)"}, {"ended", true}}).dump());
+      hub_.publish(dump(Json({{"type", "drill"}, {"line", "(the drill run ended)"}, {"ended", true}})));
       drill_pid_ = 0;
       drill_out_.clear();
     }
@@ -434,6 +445,7 @@ class Watcher {
   const ServeOptions& o_;
   Hub& hub_;
   std::mutex flows_mu_;
+  std::condition_variable flows_cv_;
   std::list<RunningFlow> flows_;
   int flow_count_ = 0;
   std::string generation_;
@@ -612,7 +624,7 @@ class Server {
     Json j = {{"type", "hello"}, {"lab", o_.lab}, {"instructor", is_instructor},
               {"read_only", o_.token.empty() || !is_instructor}};
     if (is_instructor) j["drills"] = drillCatalog(o_.drills_dir);
-    return j.dump();
+    return dump(j);
   }
 
   Response show(const std::string& node, const std::string& command) {
