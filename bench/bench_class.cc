@@ -111,7 +111,10 @@ int main(int argc, char** argv) {
       std::string out;
       if (lab::runCommand({vpclab, "deploy", topology, "--name", fmt::format("class{}", k)}, &out) != 0)
         throw std::runtime_error(fmt::format("deploy of lab {} failed: {}", k, out.substr(0, 400)));
-      if (!o.json) std::cerr << fmt::format("\rdeployed {}/{} labs ({:.1f} s)", k + 1, labs, (nowMs() - t0) / 1000.0);
+      if (!o.json && (::isatty(2) || (k + 1) % 16 == 0 || k + 1 == labs))
+        std::cerr << fmt::format("{}deployed {}/{} labs ({:.1f} s)", ::isatty(2) ? "\r" : "", k + 1, labs,
+                                 (nowMs() - t0) / 1000.0)
+                  << (::isatty(2) ? "" : "\n");
     }
     std::vector<v1::LabState> states;
     for (int k = 0; k < labs; ++k) {

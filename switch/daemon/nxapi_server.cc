@@ -25,7 +25,7 @@ namespace http = beast::http;
 
 namespace {
 
-constexpr int kPollMs = 200;
+constexpr int kReapMs = 5000;  // finished clients are joined at the latest this long after
 constexpr std::size_t kMaxBody = 1 << 20;  // 1 MiB of commands is plenty
 constexpr int kIdleSeconds = 30;
 
@@ -79,8 +79,7 @@ Status NxapiServer::start() {
 
 void NxapiServer::acceptLoop() {
   while (!stopping_) {
-    pollfd p{listen_fd_, POLLIN, 0};
-    if (::poll(&p, 1, kPollMs) <= 0) {
+    if (!wake_.waitReadable(listen_fd_, kReapMs)) {
       clients_.reap();
       continue;
     }
@@ -166,6 +165,7 @@ void NxapiServer::serve(int fd) {
 
 void NxapiServer::stop() {
   if (stopping_.exchange(true)) return;
+  wake_.raise();
   if (acceptor_.joinable()) acceptor_.join();
   {
     std::lock_guard lock(fds_mu_);

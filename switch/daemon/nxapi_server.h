@@ -18,6 +18,7 @@
 
 #include "peerlink/core/result.h"
 #include "switch/core/users.h"
+#include "switch/daemon/stop_signal.h"
 #include "switch/daemon/worker_threads.h"
 
 namespace vpc::daemon {
@@ -55,6 +56,7 @@ class NxapiServer {
   Hooks hooks_;
   int listen_fd_ = -1;
   std::atomic<bool> stopping_{false};
+  StopSignal wake_;  // stop() wakes the acceptor at once
   std::thread acceptor_;
   WorkerThreads clients_;
   std::mutex fds_mu_;

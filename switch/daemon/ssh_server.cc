@@ -26,7 +26,8 @@ namespace {
 
 constexpr auto kLoginTime = std::chrono::seconds(60);  // to authenticate and open a channel
 constexpr int kMaxAuthTries = 6;                       // then the client is disconnected (as OpenSSH)
-constexpr int kPollMs = 200;                           // how soon a stopping server is noticed
+constexpr int kPollMs = 200;                           // how soon an open session notices a stop
+constexpr int kReapMs = 5000;                          // finished sessions are joined at most this late
 
 std::string peerOf(int fd) {
   sockaddr_storage ss{};
@@ -288,8 +289,7 @@ Status SshServer::start() {
 void SshServer::acceptLoop() {
   auto* b = static_cast<ssh_bind>(bind_);
   while (!stopping_) {
-    pollfd p{ssh_bind_get_fd(b), POLLIN, 0};
-    if (::poll(&p, 1, kPollMs) <= 0) {
+    if (!wake_.waitReadable(ssh_bind_get_fd(b), kReapMs)) {
       sessions_.reap();
       continue;
     }
@@ -362,6 +362,7 @@ void SshServer::serve(void* raw) {
 
 void SshServer::stop() {
   if (stopping_.exchange(true)) return;
+  wake_.raise();
   if (acceptor_.joinable()) acceptor_.join();
   sessions_.joinAll();
   if (bind_) ssh_bind_free(static_cast<ssh_bind>(bind_));

@@ -17,6 +17,7 @@
 
 #include "peerlink/core/result.h"
 #include "switch/core/users.h"
+#include "switch/daemon/stop_signal.h"
 #include "switch/daemon/worker_threads.h"
 
 namespace vpc::daemon {
@@ -65,6 +66,7 @@ class SshServer {
   void* bind_ = nullptr;  // ssh_bind
   std::uint16_t port_ = 0;
   std::atomic<bool> stopping_{false};
+  StopSignal wake_;  // stop() wakes the acceptor at once
   std::thread acceptor_;
   WorkerThreads sessions_;
   std::atomic<std::uint64_t> logins_{0}, auth_failures_{0}, refused_{0};
