@@ -381,6 +381,9 @@ int main(int argc, char** argv) {
   r->add_flag("--step", ro.step,
               "step and predict: pause before each fault (and each step with an ask:), show its question, run it "
               "on Enter, then show what the switches did");
+  r->add_option("--topology", ro.topology,
+                "run the drills on this topology instead of the one they name (the same switches), e.g. "
+                "labs/topologies/two-hosts/two-hosts.yml");
   r->add_flag("--step-from-page", ro.step_from_page,
               "step and predict, run by the live page's Next (vpclab serve) instead of Enter");
   r->add_option("--name", ro.name,

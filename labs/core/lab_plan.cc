@@ -17,8 +17,16 @@ std::string slotAddress(std::uint32_t slot, std::uint32_t host) {
   return "127.2." + std::to_string(slot) + "." + std::to_string(host);
 }
 
+std::string namespaceAddress(std::uint32_t slot, std::uint32_t host) {
+  return "10.250." + std::to_string(slot) + "." + std::to_string(host);
+}
+
+std::string namespaceLink(std::uint32_t slot, std::size_t index) {
+  return "vx" + std::to_string(slot) + "n" + std::to_string(index);
+}
+
 Result<LabPlan> planPair(std::uint32_t slot, const std::vector<std::string>& names,
-                         const std::vector<SwitchConfig>& configs) {
+                         const std::vector<SwitchConfig>& configs, bool namespaces) {
   if (slot < 1 || slot > kMaxSlot) return invalidArgument("lab slot must be 1-" + std::to_string(kMaxSlot));
   if (names.size() != 2 || configs.size() != 2)
     return invalidArgument("a vPC lab has exactly two switches (this topology has " + std::to_string(names.size()) +
@@ -39,29 +47,46 @@ Result<LabPlan> planPair(std::uint32_t slot, const std::vector<std::string>& nam
   const std::string port[2] = {portOf(configs[0].emulator.peer_link_listen, "7100"),
                                portOf(configs[1].emulator.peer_link_listen, "7100")};
   const std::string ka_port = std::to_string(configs[0].vpc_domain->keepalive->udp_port);
+  // Switch i's own address; where it dials the peer-link relay towards the other; where it sends (and
+  // from where it hears) keepalives.
+  std::string self[2], dial[2], keepalive[2];
+  for (std::uint32_t i = 0; i < 2; ++i) {
+    if (namespaces) {
+      self[i] = namespaceAddress(slot, 2 + 4 * i);
+      dial[i] = keepalive[i] = namespaceAddress(slot, 1 + 4 * i);  // the machine's side of its link
+    } else {
+      self[i] = slotAddress(slot, 1 + i);
+      dial[i] = slotAddress(slot, 3 + i);  // .3 for leaf-A (towards B), .4 for leaf-B
+      keepalive[i] = slotAddress(slot, 5 + i);
+    }
+  }
   for (std::size_t i = 0; i < 2; ++i) {
     SwitchConfig c = configs[i];
-    const std::string self = slotAddress(slot, static_cast<std::uint32_t>(1 + i));
-    c.emulator.management = self + ":9000";
-    c.emulator.peer_link_listen = self + ":" + port[i];
-    // Each switch dials the relay in front of the other: .3 for leaf-A (towards B), .4 for leaf-B.
-    c.emulator.peer_link_peer = slotAddress(slot, static_cast<std::uint32_t>(3 + i)) + ":" + port[1 - i];
+    c.emulator.management = self[i] + ":9000";
+    c.emulator.peer_link_listen = self[i] + ":" + port[i];
+    c.emulator.peer_link_peer = dial[i] + ":" + port[1 - i];
     auto& ka = *c.vpc_domain->keepalive;
-    ka.source = *Ipv4::parse(self);
-    ka.destination = *Ipv4::parse(slotAddress(slot, static_cast<std::uint32_t>(5 + i)));
+    ka.source = *Ipv4::parse(self[i]);
+    ka.destination = *Ipv4::parse(keepalive[i]);
     NodePlan n;
     n.name = names[i];
-    n.address = self;
-    n.management = self + ":9000";
+    n.address = self[i];
+    n.management = self[i] + ":9000";
     n.config_text = writeConfig(c);
+    if (namespaces) {
+      n.netns = "vpc" + std::to_string(slot) + "-" + names[i];
+      n.link = namespaceLink(slot, i);
+      n.link_peer = "vy" + n.link.substr(2);
+      n.gateway = dial[i];
+    }
     plan.nodes.push_back(std::move(n));
   }
   PathPlan pl{"peer-link", "tcp", names[0], names[1], {}};
-  pl.relays.push_back({slotAddress(slot, 3) + ":" + port[1], slotAddress(slot, 2) + ":" + port[1]});
-  pl.relays.push_back({slotAddress(slot, 4) + ":" + port[0], slotAddress(slot, 1) + ":" + port[0]});
+  pl.relays.push_back({dial[0] + ":" + port[1], self[1] + ":" + port[1]});
+  pl.relays.push_back({dial[1] + ":" + port[0], self[0] + ":" + port[0]});
   PathPlan ka{"keepalive", "udp", names[0], names[1], {}};
-  ka.relays.push_back({slotAddress(slot, 5) + ":" + ka_port, slotAddress(slot, 1) + ":" + ka_port});
-  ka.relays.push_back({slotAddress(slot, 6) + ":" + ka_port, slotAddress(slot, 2) + ":" + ka_port});
+  ka.relays.push_back({keepalive[0] + ":" + ka_port, self[0] + ":" + ka_port});
+  ka.relays.push_back({keepalive[1] + ":" + ka_port, self[1] + ":" + ka_port});
   plan.paths = {std::move(pl), std::move(ka)};
   return plan;
 }

@@ -6,6 +6,12 @@
 //   .3 -> B, .4 -> A                TCP relays of the peer-link path (each switch dials the relay)
 //   .5 <-> .6                       the UDP relay of the keepalive path (A sends to .5, B to .6)
 // so every byte between the two switches crosses a relay that vpclab controls.
+//
+// With `namespaces`, each switch runs in a network namespace of its own (vpc<slot>-<node>), on a veth
+// link to the machine: switch A is 10.250.<slot>.2/30 behind the machine's 10.250.<slot>.1, switch B
+// 10.250.<slot>.6/30 behind .5, each with a default route to its side. The relays listen on the
+// machine's side of each link (A dials .1, B dials .5; the keepalive relay's sides are .1 and .5), so
+// nothing between the switches assumes one loopback: as on two hosts, every byte is routed.
 #pragma once
 
 #include <cstdint>
@@ -22,7 +28,10 @@ constexpr std::uint32_t kMaxSlot = 250;
 
 struct NodePlan {
   std::string name;
-  std::string address;     // 127.2.S.1
+  std::string address;     // 127.2.S.1 (10.250.S.2 in a namespace)
+  // `namespaces` only: the namespace, the veth link (machine side and switch side) and the machine's
+  // address on it, which is the switch's gateway.
+  std::string netns, link, link_peer, gateway;
   std::string management;  // address:9000
   std::string config_text;  // the topology's config with this lab's addresses (NX-OS text)
 };
@@ -54,6 +63,11 @@ std::string slotAddress(std::uint32_t slot, std::uint32_t host);  // 127.2.<slot
 // The plan for a vPC pair: `configs` are the two switches' parsed configs, in topology order. Each
 // config must have a vPC domain with a peer-keepalive and an emulator peer-link (checked here).
 Result<LabPlan> planPair(std::uint32_t slot, const std::vector<std::string>& names,
-                         const std::vector<SwitchConfig>& configs);
+                         const std::vector<SwitchConfig>& configs, bool namespaces = false);
+
+// 10.250.<slot>.<host>: the addresses of a lab placed in namespaces.
+std::string namespaceAddress(std::uint32_t slot, std::uint32_t host);
+// The machine's end of switch `index`'s veth link in lab slot `slot` ("vx7n0"; the switch's end is "vy7n0").
+std::string namespaceLink(std::uint32_t slot, std::size_t index);
 
 }  // namespace vpc::lab

@@ -220,13 +220,19 @@ Topology readTopology(const std::string& path) {
   if (!ok) throw LoadFailure{path + ": error: cannot read the topology file"};
   const YAML::Node root = r.parse(text);
   if (!root.IsMap()) r.failAtStart("a topology is a mapping with 'name' and 'nodes'");
-  r.keys(root, {"name", "time-scale", "nodes", "links", "hosts"}, "the topology");
+  r.keys(root, {"name", "time-scale", "placement", "nodes", "links", "hosts"}, "the topology");
   Topology t;
   t.file = path;
   if (!root["name"]) r.failAtStart("the topology has no 'name'");
   t.name = r.scalar(root["name"], "name");
   if (!validName(t.name)) r.fail(root["name"], "name '" + t.name + "' must be lowercase letters, digits and '-'");
   if (root["time-scale"]) t.time_scale = r.timeScale(root["time-scale"]);
+  if (root["placement"]) {
+    const std::string placement = r.scalar(root["placement"], "placement");
+    if (placement != "loopback" && placement != "namespaces")
+      r.fail(root["placement"], "placement '" + placement + "' is 'loopback' (the default) or 'namespaces'");
+    t.namespaces = placement == "namespaces";
+  }
   const YAML::Node nodes = root["nodes"];
   if (!nodes || !nodes.IsMap()) r.failAtStart("the topology needs 'nodes:' with one entry per switch");
   for (const auto& kv : nodes) {

@@ -61,6 +61,10 @@ struct Topology {
   std::vector<TopologyNode> nodes;
   std::vector<std::string> paths;  // "peer-link", "keepalive"
   std::vector<TopologyHost> hosts;
+  // Where the switches run: all on the machine's loopback (127.2.<slot>.0/24, the default), or each in a
+  // network namespace of its own with its own address, joined to the lab's relays by a routed link -
+  // as two hosts are (`placement: namespaces`; needs root).
+  bool namespaces = false;
 };
 
 Result<Topology> loadTopology(const std::string& path);

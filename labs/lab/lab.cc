@@ -147,31 +147,51 @@ Status makeCertificates(const std::string& dir, const std::string& lab, const st
 
 // Runs the hosts' steps; each one's undo is recorded (and written) before the next, so a failure or a
 // later destroy unmakes exactly what was made.
+Status runSteps(v1::LabState& lab, const std::vector<HostStep>& steps, const std::string& what) {
+  for (const auto& step : steps) {
+    if (!step.undo.empty()) {
+      auto* u = lab.add_undo();
+      for (const auto& a : step.undo) u->add_argv(a);
+      if (auto st = writeLab(lab); !st) return st;
+    }
+    std::string output;
+    const int rc = runCommand(step.run, &output);
+    if (rc != 0) {
+      std::string cmd;
+      for (const auto& a : step.run) cmd += (cmd.empty() ? "" : " ") + a;
+      while (!output.empty() && (output.back() == '\n' || output.back() == '\r')) output.pop_back();
+      return Error{ErrorCode::Internal, what + ": '" + cmd + "' failed (" + std::to_string(rc) + ")" +
+                                            (output.empty() ? "" : ": " + output)};
+    }
+  }
+  return Status::ok();
+}
+
 Status buildHosts(v1::LabState& lab, const HostsPlan& plan) {
   if (plan.hosts.empty()) return Status::ok();
   std::error_code ec;
   if (plan.needs_ovs) fs::create_directories(plan.ovs_dir, ec);
-  auto runAll = [&](const std::vector<HostStep>& steps) -> Status {
-    for (const auto& step : steps) {
-      if (!step.undo.empty()) {
-        auto* u = lab.add_undo();
-        for (const auto& a : step.undo) u->add_argv(a);
-        if (auto st = writeLab(lab); !st) return st;
-      }
-      std::string output;
-      const int rc = runCommand(step.run, &output);
-      if (rc != 0) {
-        std::string cmd;
-        for (const auto& a : step.run) cmd += (cmd.empty() ? "" : " ") + a;
-        while (!output.empty() && (output.back() == '\n' || output.back() == '\r')) output.pop_back();
-        return Error{ErrorCode::Internal, "building the hosts: '" + cmd + "' failed (" + std::to_string(rc) + ")" +
-                                              (output.empty() ? "" : ": " + output)};
-      }
-    }
-    return Status::ok();
-  };
-  if (auto st = runAll(plan.ovs_start); !st) return st;
-  return runAll(plan.steps);
+  if (auto st = runSteps(lab, plan.ovs_start, "building the hosts"); !st) return st;
+  return runSteps(lab, plan.steps, "building the hosts");
+}
+
+// `placement: namespaces`: each switch's namespace and its routed link to the machine.
+std::vector<HostStep> namespaceSteps(const LabPlan& plan) {
+  const std::string ip = "/usr/sbin/ip";
+  std::vector<HostStep> steps;
+  for (const auto& n : plan.nodes) {
+    if (n.netns.empty()) continue;
+    steps.push_back({{ip, "netns", "add", n.netns}, {ip, "netns", "del", n.netns}});
+    steps.push_back({{ip, "link", "add", n.link, "type", "veth", "peer", "name", n.link_peer}, {ip, "link", "del", n.link}});
+    steps.push_back({{ip, "link", "set", n.link_peer, "netns", n.netns}, {}});
+    steps.push_back({{ip, "addr", "add", n.gateway + "/30", "dev", n.link}, {}});
+    steps.push_back({{ip, "link", "set", n.link, "up"}, {}});
+    steps.push_back({{ip, "-n", n.netns, "link", "set", "lo", "up"}, {}});
+    steps.push_back({{ip, "-n", n.netns, "addr", "add", n.address + "/30", "dev", n.link_peer}, {}});
+    steps.push_back({{ip, "-n", n.netns, "link", "set", n.link_peer, "up"}, {}});
+    steps.push_back({{ip, "-n", n.netns, "route", "add", "default", "via", n.gateway}, {}});
+  }
+  return steps;
 }
 
 // Unmakes the hosts: the recorded undos, newest first; a failure is reported, the rest still run.
@@ -222,6 +242,13 @@ Result<v1::LabState> deploy(const Topology& t, const DeployOptions& o) {
     return Error{ErrorCode::FailedPrecondition,
                  t.file + ": this topology has hosts: they need root (network namespaces and links need "
                           "CAP_NET_ADMIN, the switches' ports CAP_NET_RAW), as containerlab does; nothing was deployed"};
+  if (t.namespaces && ::geteuid() != 0)
+    return Error{ErrorCode::FailedPrecondition, t.file + ": 'placement: namespaces' needs root (network namespaces "
+                                                         "and links need CAP_NET_ADMIN); nothing was deployed"};
+  if (t.namespaces && !t.hosts.empty())
+    return Error{ErrorCode::InvalidArgument, t.file + ": hosts are not supported with 'placement: namespaces' yet "
+                                                      "(their links would have to reach into each switch's namespace); "
+                                                      "nothing was deployed"};
   if (auto old = readLab(name)) {
     bool running = processAlive(old->relayd_pid());
     for (const auto& n : old->nodes()) running = running || processAlive(n.pid());
@@ -283,7 +310,7 @@ Result<v1::LabState> deploy(const Topology& t, const DeployOptions& o) {
   for (std::size_t i = 0; i < configs.size(); ++i)
     if (!configs[i].users.empty() && configs[i].emulator.ssh_host_key.empty())
       configs[i].emulator.ssh_host_key = dir + "/ssh/" + names[i] + "_host_ed25519_key";
-  auto plan = planPair(slot, names, configs);
+  auto plan = planPair(slot, names, configs, t.namespaces);
   if (!plan) return plan.error();
   if (o.tls)
     if (auto st = makeCertificates(tls_dir, name, plan->nodes); !st) {
@@ -319,6 +346,7 @@ Result<v1::LabState> deploy(const Topology& t, const DeployOptions& o) {
     n->set_source_config(sources);
     n->set_log_file(dir + "/" + np.name + ".log");
     n->set_tls_dir(tls_dir);
+    n->set_netns(np.netns);
     if (!configs[i].users.empty()) {
       n->set_ssh(np.address + ":" + std::to_string(configs[i].emulator.ssh_port));
       for (const auto& [user, u] : configs[i].users)
@@ -355,6 +383,11 @@ Result<v1::LabState> deploy(const Topology& t, const DeployOptions& o) {
     for (const auto& l : h.links) lh->add_links(l.node + ":" + l.port.longName());
   }
   if (auto st = writeLab(lab); !st) return st.error();
+  if (auto st = runSteps(lab, namespaceSteps(*plan), "building the switches' namespaces"); !st) {
+    std::string ignored;
+    (void)destroy(name, &ignored);
+    return st.error();
+  }
   if (auto st = buildHosts(lab, hosts); !st) {
     std::string ignored;
     (void)destroy(name, &ignored);
@@ -445,6 +478,8 @@ Status startNodes(v1::LabState& lab, const std::vector<std::string>& names, std:
     if (auto st = setNodeLinks(*n, true); !st) return st;
     std::vector<std::string> argv = {vpcdPath(), "--config", n->config_file(), "--ready-file", ready,
                                      "--log-file", n->log_file()};
+    // In its namespace: `ip netns exec` execs vpcd, so the pid is the switch's.
+    if (!n->netns().empty()) argv.insert(argv.begin(), {"/usr/sbin/ip", "netns", "exec", n->netns()});
     if (lab.time_scale() != 1.0) {
       argv.push_back("--time-scale");
       argv.push_back(fmt::format("{}", lab.time_scale()));

@@ -87,6 +87,8 @@ Result<std::uint32_t> freeSlot(std::uint32_t first) {
   for (const auto& l : listLabs()) used.insert(l.slot());
   for (std::uint32_t s = std::max<std::uint32_t>(first, 1); s <= kMaxSlot; ++s) {
     if (used.count(s)) continue;
+    std::error_code ec;  // a namespace lab of another lab home holds the slot's links
+    if (std::filesystem::exists("/sys/class/net/" + namespaceLink(s, 0), ec)) continue;
     if (bindable(slotAddress(s, 1), 9000) && bindable(slotAddress(s, 2), 9000) && bindable(slotAddress(s, 3), 7100))
       return s;
   }

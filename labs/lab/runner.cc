@@ -13,6 +13,7 @@
 #include <iostream>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <sstream>
 #include <thread>
 
@@ -923,11 +924,36 @@ int runDrills(const std::vector<std::string>& paths, const RunOptions& options) 
   }
   // Load everything first: a bad file stops the run before anything is deployed.
   std::vector<LoadedDrill> drills;
+  std::optional<Topology> instead;
+  if (!options.topology.empty()) {
+    auto t = loadTopology(options.topology);
+    if (!t) {
+      std::cerr << t.error().message << "\n";
+      return 2;
+    }
+    instead = std::move(*t);
+  }
   for (const auto& f : files) {
     auto d = loadDrill(f);
     if (!d) {
       std::cerr << d.error().message << "\n";
       return 2;
+    }
+    if (instead) {
+      auto names = [](const Topology& t) {
+        std::vector<std::string> v;
+        for (const auto& n : t.nodes) v.push_back(n.name);
+        std::sort(v.begin(), v.end());
+        return v;
+      };
+      if (names(*instead) != names(d->topology) || (!d->topology.hosts.empty() && instead->hosts.empty())) {
+        std::cerr << "vpclab: " << f << ": --topology " << options.topology << " does not have the switches"
+                  << (d->topology.hosts.empty() ? "" : " and hosts") << " of the drill's topology ("
+                  << d->topology.file << ")\n";
+        return 2;
+      }
+      if (!d->drill.time_scale && d->topology.time_scale && !instead->time_scale) instead->time_scale = d->topology.time_scale;
+      d->topology = *instead;
     }
     drills.push_back(std::move(*d));
   }

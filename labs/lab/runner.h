@@ -34,6 +34,9 @@ struct RunOptions {
   // With `step`: wait for the live page's Next (`vpclab serve`) only, not for Enter (a run the page
   // started has no terminal).
   bool step_from_page = false;
+  // Run the drills on this topology instead of the one each names (the same switch names): the same
+  // drill on a pair placed in namespaces, say.
+  std::string topology;
 };
 
 // Runs drill files and folders of them (*.yml, in name order). Returns the exit code: 0 when every

@@ -226,6 +226,38 @@ TEST_CASE("Lab: a pair's plan puts every path through a relay and rewrites the c
   CHECK_FALSE(planPair(7, {"leaf1"}, {sample(1)}));
 }
 
+TEST_CASE("Lab: a pair placed in namespaces - own addresses, routed links, relays on the machine's side", "[lab][unit]") {
+  const auto plan = planPair(7, {"leaf1", "leaf2"}, {sample(1), sample(2)}, true);
+  REQUIRE(plan);
+  const auto& a = plan->nodes[0];
+  const auto& b = plan->nodes[1];
+  CHECK(a.address == "10.250.7.2");
+  CHECK(a.gateway == "10.250.7.1");
+  CHECK(b.address == "10.250.7.6");
+  CHECK(b.gateway == "10.250.7.5");
+  CHECK(a.netns == "vpc7-leaf1");
+  CHECK(a.link == "vx7n0");
+  CHECK(a.link_peer == "vy7n0");
+  CHECK(b.link == namespaceLink(7, 1));
+  const auto leaf1 = parseConfig(a.config_text, "deployed.cfg");
+  const auto leaf2 = parseConfig(b.config_text, "deployed.cfg");
+  REQUIRE(leaf1.config);
+  REQUIRE(leaf2.config);
+  // Each switch dials and sends keepalives to the relay on its own link's far end; nothing is on 127/8.
+  CHECK(leaf1.config->emulator.peer_link_peer == "10.250.7.1:7100");
+  CHECK(leaf2.config->emulator.peer_link_peer == "10.250.7.5:7100");
+  CHECK(leaf1.config->vpc_domain->keepalive->destination.str() == "10.250.7.1");
+  CHECK(leaf2.config->vpc_domain->keepalive->source->str() == "10.250.7.6");
+  CHECK(plan->paths[0].relays[0].listen == "10.250.7.1:7100");
+  CHECK(plan->paths[0].relays[0].target == "10.250.7.6:7100");
+  CHECK(plan->paths[0].relays[1].target == "10.250.7.2:7100");
+  CHECK(plan->paths[1].relays[0].listen == "10.250.7.1:3200");
+  CHECK(plan->paths[1].relays[1].listen == "10.250.7.5:3200");
+  CHECK(plan->paths[1].relays[1].target == "10.250.7.6:3200");
+  // The loopback placement names no namespace.
+  CHECK(planPair(7, {"leaf1", "leaf2"}, {sample(1), sample(2)})->nodes[0].netns.empty());
+}
+
 TEST_CASE("Lab: drill checks name the line of what they refer to", "[lab][unit]") {
   Drill d;
   Step s;

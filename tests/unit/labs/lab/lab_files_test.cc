@@ -91,6 +91,12 @@ TEST_CASE("Lab files: a bad topology names the line, the column and what is wron
   CHECK_THAT(errorOf(loadTopology(t.write("t.yml", "name: x\nnodes:\n  a: {config: bad.cfg}\n  b: {config: a.cfg}\n"))),
              Contains("bad.cfg:2:12: error: value 5000 out of range 1-1000"));
   CHECK_THAT(errorOf(loadTopology(t.path + "/nothing.yml")), Contains("cannot read the topology file"));
+  CHECK_THAT(errorOf(loadTopology(t.write("t.yml", "name: x\nplacement: cloud\nnodes:\n  a: {config: a.cfg}\n"))),
+             Contains("t.yml:2:12: error: placement 'cloud' is 'loopback' (the default) or 'namespaces'"));
+  const auto two = loadTopology(src("labs/topologies/two-hosts/two-hosts.yml"));
+  REQUIRE(two);
+  CHECK(two->namespaces);
+  CHECK_FALSE(loadTopology(src("labs/topologies/pair/pair.yml"))->namespaces);
 }
 
 TEST_CASE("Lab files: a bad drill names the step and what is wrong", "[lab][unit]") {
