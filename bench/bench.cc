@@ -182,13 +182,20 @@ void Child::stop() const {
   ::waitpid(pid, nullptr, 0);
 }
 
-double rssBytes(int pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+namespace {
+// "Key:   1234 kB" in a /proc file, in bytes (0 when absent).
+double kibField(const std::string& file, const std::string& key) {
+  std::ifstream in(file);
   std::string line;
   while (std::getline(in, line))
-    if (line.rfind("VmRSS:", 0) == 0) return std::atof(line.c_str() + 6) * 1024.0;
+    if (line.rfind(key, 0) == 0) return std::atof(line.c_str() + key.size()) * 1024.0;
   return 0;
 }
+}  // namespace
+
+double rssBytes(int pid) { return kibField("/proc/" + std::to_string(pid) + "/status", "VmRSS:"); }
+
+double pssBytes(int pid) { return kibField("/proc/" + std::to_string(pid) + "/smaps_rollup", "Pss:"); }
 
 double cpuSeconds(int pid) {
   std::ifstream in("/proc/" + std::to_string(pid) + "/stat");

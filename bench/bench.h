@@ -78,6 +78,9 @@ Child forkGrpcServer(const std::function<grpc::Service*()>& make);
 
 // VmRSS of a process in bytes; CPU time (user + system) in seconds.
 double rssBytes(int pid);
+// Proportional set size: each shared page divided among the processes mapping it (sums to what the
+// machine pays for a group of processes).
+double pssBytes(int pid);
 double cpuSeconds(int pid);
 
 }  // namespace vpc::bench

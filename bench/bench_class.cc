@@ -36,15 +36,6 @@ namespace {
 
 constexpr double MB = 1024.0 * 1024.0;
 
-// Proportional set size: each shared page divided among the processes that map it.
-double pssBytes(int pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/smaps_rollup");
-  std::string line;
-  while (std::getline(in, line))
-    if (line.rfind("Pss:", 0) == 0) return std::atof(line.c_str() + 4) * 1024.0;
-  return 0;
-}
-
 struct Usage {
   double cpu_percent = 0;  // of one core, all processes together
   double rss_mb = 0, pss_mb = 0;

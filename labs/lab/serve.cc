@@ -1,15 +1,10 @@
 #include "labs/lab/serve.h"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <poll.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
-#include <cerrno>
 #include <chrono>
 #include <condition_variable>
 #include <csignal>
@@ -18,11 +13,9 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
-#include <list>
 #include <map>
 #include <mutex>
 #include <optional>
-#include <set>
 #include <thread>
 
 #include <boost/asio/ip/tcp.hpp>
@@ -46,7 +39,7 @@
 #include "labs/lab/traffic.h"
 #include "switch/cli/management_backend.h"
 #include "switch/cli/shell.h"
-#include "switch/daemon/worker_threads.h"
+#include "switch/daemon/tcp_acceptor.h"
 #include "switch/mgmt/text.h"
 
 namespace vpc::lab {
@@ -96,6 +89,7 @@ std::atomic<bool> g_stop{false};
 constexpr std::size_t kMaxConnections = 128;  // a class: a WebSocket per page, a few requests
 constexpr std::size_t kMaxBacklog = 20000;  // messages a newly opened page gets replayed
 constexpr std::size_t kMaxBody = 64 * 1024;
+constexpr std::size_t kMaxFlows = 4;
 
 std::int64_t nowUs() {
   return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
@@ -196,12 +190,7 @@ class Watcher {
     stopFollowing();
     stopDrill();
     flows_cv_.notify_all();  // running flows stop now and report
-    std::list<RunningFlow> flows;
-    {
-      std::lock_guard lock(flows_mu_);
-      flows.splice(flows.end(), flows_);
-    }
-    for (auto& f : flows) f.thread.join();
+    flows_.joinAll();
   }
 
   // The drill the page started (at most one at a time).
@@ -237,16 +226,14 @@ class Watcher {
     auto lab = readLab(o_.lab);
     if (!lab) return "lab '" + o_.lab + "' is not deployed";
     std::lock_guard lock(flows_mu_);
-    reapFlows();
-    if (flows_.size() >= 4) return "four flows run already";
+    if (flows_.running() >= kMaxFlows) return "four flows run already";
     const std::string name = fmt::format("{}->{} #{}", from, to, ++flow_count_);
     auto flow = Flow::start(*lab, name, from, to, rate, 0);  // until stopped: serve may end it early
     if (!flow) return flow.error().message;
     Json j = {{"type", "flow"}, {"flow", {{"name", name}, {"from", from}, {"to", to}, {"rate_pps", rate},
                                           {"duration_s", seconds}, {"state", "running"}}}};
     hub_.publish(dump(j));
-    auto& entry = flows_.emplace_back();
-    entry.thread = std::thread([this, name, from, to, seconds, &entry, f = std::shared_ptr<Flow>(std::move(*flow))] {
+    flows_.spawn(kMaxFlows, [this, name, from, to, seconds, f = std::shared_ptr<Flow>(std::move(*flow))] {
       {
         std::unique_lock wait(flows_mu_);
         flows_cv_.wait_for(wait, std::chrono::duration<double>(seconds), [] { return g_stop.load(); });
@@ -262,7 +249,6 @@ class Watcher {
         out["error"] = r.error().message;
       }
       hub_.publish(dump(Json({{"type", "flow"}, {"flow", out}})));
-      entry.done = true;
     });
     return "";
   }
@@ -426,27 +412,11 @@ class Watcher {
     dirty_ = true;
   }
 
-  void reapFlows() {
-    for (auto it = flows_.begin(); it != flows_.end();) {
-      if (it->done) {
-        it->thread.join();
-        it = flows_.erase(it);
-      } else {
-        ++it;
-      }
-    }
-  }
-
-  struct RunningFlow {
-    std::thread thread;
-    std::atomic<bool> done{false};
-  };
-
   const ServeOptions& o_;
   Hub& hub_;
   std::mutex flows_mu_;
   std::condition_variable flows_cv_;
-  std::list<RunningFlow> flows_;
+  daemon::WorkerThreads flows_;  // each flow's thread: waits its duration, stops the flow, reports
   int flow_count_ = 0;
   std::string generation_;
   std::unique_ptr<EventCollector> collector_;
@@ -484,55 +454,15 @@ class Server {
  public:
   Server(const ServeOptions& o, Hub& hub, Watcher& watcher) : o_(o), hub_(hub), watcher_(watcher) {}
 
-  std::string listen() {
-    sockaddr_in sa{};
-    sa.sin_family = AF_INET;
-    sa.sin_port = htons(static_cast<std::uint16_t>(o_.port));
-    if (::inet_pton(AF_INET, o_.address.c_str(), &sa.sin_addr) != 1) return o_.address + " is not an IPv4 address";
-    fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    int one = 1;
-    ::setsockopt(fd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    if (::bind(fd_, reinterpret_cast<sockaddr*>(&sa), sizeof sa) != 0 || ::listen(fd_, 32) != 0)
-      return fmt::format("cannot listen on {}:{} ({})", o_.address, o_.port, std::strerror(errno));
-    socklen_t len = sizeof sa;
-    ::getsockname(fd_, reinterpret_cast<sockaddr*>(&sa), &len);
-    port_ = ntohs(sa.sin_port);
-    return "";
-  }
-  int port() const { return port_; }
+  std::string listen() { return acceptor_.listen(o_.address, static_cast<std::uint16_t>(o_.port)); }
+  int port() const { return acceptor_.port(); }
 
-  void acceptLoop() {
-    while (!g_stop) {
-      pollfd p{fd_, POLLIN, 0};
-      if (::poll(&p, 1, 200) <= 0) {
-        clients_.reap();
-        continue;
-      }
-      const int fd = ::accept4(fd_, nullptr, nullptr, SOCK_CLOEXEC);
-      if (fd < 0) continue;
-      {
-        std::lock_guard lock(fds_mu_);
-        fds_.insert(fd);
-      }
-      const bool started = clients_.spawn(kMaxConnections, [this, fd] {
-        serve(fd);
-        std::lock_guard lock(fds_mu_);
-        fds_.erase(fd);
-        ::close(fd);
-      });
-      if (!started) {
-        std::lock_guard lock(fds_mu_);
-        fds_.erase(fd);
-        ::close(fd);
-      }
-    }
-    {
-      std::lock_guard lock(fds_mu_);
-      for (const int fd : fds_) ::shutdown(fd, SHUT_RDWR);
-    }
+  // Serves until SIGINT or SIGTERM; then wakes the pages' threads and joins every connection.
+  void run() {
+    acceptor_.start(kMaxConnections, [this](int fd) { serve(fd); });
+    while (!g_stop) std::this_thread::sleep_for(200ms);
     hub_.wakeAll();
-    clients_.joinAll();
-    ::close(fd_);
+    acceptor_.stop();
   }
 
  private:
@@ -724,11 +654,7 @@ class Server {
   const ServeOptions& o_;
   Hub& hub_;
   Watcher& watcher_;
-  int fd_ = -1;
-  int port_ = 0;
-  daemon::WorkerThreads clients_;
-  std::mutex fds_mu_;
-  std::set<int> fds_;
+  daemon::TcpAcceptor acceptor_;
 };
 
 }  // namespace
@@ -757,7 +683,7 @@ int serveLab(const ServeOptions& options) {
               << "TOPOLOGY --name " << options.lab << ", or a drill run from the instructor page)\n";
   std::cout << "Ctrl-C stops serving (the lab stays)." << std::endl;
   std::thread watch([&] { watcher.run(); });
-  server.acceptLoop();
+  server.run();
   watch.join();
   std::cout << "stopped serving lab '" << options.lab << "'\n";
   return 0;

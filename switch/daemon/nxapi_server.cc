@@ -1,13 +1,7 @@
 #include "switch/daemon/nxapi_server.h"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <poll.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
-#include <cerrno>
-#include <cstring>
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
@@ -25,7 +19,6 @@ namespace http = beast::http;
 
 namespace {
 
-constexpr int kReapMs = 5000;  // finished clients are joined at the latest this long after
 constexpr std::size_t kMaxBody = 1 << 20;  // 1 MiB of commands is plenty
 constexpr int kIdleSeconds = 30;
 
@@ -55,52 +48,11 @@ NxapiServer::NxapiServer(std::string address, std::uint16_t port, Hooks hooks)
 NxapiServer::~NxapiServer() { stop(); }
 
 Status NxapiServer::start() {
-  const std::string where = address_ + ":" + std::to_string(requested_port_);
-  sockaddr_in sa{};
-  sa.sin_family = AF_INET;
-  sa.sin_port = htons(requested_port_);
-  if (::inet_pton(AF_INET, address_.c_str(), &sa.sin_addr) != 1)
-    return Error{ErrorCode::InvalidArgument, "nxapi: " + address_ + " is not an IPv4 address"};
-  listen_fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  int one = 1;
-  ::setsockopt(listen_fd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-  if (::bind(listen_fd_, reinterpret_cast<sockaddr*>(&sa), sizeof sa) != 0 || ::listen(listen_fd_, 16) != 0) {
-    const std::string why = std::strerror(errno);
-    ::close(listen_fd_);
-    listen_fd_ = -1;
-    return Error{ErrorCode::Unavailable, "nxapi: cannot listen on " + where + " (" + why + ")"};
-  }
-  socklen_t len = sizeof sa;
-  ::getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&sa), &len);
-  port_ = ntohs(sa.sin_port);
-  acceptor_ = std::thread([this] { acceptLoop(); });
+  if (auto why = acceptor_.listen(address_, requested_port_); !why.empty())
+    return Error{ErrorCode::Unavailable, "nxapi: " + why};
+  port_ = acceptor_.port();
+  acceptor_.start(kMaxConnections, [this](int fd) { serve(fd); });
   return Status::ok();
-}
-
-void NxapiServer::acceptLoop() {
-  while (!stopping_) {
-    if (!wake_.waitReadable(listen_fd_, kReapMs)) {
-      clients_.reap();
-      continue;
-    }
-    const int fd = ::accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
-    if (fd < 0) continue;
-    {
-      std::lock_guard lock(fds_mu_);
-      open_fds_.insert(fd);
-    }
-    const bool started = clients_.spawn(kMaxConnections, [this, fd] {
-      serve(fd);
-      std::lock_guard lock(fds_mu_);
-      open_fds_.erase(fd);
-      ::close(fd);  // under the lock: stop() never shuts down a number already reused
-    });
-    if (!started) {
-      std::lock_guard lock(fds_mu_);
-      open_fds_.erase(fd);
-      ::close(fd);
-    }
-  }
 }
 
 void NxapiServer::serve(int fd) {
@@ -112,7 +64,7 @@ void NxapiServer::serve(int fd) {
   sock.assign(asio::ip::tcp::v4(), ::dup(fd), ec);  // the socket closes its copy; the worker closes fd
   if (ec) return;
   beast::flat_buffer buffer;
-  while (!stopping_) {
+  while (!acceptor_.stopping()) {
     http::request_parser<http::string_body> parser;
     parser.body_limit(kMaxBody);
     http::read(sock, buffer, parser, ec);
@@ -163,17 +115,6 @@ void NxapiServer::serve(int fd) {
   sock.close(ec);
 }
 
-void NxapiServer::stop() {
-  if (stopping_.exchange(true)) return;
-  wake_.raise();
-  if (acceptor_.joinable()) acceptor_.join();
-  {
-    std::lock_guard lock(fds_mu_);
-    for (const int fd : open_fds_) ::shutdown(fd, SHUT_RDWR);  // a read waiting for the next request returns
-  }
-  clients_.joinAll();
-  if (listen_fd_ >= 0) ::close(listen_fd_);
-  listen_fd_ = -1;
-}
+void NxapiServer::stop() { acceptor_.stop(); }
 
 }  // namespace vpc::daemon

@@ -18,8 +18,7 @@
 
 #include "peerlink/core/result.h"
 #include "switch/core/users.h"
-#include "switch/daemon/stop_signal.h"
-#include "switch/daemon/worker_threads.h"
+#include "switch/daemon/tcp_acceptor.h"
 
 namespace vpc::daemon {
 
@@ -47,20 +46,13 @@ class NxapiServer {
   Stats stats() const { return {requests_, auth_failures_}; }
 
  private:
-  void acceptLoop();
   void serve(int fd);
 
   std::string address_;
   std::uint16_t requested_port_;
   std::uint16_t port_ = 0;
   Hooks hooks_;
-  int listen_fd_ = -1;
-  std::atomic<bool> stopping_{false};
-  StopSignal wake_;  // stop() wakes the acceptor at once
-  std::thread acceptor_;
-  WorkerThreads clients_;
-  std::mutex fds_mu_;
-  std::set<int> open_fds_;  // the clients' sockets, for stop() to shut down (closed under fds_mu_)
+  TcpAcceptor acceptor_;
   std::atomic<std::uint64_t> requests_{0}, auth_failures_{0};
   static constexpr std::size_t kMaxConnections = 16;
 };
