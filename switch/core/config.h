@@ -166,6 +166,9 @@ struct SwitchConfig {
     auto it = interfaces.find(id);
     return it == interfaces.end() ? nullptr : &it->second;
   }
+  // The switchport settings a port runs with (mode, VLANs, MTU): a port-channel member takes its
+  // port-channel's, as on NX-OS; any other port its own. nullptr when the port is not configured.
+  const InterfaceConfig* switchportOf(InterfaceId id) const;
   // The port-channel carrying `vpc peer-link`, if any.
   const InterfaceConfig* peerLink() const;
   // The port-channel configured with `vpc <id>`.

@@ -20,6 +20,13 @@ std::string_view toString(ChannelMode m) {
   return "?";
 }
 
+const InterfaceConfig* SwitchConfig::switchportOf(InterfaceId id) const {
+  const auto* ic = interface(id);
+  if (ic && ic->channel_group)
+    if (const auto* pc = interface(InterfaceId::portChannel(*ic->channel_group))) return pc;
+  return ic;
+}
+
 const InterfaceConfig* SwitchConfig::peerLink() const {
   for (const auto& [id, ic] : interfaces)
     if (ic.vpc_peer_link) return &ic;

@@ -180,9 +180,7 @@ class Writer {
     if (is(e.to, PortState::Suspended) && !e.from.empty() && id->kind() == IfKind::Ethernet) {
       add(e, "ETH_PORT_CHANNEL", 5, "PORT_SUSPENDED", id->longName() + ": " + id->longName() + " is suspended");
     } else if (is(e.to, PortState::Connected)) {
-      const auto* ic = own;
-      if (ic && ic->channel_group)  // a member runs in its port-channel's mode
-        if (const auto* pc = config_.interface(InterfaceId::portChannel(*ic->channel_group))) ic = pc;
+      const auto* ic = config_.switchportOf(*id);  // a member runs in its port-channel's mode
       const bool trunk = ic && ic->mode == PortMode::Trunk;
       add(e, "ETHPORT", 5, "IF_UP", name + " is up in mode " + (trunk ? "trunk" : "access"));
     } else if (is(e.to, PortState::Disabled) && !e.from.empty()) {

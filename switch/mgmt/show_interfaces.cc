@@ -21,10 +21,7 @@ void showInterfaces(Backend& sw, const v1::ShowInterfaceStatusRequest& req, v1::
     std::string member_vlan;
     p->set_interface(row.id.longName());
     if (const auto* ic = cfg.interface(row.id)) {
-      // A member takes its port-channel's switchport settings, as on NX-OS.
-      const InterfaceConfig* eff = ic;
-      if (ic->channel_group)
-        if (const auto* pc = cfg.interface(InterfaceId::portChannel(*ic->channel_group))) eff = pc;
+      const InterfaceConfig* eff = cfg.switchportOf(row.id);  // a member runs with its port-channel's
       p->set_mode(!eff->switchport || row.routed ? "routed" : eff->mode == PortMode::Trunk ? "trunk" : "access");
       if (eff != ic) member_vlan = eff->mode == PortMode::Trunk ? "trunk" : std::to_string(eff->access_vlan);
       p->set_channel_group(ic->channel_group.value_or(0));
