@@ -404,4 +404,19 @@ std::vector<std::string> checkDrill(const Drill& d, const std::vector<std::strin
   return out;
 }
 
+std::vector<std::string> staleRuns(std::vector<std::string> runs, std::size_t keep) {
+  const auto stamped = [](const std::string& r) {
+    // YYYYmmdd-HHMMSS-PID
+    if (r.size() < 17 || r[8] != '-' || r[15] != '-') return false;
+    for (std::size_t i = 0; i < r.size(); ++i)
+      if (i != 8 && i != 15 && !std::isdigit(static_cast<unsigned char>(r[i]))) return false;
+    return true;
+  };
+  std::erase_if(runs, [&](const std::string& r) { return !stamped(r); });
+  std::sort(runs.begin(), runs.end());  // the time stamp sorts by time
+  if (runs.size() <= keep) return {};
+  runs.resize(runs.size() - keep);
+  return runs;
+}
+
 }  // namespace vpc::lab

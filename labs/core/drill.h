@@ -135,4 +135,9 @@ struct Drill {
 std::vector<std::string> checkDrill(const Drill& d, const std::vector<std::string>& nodes,
                                     const std::vector<std::string>& paths, const std::vector<std::string>& hosts = {});
 
+// A drill's output folder keeps every run in runs/<run>/: a named run (`--name alice`) for good, a
+// time-stamped one ("20261130-101500-4242") among the newest `keep` of them. These are the runs to
+// remove, oldest first.
+std::vector<std::string> staleRuns(std::vector<std::string> runs, std::size_t keep);
+
 }  // namespace vpc::lab

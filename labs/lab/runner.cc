@@ -44,6 +44,8 @@ namespace {
 
 std::atomic<bool> g_interrupted{false};
 
+constexpr std::size_t kKeptRuns = 20;  // time-stamped runs kept per drill (named runs: all)
+
 std::int64_t nowUs() {
   return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
       .count();
@@ -736,6 +738,11 @@ class Run {
       fs::remove(tmp, ec);
       fs::create_symlink(fs::path("runs") / runId() / f, tmp, ec);
       if (!ec) fs::rename(tmp, link, ec);  // replaces the previous link at once
+    }
+    {  // The newest time-stamped runs stay, and every named one: OUT does not grow without end.
+      std::vector<std::string> runs;
+      for (const auto& entry : fs::directory_iterator(top + "/runs", ec)) runs.push_back(entry.path().filename().string());
+      for (const auto& stale : staleRuns(runs, kKeptRuns)) fs::remove_all(top + "/runs/" + stale, ec);
     }
     if (text) {
       std::string out;

@@ -258,6 +258,15 @@ TEST_CASE("Lab: a pair placed in namespaces - own addresses, routed links, relay
   CHECK(planPair(7, {"leaf1", "leaf2"}, {sample(1), sample(2)})->nodes[0].netns.empty());
 }
 
+TEST_CASE("Lab: a drill keeps its newest time-stamped runs and every named one", "[lab][unit]") {
+  const std::vector<std::string> runs = {"20261130-101502-77", "alice", "20261129-090000-5", "20261130-101500-4242",
+                                         "bob", "2026-not-a-stamp"};
+  CHECK(staleRuns(runs, 2) == std::vector<std::string>{"20261129-090000-5"});
+  CHECK(staleRuns(runs, 1) == std::vector<std::string>{"20261129-090000-5", "20261130-101500-4242"});
+  CHECK(staleRuns(runs, 3).empty());
+  CHECK(staleRuns({"alice", "bob"}, 0).empty());
+}
+
 TEST_CASE("Lab: drill checks name the line of what they refer to", "[lab][unit]") {
   Drill d;
   Step s;
