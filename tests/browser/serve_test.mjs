@@ -151,6 +151,24 @@ try {
                    t.includes("(the drill run ended)"); }, undefined, 40000);
   check((await text(teacher, "#drill-out")).includes("PASS"), "and passes");
 
+  // A drill stepped in a terminal (stdin open, nobody presses Enter): the page shows its question and
+  // the page's Next runs the step.
+  await until(viewer, "the page-started drill's lab is gone", () => document.getElementById("absent").textContent.includes("not deployed"));
+  const terminal = spawn(vpclab, ["run", path.join(drills, "predict.yml"), "--step", "--name", lab, "--out", path.join(home, "out")],
+                         { env, stdio: ["pipe", "pipe", "pipe"] });
+  let said = "";
+  terminal.stdout.on("data", (d) => { said += d; });
+  const ended = new Promise((r) => terminal.on("exit", (code) => r(code)));
+  await until(teacher, "a terminal's stepped drill shows its question on the page",
+    () => document.getElementById("step").style.display === "block" &&
+          document.getElementById("step-question").textContent === "What will leaf2 do with vPC 10?", undefined, 40000);
+  await teacher.click("#next");
+  await until(viewer, "the page's Next ran the terminal's step: leaf2's vPC 10 goes down",
+    () => (document.querySelector('[data-node="leaf2"] .vpc[data-id="10"]') || {}).textContent === "vPC 10: down");
+  const code = await Promise.race([ended, new Promise((r) => setTimeout(() => r("timeout"), 40000))]);
+  terminal.stdin.end();
+  check(code === 0 && said.includes("What happened after 'cut peer-link'"), "and the terminal's run reveals it and passes: " + code);
+
   // Hosts and their traffic: the lab deployed again under the name, now with hosts (namespaces, Open
   // vSwitch bonds): the page follows the new lab by itself.
   const hosts = run(["deploy", path.join(source, "labs/topologies/hosts/hosts.yml"), "--name", lab]);
