@@ -674,7 +674,13 @@ int serveLab(const ServeOptions& options) {
   std::signal(SIGINT, [](int) { g_stop = true; });
   std::signal(SIGTERM, [](int) { g_stop = true; });
   std::signal(SIGPIPE, SIG_IGN);
-  const std::string url = fmt::format("http://{}:{}/", options.address, server.port());
+  // On every address: name the machine, as students will type it.
+  std::string host = options.address;
+  if (host == "0.0.0.0") {
+    char name[256] = {};
+    host = ::gethostname(name, sizeof name - 1) == 0 && name[0] ? name : "THIS-MACHINE";
+  }
+  const std::string url = fmt::format("http://{}:{}/", host, server.port());
   std::cout << "serving lab '" << options.lab << "' at " << url << "  (read-only: watch and run show commands)\n";
   if (!options.token.empty())
     std::cout << "instructor page (faults, drills, Next): " << url << "?token=" << options.token << "\n";
