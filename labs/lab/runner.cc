@@ -959,8 +959,9 @@ int runDrills(const std::vector<std::string>& paths, const RunOptions& options) 
                   << d->topology.file << ")\n";
         return 2;
       }
-      if (!d->drill.time_scale && d->topology.time_scale && !instead->time_scale) instead->time_scale = d->topology.time_scale;
-      d->topology = *instead;
+      Topology t = *instead;  // the drill's own topology's time scale, unless the new one has its own
+      if (!t.time_scale) t.time_scale = d->topology.time_scale;
+      d->topology = std::move(t);
     }
     drills.push_back(std::move(*d));
   }

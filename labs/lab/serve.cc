@@ -122,7 +122,6 @@ class Hub {
       std::lock_guard lock(mu_);
       log_.clear();
       log_.emplace_back(++seq_, std::move(msg));
-      ++resets_;
     }
     cv_.notify_all();
   }
@@ -170,7 +169,7 @@ class Hub {
   std::mutex mu_;
   std::condition_variable cv_;
   std::deque<std::pair<std::uint64_t, std::string>> log_;
-  std::uint64_t seq_ = 0, resets_ = 0;
+  std::uint64_t seq_ = 0;
   std::string state_;
   std::uint64_t state_version_ = 0;
 };
