@@ -121,8 +121,13 @@ int cmdInspect(const std::string& name, bool as_json) {
 }
 
 int cmdDestroy(std::vector<std::string> names, bool all) {
-  if (all)
+  if (all) {
     for (const auto& l : listLabs()) names.push_back(l.name());
+    if (names.empty()) {
+      std::cout << "no labs deployed (" << labsHome() << ")\n";
+      return 0;
+    }
+  }
   if (names.empty()) {
     std::cerr << "vpclab: name the labs to destroy, or --all\n";
     return kExitUsage;
