@@ -182,6 +182,13 @@ TEST_CASE("vpclab: deploy, vpcctl by node name, real faults, events, graph, dest
   {  // a cut peer-link: the path drawn cut, the operational secondary's (leaf1's) legs suspended
     REQUIRE(vpclab({"fault", "t1", "cut", "peer-link"}).exit_code == 0);
     REQUIRE(eventually([&] { return !formed("t1"); }, 10s));
+    // One switch seeing the peer-link down is not yet leaf1 suspending: wait for its legs (a race seen here).
+    REQUIRE(eventually(
+        [&] {
+          const auto n = inspectLab("t1").nodes(0);
+          return n.vpcs_size() > 0 && n.vpcs(0).status() == "down";
+        },
+        10s));
     const std::string cut = home.dir + "/cut.svg";
     REQUIRE(vpclab({"graph", "t1", "-o", cut}).exit_code == 0);
     const auto p = readFile(cut);
