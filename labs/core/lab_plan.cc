@@ -91,4 +91,22 @@ Result<LabPlan> planPair(std::uint32_t slot, const std::vector<std::string>& nam
   return plan;
 }
 
+std::vector<HostStep> namespaceSteps(const LabPlan& plan) {
+  const std::string ip = "/usr/sbin/ip";
+  std::vector<HostStep> steps;
+  for (const auto& n : plan.nodes) {
+    if (n.netns.empty()) continue;
+    steps.push_back({{ip, "netns", "add", n.netns}, {ip, "netns", "del", n.netns}});
+    steps.push_back({{ip, "link", "add", n.link, "type", "veth", "peer", "name", n.link_peer}, {ip, "link", "del", n.link}});
+    steps.push_back({{ip, "link", "set", n.link_peer, "netns", n.netns}, {}});
+    steps.push_back({{ip, "addr", "add", n.gateway + "/30", "dev", n.link}, {}});
+    steps.push_back({{ip, "link", "set", n.link, "up"}, {}});
+    steps.push_back({{ip, "-n", n.netns, "link", "set", "lo", "up"}, {}});
+    steps.push_back({{ip, "-n", n.netns, "addr", "add", n.address + "/30", "dev", n.link_peer}, {}});
+    steps.push_back({{ip, "-n", n.netns, "link", "set", n.link_peer, "up"}, {}});
+    steps.push_back({{ip, "-n", n.netns, "route", "add", "default", "via", n.gateway}, {}});
+  }
+  return steps;
+}
+
 }  // namespace vpc::lab

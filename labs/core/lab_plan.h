@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "labs/core/host_plan.h"
 #include "peerlink/core/result.h"
 #include "switch/core/config.h"
 
@@ -64,6 +65,10 @@ std::string slotAddress(std::uint32_t slot, std::uint32_t host);  // 127.2.<slot
 // config must have a vPC domain with a peer-keepalive and an emulator peer-link (checked here).
 Result<LabPlan> planPair(std::uint32_t slot, const std::vector<std::string>& names,
                          const std::vector<SwitchConfig>& configs, bool namespaces = false);
+
+// `placement: namespaces`: the commands that make each switch's namespace and its routed veth link to
+// the machine (address, gateway, default route), each with what undoes it. Empty for the loopback.
+std::vector<HostStep> namespaceSteps(const LabPlan& plan);
 
 // 10.250.<slot>.<host>: the addresses of a lab placed in namespaces.
 std::string namespaceAddress(std::uint32_t slot, std::uint32_t host);

@@ -85,4 +85,8 @@ std::vector<v1::Event> labHistory(const v1::LabState& lab) {
   return out;
 }
 
+TimelineEvent timelineEvent(const v1::Event& e) {
+  return {e.unix_us(), e.switch_(), e.subject(), e.from(), e.to(), e.reason(), e.kind() == "reason"};
+}
+
 }  // namespace vpc::lab

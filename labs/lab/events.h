@@ -12,6 +12,7 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include "labs/core/timeline.h"
 #include "vpc/v1/lab.pb.h"
 #include "vpc/v1/mgmt.pb.h"
 
@@ -42,5 +43,8 @@ class EventCollector {
 
 // Every event of a lab so far (no follow), sorted by time.
 std::vector<v1::Event> labHistory(const v1::LabState& lab);
+
+// A switch's or a path's event as a timeline draws it.
+TimelineEvent timelineEvent(const v1::Event& e);
 
 }  // namespace vpc::lab

@@ -145,8 +145,8 @@ Status makeCertificates(const std::string& dir, const std::string& lab, const st
   return Status::ok();
 }
 
-// Runs the hosts' steps; each one's undo is recorded (and written) before the next, so a failure or a
-// later destroy unmakes exactly what was made.
+// Runs planned steps (hosts, namespaces); each one's undo is recorded (and written) before the next, so
+// a failure or a later destroy unmakes exactly what was made.
 Status runSteps(v1::LabState& lab, const std::vector<HostStep>& steps, const std::string& what) {
   for (const auto& step : steps) {
     if (!step.undo.empty()) {
@@ -173,25 +173,6 @@ Status buildHosts(v1::LabState& lab, const HostsPlan& plan) {
   if (plan.needs_ovs) fs::create_directories(plan.ovs_dir, ec);
   if (auto st = runSteps(lab, plan.ovs_start, "building the hosts"); !st) return st;
   return runSteps(lab, plan.steps, "building the hosts");
-}
-
-// `placement: namespaces`: each switch's namespace and its routed link to the machine.
-std::vector<HostStep> namespaceSteps(const LabPlan& plan) {
-  const std::string ip = "/usr/sbin/ip";
-  std::vector<HostStep> steps;
-  for (const auto& n : plan.nodes) {
-    if (n.netns.empty()) continue;
-    steps.push_back({{ip, "netns", "add", n.netns}, {ip, "netns", "del", n.netns}});
-    steps.push_back({{ip, "link", "add", n.link, "type", "veth", "peer", "name", n.link_peer}, {ip, "link", "del", n.link}});
-    steps.push_back({{ip, "link", "set", n.link_peer, "netns", n.netns}, {}});
-    steps.push_back({{ip, "addr", "add", n.gateway + "/30", "dev", n.link}, {}});
-    steps.push_back({{ip, "link", "set", n.link, "up"}, {}});
-    steps.push_back({{ip, "-n", n.netns, "link", "set", "lo", "up"}, {}});
-    steps.push_back({{ip, "-n", n.netns, "addr", "add", n.address + "/30", "dev", n.link_peer}, {}});
-    steps.push_back({{ip, "-n", n.netns, "link", "set", n.link_peer, "up"}, {}});
-    steps.push_back({{ip, "-n", n.netns, "route", "add", "default", "via", n.gateway}, {}});
-  }
-  return steps;
 }
 
 // Unmakes the hosts: the recorded undos, newest first; a failure is reported, the rest still run.

@@ -227,7 +227,7 @@ class Run {
   }
 
   void onEvent(const v1::Event& e) {
-    TimelineEvent t{e.unix_us(), e.switch_(), e.subject(), e.from(), e.to(), e.reason(), e.kind() == "reason"};
+    TimelineEvent t = timelineEvent(e);
     std::lock_guard lock(mu_);
     auto& seen = seen_seq_[e.switch_()];
     seen = std::max<std::uint64_t>(seen, e.seq());

@@ -323,7 +323,7 @@ class Watcher {
       const std::pair<std::int64_t, std::uint64_t> at{e.unix_us(), e.seq()};
       if (at <= last) return;
       last = at;
-      events_.push_back({e.unix_us(), e.switch_(), e.subject(), e.from(), e.to(), e.reason(), e.kind() == "reason"});
+      events_.push_back(timelineEvent(e));
       dirty_ = true;
     }
     Json j = {{"type", "event"}, {"event", Json::parse(mgmt::toJson(e, false))}};

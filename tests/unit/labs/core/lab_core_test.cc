@@ -254,8 +254,21 @@ TEST_CASE("Lab: a pair placed in namespaces - own addresses, routed links, relay
   CHECK(plan->paths[1].relays[0].listen == "10.250.7.1:3200");
   CHECK(plan->paths[1].relays[1].listen == "10.250.7.5:3200");
   CHECK(plan->paths[1].relays[1].target == "10.250.7.6:3200");
-  // The loopback placement names no namespace.
-  CHECK(planPair(7, {"leaf1", "leaf2"}, {sample(1), sample(2)})->nodes[0].netns.empty());
+  // What makes it: per switch a namespace and a veth link, each undone; the switch's end moved in,
+  // addressed, and routed through the machine's end.
+  const auto steps = namespaceSteps(*plan);
+  REQUIRE(steps.size() == 18);
+  CHECK(steps[0].run == std::vector<std::string>{"/usr/sbin/ip", "netns", "add", "vpc7-leaf1"});
+  CHECK(steps[0].undo == std::vector<std::string>{"/usr/sbin/ip", "netns", "del", "vpc7-leaf1"});
+  CHECK(steps[1].undo == std::vector<std::string>{"/usr/sbin/ip", "link", "del", "vx7n0"});
+  CHECK(steps[6].run == std::vector<std::string>{"/usr/sbin/ip", "-n", "vpc7-leaf1", "addr", "add", "10.250.7.2/30",
+                                                 "dev", "vy7n0"});
+  CHECK(steps[17].run == std::vector<std::string>{"/usr/sbin/ip", "-n", "vpc7-leaf2", "route", "add", "default", "via",
+                                                  "10.250.7.5"});
+  // The loopback placement names no namespace and makes none.
+  const auto loopback = planPair(7, {"leaf1", "leaf2"}, {sample(1), sample(2)});
+  CHECK(loopback->nodes[0].netns.empty());
+  CHECK(namespaceSteps(*loopback).empty());
 }
 
 TEST_CASE("Lab: a drill keeps its newest time-stamped runs and every named one", "[lab][unit]") {
