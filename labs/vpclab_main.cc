@@ -23,6 +23,7 @@
 #include "labs/lab/events.h"
 #include "labs/lab/files.h"
 #include "labs/lab/inventory.h"
+#include "labs/lab/kube.h"
 #include "labs/lab/graph.h"
 #include "labs/lab/lab.h"
 #include "labs/lab/process.h"
@@ -437,7 +438,43 @@ int main(int argc, char** argv) {
   sv->add_option("--drills", so.drills_dir, "the drill catalog the instructor page offers (default labs/drills)");
   sv->add_option("--out", so.out_dir, "where drills run from the page write their reports (default vpclab-out)");
 
+  KubeOptions ko;
+  ko.image = "localhost/vpclab:latest";
+  auto* k8s = app.add_subcommand("k8s", "Kubernetes manifests of a lab: a pod per switch, a relay pod, services, a "
+                                        "NetworkPolicy (docs/SCALE.md)");
+  k8s->add_option("lab", file, "a topology file, or a deployed lab's name")->required();
+  k8s->add_option("--name", ko.lab, "the lab's name in the cluster (default: the topology's or the lab's)");
+  k8s->add_option("--namespace", ko.namespace_, "the namespace (default: vpclab-<name>)");
+  k8s->add_option("--image", ko.image, "the image with vpcd and vpclab (scripts/image builds one)")->capture_default_str();
+  k8s->add_option("--domain", ko.domain, "the cluster's DNS domain")->capture_default_str();
+  k8s->add_option("-o,--out", out, "write here instead of stdout");
+  std::string pod_config, pod_relay;
+  int pod_wait = 300;
+  auto* pod = app.add_subcommand("pod", "the entry of a pod that vpclab k8s wrote (run by Kubernetes, not by hand)");
+  pod->require_subcommand(1);
+  auto* pod_sw = pod->add_subcommand("switch", "fill this switch's config with POD_IP and the relay's address, then run vpcd");
+  pod_sw->add_option("--config", pod_config, "the switch's config template")->required();
+  pod_sw->add_option("--relay", pod_relay, "the relay's name (its headless service)")->required();
+  pod_sw->add_option("--wait", pod_wait, "seconds to wait for the relay's name to resolve")->capture_default_str();
+  auto* pod_rl = pod->add_subcommand("relay", "record the lab in this pod and serve its relays");
+  pod_rl->add_option("lab_json", pod_config, "the lab's record (the ConfigMap's lab.json)")->required();
+
   CLI11_PARSE(app, argc, argv);
+  if (k8s->parsed()) {
+    auto text = kubeManifestsFor(file, ko);
+    if (!text) return fail(text.error());
+    if (out.empty()) {
+      std::cout << *text;
+      return 0;
+    }
+    std::ofstream file_out(out, std::ios::trunc);
+    file_out << *text;
+    if (!file_out) return fail(Error{ErrorCode::Unavailable, "cannot write " + out});
+    std::cerr << "wrote " << out << " (kubectl apply -f " << out << ")\n";
+    return 0;
+  }
+  if (pod_sw->parsed()) return podSwitchMain(pod_config, pod_relay, pod_wait);
+  if (pod_rl->parsed()) return podRelayMain(pod_config);
   if (sv->parsed()) {
     if (make_token && so.token.empty()) {
       std::ifstream rnd("/dev/urandom", std::ios::binary);

@@ -500,6 +500,11 @@ Status applyFault(v1::LabState& lab, const Fault& f, double scale, const std::st
   if (!f.onPath()) {
     const auto* n = findNode(lab, f.target);
     if (!n) return notFound("no switch '" + f.target + "' in lab '" + lab.name() + "'");
+    // A lab on Kubernetes (`vpclab pod relay` recorded it): the switch is a pod of its own.
+    if (n->config_file().empty() && n->pid() == 0)
+      return failedPrecondition(f.target + " runs in a pod of its own, not here: kill it with `kubectl delete pod " +
+                                f.target + " --grace-period=0 --force` and bring it back with `kubectl apply` "
+                                "(docs/SCALE.md); path faults work from here");
     const pid_t pid = n->pid();
     switch (f.kind) {
       case Fault::Kind::Kill: return stopNode(lab, f.target, false);

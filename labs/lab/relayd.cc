@@ -13,6 +13,7 @@
 #include <thread>
 
 #include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/ip/udp.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -143,6 +144,21 @@ class Relayd final : public v1::PathControl::CallbackService {
         rs.emplace_back(ad.substr(0, gt), ad.substr(gt + 1));
       }
       if (rs.size() != 2) return "path " + p->name + " needs two relay addresses";
+      // A far end given by name (a Kubernetes service, `vpclab pod relay`): its address now, and
+      // looked up again while the relay runs.
+      for (int i = 0; i < 2; ++i) {
+        auto& target = rs[static_cast<std::size_t>(i)].second;
+        const auto colon = target.rfind(':');
+        const std::string host = target.substr(0, colon);
+        boost::system::error_code ec;
+        asio::ip::make_address_v4(host, ec);
+        if (!ec || colon == std::string::npos) continue;
+        NamedEnd end{p.get(), i, host, target.substr(colon + 1), ""};
+        end.current = resolveNow(end.host, end.port);
+        if (end.current.empty()) return "cannot resolve " + host + " (the relay's far end)";
+        target = end.current + ":" + end.port;
+        named_.push_back(std::move(end));
+      }
       if (p->kind == "tcp") {
         for (int i = 0; i < 2; ++i) {
           p->tcp[i] = std::make_unique<labs::TcpRelay>(io_, rs[static_cast<std::size_t>(i)].first,
@@ -156,6 +172,7 @@ class Relayd final : public v1::PathControl::CallbackService {
       record(*p, "", "pass", "relay started");
       paths_.push_back(std::move(p));
     }
+    if (!named_.empty()) resolveLater();
     grpc::ServerBuilder b;
     b.AddListeningPort(lab_.control_socket(), grpc::InsecureServerCredentials());
     b.RegisterService(this);
@@ -246,11 +263,67 @@ class Relayd final : public v1::PathControl::CallbackService {
     });
   }
 
+  // A far end the lab names instead of numbering (a switch's wire service in Kubernetes).
+  struct NamedEnd {
+    Path* path;
+    int index;  // tcp: relay [index]'s target; udp: side a (0) or b (1)'s peer
+    std::string host, port, current;
+  };
+  static constexpr auto kResolveEvery = std::chrono::seconds(2);
+  static constexpr auto kResolveWait = std::chrono::seconds(300);
+
+  // Blocking, before the relays start: the switches' pods may still be scheduling, so wait for them.
+  static std::string resolveNow(const std::string& host, const std::string& port) {
+    const auto deadline = std::chrono::steady_clock::now() + kResolveWait;
+    asio::io_context io;
+    asio::ip::udp::resolver r(io);
+    for (int attempt = 0;; ++attempt) {
+      boost::system::error_code ec;
+      const auto results = r.resolve(asio::ip::udp::v4(), host, port, ec);
+      if (!ec && !results.empty()) return results.begin()->endpoint().address().to_string();
+      if (std::chrono::steady_clock::now() > deadline) return "";
+      if (attempt % 10 == 0) std::cerr << "relayd: waiting for " << host << " to resolve (" << ec.message() << ")\n";
+      std::this_thread::sleep_for(std::chrono::seconds(1));
+    }
+  }
+
+  // While running: each name again every 2 s, off the relays' path (asio's resolver thread). A switch
+  // whose pod came back at another address is reached there; a name that stops resolving for a while
+  // (its pod is gone) keeps its last address.
+  void resolveLater() {
+    resolve_timer_.expires_after(kResolveEvery);
+    resolve_timer_.async_wait([this](const boost::system::error_code& ec) {
+      if (ec || stopping_) return;
+      for (std::size_t i = 0; i < named_.size(); ++i)
+        resolver_.async_resolve(asio::ip::udp::v4(), named_[i].host, named_[i].port,
+                                [this, i](const boost::system::error_code& rec, asio::ip::udp::resolver::results_type res) {
+                                  if (rec || res.empty() || stopping_) return;
+                                  moved(named_[i], res.begin()->endpoint().address().to_string());
+                                });
+      resolveLater();
+    });
+  }
+
+  void moved(NamedEnd& end, const std::string& address) {
+    if (address == end.current) return;
+    const std::string target = address + ":" + end.port;
+    Path& p = *end.path;
+    Status st = p.tcp[end.index] ? p.tcp[end.index]->setTarget(target)
+                                 : (p.udp ? p.udp->setPeer(end.index == 0, target) : Status::ok());
+    if (!st) return;
+    const std::string was = end.current;
+    end.current = address;
+    record(p, p.text(), p.text(), end.host + " moved from " + was + " to " + address);
+  }
+
   v1::LabState lab_;
   asio::io_context io_;
   asio::executor_work_guard<asio::io_context::executor_type> guard_;
   std::vector<std::unique_ptr<Path>> paths_;
   std::unique_ptr<grpc::Server> server_;
+  std::vector<NamedEnd> named_;
+  asio::steady_timer resolve_timer_{io_};
+  asio::ip::udp::resolver resolver_{io_};
   std::deque<v1::Event> journal_;
   std::uint64_t last_seq_ = 0;
   std::set<PathEventStream*> subscribers_;
@@ -312,6 +385,8 @@ void Relayd::stop() {
   const auto subs = subscribers_;
   for (auto* s : subs) s->finish(grpc::Status::OK);
   for (auto& p : paths_) p->flap_timer->cancel();
+  resolve_timer_.cancel();
+  resolver_.cancel();
 }
 
 }  // namespace

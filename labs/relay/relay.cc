@@ -253,6 +253,12 @@ Status TcpRelay::start() {
   return Status::ok();
 }
 
+Status TcpRelay::setTarget(const std::string& target) {
+  VPC_ASSIGN_OR_RETURN(target_, parseEndpoint<tcp::endpoint>(target));
+  target_text_ = target;
+  return Status::ok();
+}
+
 std::string TcpRelay::address() const {
   boost::system::error_code ec;
   const auto ep = acceptor_.local_endpoint(ec);
@@ -338,6 +344,13 @@ Status UdpRelay::start() {
   }
   receive(a_, b_);
   receive(b_, a_);
+  return Status::ok();
+}
+
+Status UdpRelay::setPeer(bool side_a, const std::string& peer) {
+  VPC_ASSIGN_OR_RETURN(auto ep, parseEndpoint<udp::endpoint>(peer));
+  (side_a ? a_ : b_).peer = ep;
+  texts_[side_a ? 1 : 3] = peer;
   return Status::ok();
 }
 

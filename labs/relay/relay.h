@@ -61,6 +61,8 @@ class TcpRelay {
   const Impairment& impairment() const { return impairment_; }
   std::string address() const;  // the bound listen address
   const RelayStats& stats() const { return stats_; }
+  // Where connections accepted from now on go (A.B.C.D:port): the target moved (a pod came back elsewhere).
+  Status setTarget(const std::string& target);
 
   class Connection;
 
@@ -94,6 +96,8 @@ class UdpRelay {
   const RelayStats& stats() const { return stats_; }
   std::uint16_t aPort() const;  // bound ports (useful with port 0)
   std::uint16_t bPort() const;
+  // A side's peer moved (A.B.C.D:port): datagrams are taken from and sent to its new address.
+  Status setPeer(bool side_a, const std::string& peer);
 
  private:
   struct Side {
