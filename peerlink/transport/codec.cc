@@ -54,18 +54,20 @@ struct Columns<MacTraits> {
     p->add_port(r.port);
     p->add_flags(r.flags);
   }
-  // Record i, or why it is refused.
-  static Result<peer::MacRecord> read(const Proto& p, int i) {
+  // Record i, or why it is refused. `valid_port`: the last port code found valid in this batch (a
+  // batch's records sit on a few ports: each code is checked once per run of it, not once per record).
+  static Result<peer::MacRecord> read(const Proto& p, int i, std::uint32_t& valid_port) {
     const auto mac = p.mac(i);
     const auto vlan = p.vlan(i);
     const auto flags = p.flags(i);
     if (!validMac(mac) || !validVlan(vlan) || flags > (kRecordDelete | kRecordStatic))
       return invalidArgument("invalid MAC, VLAN or flags");
-    if (!(flags & kRecordDelete)) {
+    if (!(flags & kRecordDelete) && p.port(i) != valid_port) {
       const auto port = InterfaceId::fromCode(p.port(i));
       if (!port || (port->kind() != IfKind::Ethernet && port->kind() != IfKind::PortChannel &&
                     port->kind() != IfKind::Vpc))
         return invalidArgument("invalid port code " + std::to_string(p.port(i)));
+      valid_port = p.port(i);
     }
     return peer::MacRecord{macKey(static_cast<std::uint16_t>(vlan), mac), p.port(i), static_cast<std::uint8_t>(flags)};
   }
@@ -92,7 +94,7 @@ struct Columns<ArpTraits> {
     p->add_vlan(r.vlan);
     p->add_flags(r.flags);
   }
-  static Result<peer::ArpRecord> read(const Proto& p, int i) {
+  static Result<peer::ArpRecord> read(const Proto& p, int i, std::uint32_t&) {
     const auto flags = p.flags(i);
     const bool del = flags & kRecordDelete;
     if (flags > kRecordDelete || (!del && (!validMac(p.mac(i)) || !validVlan(p.vlan(i)))))
@@ -118,8 +120,9 @@ Result<peer::Message> batchFromProto(const typename Columns<T>::Proto& p) {
   peer::Batch<T> b;
   b.seq = p.seq();
   b.records.reserve(static_cast<std::size_t>(n));
+  std::uint32_t valid_port = 0;  // 0 is never a valid port code
   for (int i = 0; i < n; ++i) {
-    auto r = Columns<T>::read(p, i);
+    auto r = Columns<T>::read(p, i, valid_port);
     if (!r) return invalidArgument(what + " record " + std::to_string(i) + ": " + r.error().message);
     b.records.push_back(*r);
   }

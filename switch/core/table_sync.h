@@ -122,6 +122,7 @@ class TableSync {
   PortMap ports_;
   MacTable macs_;
   ArpTable arps_;
+  PageHint hint_ = nullptr;  // also offered the snapshot's copy (megabytes, written once, in one pass)
   SyncSender sender_;
   SyncReceiver receiver_;
   std::array<bool, kSyncTypes> enabled_{};  // kinds this session syncs

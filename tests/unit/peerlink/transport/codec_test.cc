@@ -109,6 +109,16 @@ TEST_CASE("codec: malformed batches are rejected as a whole with a reason", "[co
   p = valid();
   p.mutable_mac_batch()->set_port(0, InterfaceId::vlan(10).code());  // not a port a MAC is learned on
   check(p, "invalid port code");
+  // Port codes are checked once per run of the same code: a bad one after good ones is still caught,
+  // and a deletion's port (unused) does not count as checked.
+  p = valid();
+  p.mutable_mac_batch()->set_port(2, InterfaceId::vlan(10).code());
+  check(p, "record 2: invalid port code");
+  p = valid();
+  p.mutable_mac_batch()->set_flags(0, 1);  // a deletion: its port is not read
+  p.mutable_mac_batch()->set_port(0, InterfaceId::vlan(10).code());
+  p.mutable_mac_batch()->set_port(1, InterfaceId::vlan(10).code());
+  check(p, "record 1: invalid port code");
   p = valid();
   p.mutable_mac_batch()->set_flags(0, 8);
   check(p, "flags");
