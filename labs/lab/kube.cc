@@ -37,14 +37,7 @@ v1::LabState relayLabState(const KubeLab& k, const std::string& topology_file) {
     n->set_management(k.managements[i]);
     if (k.ssh[i]) n->set_ssh(n->address() + ":" + std::to_string(k.ssh_ports[i]));
   }
-  for (const auto& p : k.paths) {
-    auto* lp = s.add_paths();
-    lp->set_name(p.name);
-    lp->set_kind(p.kind);
-    lp->set_a(p.a);
-    lp->set_b(p.b);
-    for (const auto& r : p.relays) lp->add_relay_addresses(r.listen + ">" + r.target);
-  }
+  for (const auto& p : k.paths) addPath(s, p);
   return s;
 }
 

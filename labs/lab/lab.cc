@@ -345,14 +345,7 @@ Result<v1::LabState> deploy(const Topology& t, const DeployOptions& o) {
     }
     std::ofstream(n->config_file()) << np.config_text;
   }
-  for (const auto& pp : plan->paths) {
-    auto* p = lab.add_paths();
-    p->set_name(pp.name);
-    p->set_kind(pp.kind);
-    p->set_a(pp.a);
-    p->set_b(pp.b);
-    for (const auto& r : pp.relays) p->add_relay_addresses(r.listen + ">" + r.target);
-  }
+  for (const auto& pp : plan->paths) addPath(lab, pp);
   for (std::size_t i = 0; i < t.hosts.size(); ++i) {
     const auto& h = t.hosts[i];
     auto* lh = lab.add_hosts();

@@ -28,6 +28,15 @@ std::string labsHome() {
 
 std::string labDir(const std::string& name) { return labsHome() + "/labs/" + name; }
 
+void addPath(v1::LabState& lab, const PathPlan& path) {
+  auto* p = lab.add_paths();
+  p->set_name(path.name);
+  p->set_kind(path.kind);
+  p->set_a(path.a);
+  p->set_b(path.b);
+  for (const auto& r : path.relays) p->add_relay_addresses(r.listen + ">" + r.target);
+}
+
 Result<v1::LabState> readLab(const std::string& name) {
   const std::string path = labDir(name) + "/lab.json";
   std::ifstream in(path);

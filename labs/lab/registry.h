@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "labs/core/lab_plan.h"
 #include "peerlink/core/result.h"
 #include "switch/cli/vpcctl.h"
 #include "vpc/v1/lab.pb.h"
@@ -17,6 +18,8 @@ std::string labsHome();
 std::string labDir(const std::string& name);
 
 Result<v1::LabState> readLab(const std::string& name);
+// A planned path as the lab records it (relay addresses as "listen>target").
+void addPath(v1::LabState& lab, const PathPlan& path);
 Status writeLab(const v1::LabState& state);  // atomic (write, then rename)
 std::vector<v1::LabState> listLabs();
 

@@ -8,21 +8,14 @@
 
 #include "labs/core/k8s_plan.h"
 #include "switch/core/config_parser.h"
+#include "tests/support/sample_configs.h"
 
 using namespace vpc;
 using namespace vpc::lab;
+using vpc::test::sampleLeaf;
 using Catch::Matchers::Contains;
 
 namespace {
-
-SwitchConfig sampleLeaf(int i) {
-  std::ifstream in(std::string(VPC_SOURCE_DIR) + "/labs/topologies/pair/leaf" + std::to_string(i) + ".cfg");
-  std::stringstream ss;
-  ss << in.rdbuf();
-  auto r = parseConfig(ss.str(), "leaf.cfg");
-  REQUIRE(r.config);
-  return *r.config;
-}
 
 KubeLab samplePlan(const std::string& lab = "class-07") {
   KubeOptions o;

@@ -10,6 +10,7 @@
 #include "labs/core/timeline.h"
 #include "labs/core/value.h"
 #include "switch/core/config_parser.h"
+#include "tests/support/sample_configs.h"
 
 using namespace vpc;
 using namespace vpc::lab;
@@ -41,14 +42,7 @@ Value list(std::vector<Value> items) {
   return v;
 }
 
-SwitchConfig sample(int i) {
-  std::ifstream in(std::string(VPC_SOURCE_DIR) + "/labs/topologies/pair/leaf" + std::to_string(i) + ".cfg");
-  std::stringstream ss;
-  ss << in.rdbuf();
-  auto r = parseConfig(ss.str(), "leaf.cfg");
-  REQUIRE(r.config);
-  return *r.config;
-}
+SwitchConfig sample(int i) { return test::sampleLeaf(i); }
 
 }  // namespace
 
