@@ -16,11 +16,11 @@ namespace vpc::bench {
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
-bool waitFor(const std::function<bool()>& pred, double limit_ms) {
+bool waitFor(const std::function<bool()>& pred, double limit_ms, double poll_ms) {
   const double end = nowMs() + limit_ms;
   while (!pred()) {
     if (nowMs() > end) return false;
-    std::this_thread::sleep_for(1ms);
+    std::this_thread::sleep_for(std::chrono::microseconds(static_cast<std::int64_t>(poll_ms * 1000)));
   }
   return true;
 }

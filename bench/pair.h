@@ -36,7 +36,8 @@ class BenchLab {
   std::unique_ptr<v1::Management::Stub> stubs_[2];
 };
 
-// Waits (bounded) until pred holds; false after limit_ms.
-bool waitFor(const std::function<bool()>& pred, double limit_ms);
+// Waits (bounded) until pred holds; false after limit_ms. Polls `pred` every `poll_ms` until it holds or `limit_ms` passed. A poll that asks a switch costs
+// that switch work: while measuring it, poll slowly and take the times from its events.
+bool waitFor(const std::function<bool()>& pred, double limit_ms, double poll_ms = 1);
 
 }  // namespace vpc::bench
