@@ -299,34 +299,47 @@ std::string kubeManifests(const KubeLab& lab, const std::string& relay_lab_json)
   return std::string(out.c_str()) + "\n";
 }
 
-Result<std::string> fillPodConfig(const std::string& template_text, const std::string& pod_ip,
-                                  const std::string& relay_ip) {
+namespace {
+
+enum class Expect { Placeholders, Anything };
+
+Result<std::string> pointPodConfig(const std::string& text, const std::string& pod_ip, const std::string& relay_ip,
+                                   Expect expect) {
   const auto self = Ipv4::parse(pod_ip);
   if (!self) return invalidArgument("the pod's address '" + pod_ip + "' is not an IPv4 address");
   const auto relay = Ipv4::parse(relay_ip);
   if (!relay) return invalidArgument("the relay's address '" + relay_ip + "' is not an IPv4 address");
-  auto parsed = parseConfig(template_text, "config template");
-  if (!parsed.config) return invalidArgument("the config template does not parse: " + parsed.error->format());
+  auto parsed = parseConfig(text, "config");
+  if (!parsed.config) return invalidArgument("the config does not parse: " + parsed.error->format());
   SwitchConfig c = *parsed.config;
-  auto swap = [&](const std::string& hostport) {
-    const std::string host = hostOf(hostport);
-    const std::string p = portOf(hostport);
-    if (host == kPodSelfPlaceholder) return pod_ip + ":" + p;
-    if (host == kPodRelayPlaceholder) return relay_ip + ":" + p;
-    return hostport;
-  };
-  if (hostOf(c.emulator.management) != kPodSelfPlaceholder || hostOf(c.emulator.peer_link_listen) != kPodSelfPlaceholder ||
-      hostOf(c.emulator.peer_link_peer) != kPodRelayPlaceholder || !c.vpc_domain || !c.vpc_domain->keepalive)
+  const bool usable = c.vpc_domain && c.vpc_domain->keepalive && !c.emulator.peer_link_listen.empty() &&
+                      !c.emulator.peer_link_peer.empty();
+  const bool placeholders = hostOf(c.emulator.management) == kPodSelfPlaceholder &&
+                            hostOf(c.emulator.peer_link_listen) == kPodSelfPlaceholder &&
+                            hostOf(c.emulator.peer_link_peer) == kPodRelayPlaceholder;
+  if (!usable || (expect == Expect::Placeholders && !placeholders))
     return invalidArgument(std::string("not a pod's config template: its management and peer-link listen must be on ") +
                            kPodSelfPlaceholder + ", its peer-link peer on " + kPodRelayPlaceholder +
                            ", and it needs a peer-keepalive (vpclab k8s writes them)");
-  c.emulator.management = swap(c.emulator.management);
-  c.emulator.peer_link_listen = swap(c.emulator.peer_link_listen);
-  c.emulator.peer_link_peer = swap(c.emulator.peer_link_peer);
+  c.emulator.management = pod_ip + ":" + portOf(c.emulator.management);
+  c.emulator.peer_link_listen = pod_ip + ":" + portOf(c.emulator.peer_link_listen);
+  c.emulator.peer_link_peer = relay_ip + ":" + portOf(c.emulator.peer_link_peer);
   auto& ka = *c.vpc_domain->keepalive;
   ka.source = *self;
   ka.destination = *relay;
   return writeConfig(c);
+}
+
+}  // namespace
+
+Result<std::string> fillPodConfig(const std::string& template_text, const std::string& pod_ip,
+                                  const std::string& relay_ip) {
+  return pointPodConfig(template_text, pod_ip, relay_ip, Expect::Placeholders);
+}
+
+Result<std::string> repointPodConfig(const std::string& saved_text, const std::string& pod_ip,
+                                     const std::string& relay_ip) {
+  return pointPodConfig(saved_text, pod_ip, relay_ip, Expect::Anything);
 }
 
 }  // namespace vpc::lab

@@ -71,5 +71,9 @@ std::string kubeManifests(const KubeLab& lab, const std::string& relay_lab_json)
 // A switch pod's config: the template with its own address and the relay's in place of the placeholders.
 Result<std::string> fillPodConfig(const std::string& template_text, const std::string& pod_ip,
                                   const std::string& relay_ip);
+// The config a switch saved in its pod (`copy running-config startup-config`), for the next start of
+// its container: its own and the relay's addresses as they are now, everything it saved kept.
+Result<std::string> repointPodConfig(const std::string& saved_text, const std::string& pod_ip,
+                                     const std::string& relay_ip);
 
 }  // namespace vpc::lab

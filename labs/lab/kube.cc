@@ -117,16 +117,22 @@ int podSwitchMain(const std::string& config_template, const std::string& relay_h
     std::cerr << "vpclab pod switch: " << relay_host << " did not resolve within " << wait_s << " s\n";
     return 3;
   }
-  auto filled = fillPodConfig(text, pod_ip, relay_ip);
-  if (!filled) {
-    std::cerr << "vpclab pod switch: " << config_template << ": " << filled.error().message << "\n";
-    return 2;
-  }
   const std::string dir = labsHome();
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   const std::string name = std::filesystem::path(config_template).filename().string();
   const std::string path = dir + "/" + name;
+  // The pod's own copy survives a restart of its container (an emptyDir): what the switch saved with
+  // `copy running-config startup-config` is what it starts with, at today's addresses. A new pod
+  // starts from the template.
+  bool saved = false;
+  const std::string saved_text = readWholeFile(path, &saved);
+  auto filled = saved ? repointPodConfig(saved_text, pod_ip, relay_ip) : fillPodConfig(text, pod_ip, relay_ip);
+  if (!filled) {
+    std::cerr << "vpclab pod switch: " << (saved ? path : config_template) << ": " << filled.error().message << "\n";
+    return 2;
+  }
+  if (saved) std::cerr << "vpclab pod switch: starting from the config saved in this pod (" << path << ")\n";
   {
     std::ofstream out(path, std::ios::trunc);
     out << filled.value();

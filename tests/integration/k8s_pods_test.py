@@ -13,6 +13,8 @@ Then, as a student and an instructor would:
   - inside the relay pod (as `kubectl exec`), `vpcctl -s LAB/leaf2` reaches the switch by its service
     name and `vpclab fault LAB peer-link cut` cuts the peer-link: leaf2 suspends its vPCs; restored,
     the pair forms again;
+  - leaf2 saves a change (copy running-config startup-config) and its container restarts in the same
+    pod: it starts with what it saved;
   - leaf1's pod is deleted and comes back at another address (as a rescheduled pod does): leaf2 takes
     over, the relay finds leaf1 at its new address, and the pair forms again.
 Everything it made (namespaces, links, files) is removed, also when it fails.
@@ -127,9 +129,13 @@ class Cluster:
                 f.write(text)
 
     def start(self, pod):
+        ns, ip = self.network(pod)
+        self.run_container(pod, ns, ip)
+        return ip
+
+    def run_container(self, pod, ns, ip):
         spec = self.pods[pod]["spec"]
         c = spec["containers"][0]
-        ns, ip = self.network(pod)
         env = {"PATH": OPTS.bin + ":/usr/sbin:/usr/bin:/sbin:/bin", "HOME": "/root"}
         for e in c.get("env", []):
             if "value" in e:
@@ -144,24 +150,36 @@ class Cluster:
             v = volumes[m["name"]]
             if "configMap" in v:
                 mounts.append("mount --bind %s %s" % (self.configmap, m["mountPath"]))
-            elif "emptyDir" in v:
-                mounts.append("mount -t tmpfs %s %s" % (m["name"], m["mountPath"]))
+            elif "emptyDir" in v:  # lives as long as the pod, across restarts of its container
+                d = os.path.join(self.work, "%s-%s" % (pod, m["name"]))
+                os.makedirs(d, exist_ok=True)
+                mounts.append("mount --bind %s %s" % (d, m["mountPath"]))
         script = " && ".join(mounts + ['exec "$@"'])
         with open(os.path.join(self.work, pod + ".log"), "a") as log:
             argv = ["ip", "netns", "exec", ns, "unshare", "-m", "--propagation", "private", "sh", "-c", script, "sh"]
             argv += c["command"] + c.get("args", [])
             self.procs[pod] = subprocess.Popen(argv, env=env, stdout=log, stderr=subprocess.STDOUT,
                                                start_new_session=True)
-        return ip
 
-    def delete(self, pod):
-        """`kubectl delete pod --grace-period=0 --force`: the pod's processes die at once."""
+    def stop(self, pod):
         p = self.procs.pop(pod, None)
         if p and p.poll() is None:
             os.killpg(p.pid, 9)
             p.wait(10)
+
+    def delete(self, pod):
+        """`kubectl delete pod --grace-period=0 --force`: the pod's processes die at once, its emptyDir goes."""
+        self.stop(pod)
         self.ips.pop(pod, None)
+        for name in os.listdir(self.work):
+            if name.startswith(pod + "-") and os.path.isdir(os.path.join(self.work, name)):
+                shutil.rmtree(os.path.join(self.work, name), ignore_errors=True)
         self.write_dns()
+
+    def restart_container(self, pod):
+        """The container dies and the kubelet starts it again: same pod, same address, same emptyDir."""
+        self.stop(pod)
+        self.run_container(pod, self.ns_of[pod], self.ips[pod])
 
     def exec(self, pod, *argv, check=True, timeout=30):
         """`kubectl exec POD -- ARGV`: in the pod's network and mount namespaces, with its env."""
@@ -253,6 +271,16 @@ class K8sPods(unittest.TestCase):
         self.assertTrue(self.vpc_up("leaf1"), self.vpc("leaf1"))
         c.exec("relay", "vpclab", "fault", self.lab, "restore", "peer-link")
         self.assertTrue(eventually(lambda: self.peer_ok("leaf1") and self.peer_ok("leaf2"), 30), self.logs())
+
+        # A container restart (`kubectl exec leaf2 -- kill 1`) keeps what the switch saved in its pod.
+        c.exec("relay", "vpcctl", "-s", self.lab + "/leaf2", "configure", "vpc domain 10", "role priority 300")
+        c.exec("relay", "vpcctl", "-s", self.lab + "/leaf2", "copy", "running-config", "startup-config")
+        c.restart_container("leaf2")
+        self.assertTrue(eventually(lambda: self.peer_ok("leaf1") and self.peer_ok("leaf2"), 60), self.logs())
+        running = c.exec("relay", "vpcctl", "-s", self.lab + "/leaf2", "show", "running-config").stdout
+        self.assertIn("role priority 300", running)
+        with open(os.path.join(self.work, "leaf2.log")) as f:
+            self.assertIn("starting from the config saved in this pod", f.read())
 
         # A switch fault is the pod's: refused from the relay pod with what to do instead.
         refused = c.exec("relay", "vpclab", "fault", self.lab, "kill", "leaf1", check=False)

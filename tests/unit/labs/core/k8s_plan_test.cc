@@ -8,6 +8,7 @@
 
 #include "labs/core/k8s_plan.h"
 #include "switch/core/config_parser.h"
+#include "switch/core/config_writer.h"
 #include "tests/support/sample_configs.h"
 
 using namespace vpc;
@@ -65,6 +66,30 @@ TEST_CASE("K8s: a pod's config takes its own and the relay's address, nothing el
   CHECK(c.config->interfaces.size() == expected.interfaces.size());
   CHECK(c.config->vpcPort(10) != nullptr);
   CHECK(c.config->users.size() == expected.users.size());
+}
+
+TEST_CASE("K8s: a config saved in the pod starts again at today's addresses, with what was saved", "[lab][unit]") {
+  const auto plan = samplePlan();
+  auto first = fillPodConfig(plan.templates[0], "10.244.1.7", "10.244.2.9");
+  REQUIRE(first);
+  // Saved after a change (copy running-config startup-config), then the relay moved.
+  const std::string saved = *first + "\n";
+  auto parsed = parseConfig(saved, "saved.cfg");
+  REQUIRE(parsed.config);
+  auto again = repointPodConfig(saved, "10.244.1.7", "10.244.3.4");
+  REQUIRE(again);
+  auto c = parseConfig(*again, "again.cfg");
+  REQUIRE(c.config);
+  CHECK(c.config->emulator.management == "10.244.1.7:9000");
+  CHECK(c.config->emulator.peer_link_peer == "10.244.3.4:7101");
+  CHECK(c.config->vpc_domain->keepalive->destination.str() == "10.244.3.4");
+  CHECK(c.config->vpc_domain->keepalive->udp_port == 3200);
+  CHECK(c.config->vpc_domain->role_priority == parsed.config->vpc_domain->role_priority);
+  // A config without a peer-keepalive is refused either way.
+  auto no_keepalive = sampleLeaf(1);
+  no_keepalive.vpc_domain->keepalive.reset();
+  CHECK_THAT(repointPodConfig(writeConfig(no_keepalive), "10.0.0.2", "10.0.0.3").error().message,
+             Contains("not a pod's config template"));
 }
 
 TEST_CASE("K8s: bad addresses and configs that are not templates are refused with the reason", "[lab][unit]") {
