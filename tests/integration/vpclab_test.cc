@@ -1,6 +1,8 @@
 // vpclab end to end: the real program deploys real switches and relays (detached), breaks paths,
 // resolves node names for vpcctl, draws, and destroys without leaving a process behind.
+#include <fcntl.h>
 #include <signal.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include <cmath>
@@ -28,18 +30,40 @@ using Catch::Matchers::Contains;
 namespace {
 
 // Each test has its own lab registry and its own loopback blocks (127.2.S.0/24, S from the pid).
+// A lab home of its own and two lab slots (slot, slot + 1) no other test process holds: tests run in
+// parallel, each in its own home, so the registry cannot keep them apart - a lock per slot pair does
+// (two processes whose pids picked the same slot once collided on a relay's address).
 struct Home {
   std::string dir;
-  int slot;
+  int slot = 0;
+  int lock_fd = -1;
   Home() {
     char tmpl[] = "/tmp/vpclab-test-XXXXXX";
     dir = mkdtemp(tmpl);
     ::setenv("VPCLAB_HOME", dir.c_str(), 1);
-    slot = 100 + static_cast<int>(::getpid() % 70) * 2;
+    const int first = static_cast<int>(::getpid() % 70);
+    for (int k = 0; k < 70 && lock_fd < 0; ++k) {
+      const int candidate = 100 + ((first + k) % 70) * 2;
+      // The lock files stay (empty, one per slot pair, in one directory): unlinking one a process
+      // may be opening would let two processes hold "the same" slot.
+      std::error_code ec;
+      std::filesystem::create_directories("/tmp/vpclab-test-slots", ec);
+      const std::string lock = "/tmp/vpclab-test-slots/" + std::to_string(candidate) + ".lock";
+      const int fd = ::open(lock.c_str(), O_CREAT | O_RDWR | O_CLOEXEC, 0644);
+      if (fd < 0) continue;
+      if (::flock(fd, LOCK_EX | LOCK_NB) == 0) {
+        lock_fd = fd;
+        slot = candidate;
+      } else {
+        ::close(fd);
+      }
+    }
+    if (lock_fd < 0) slot = 100 + first * 2;  // every pair held: share one (and maybe collide)
   }
   ~Home() {
     run({binDir() + "/vpclab", "destroy", "--all"});
     std::filesystem::remove_all(dir);
+    if (lock_fd >= 0) ::close(lock_fd);  // releases the slots
   }
 };
 
