@@ -17,11 +17,6 @@ bool dnsLabel(const std::string& s) {
   return s.front() != '-' && s.back() != '-';
 }
 
-std::string hostOf(const std::string& hostport) { return hostport.substr(0, hostport.rfind(':')); }
-std::string portOf(const std::string& hostport) {
-  const auto colon = hostport.rfind(':');
-  return colon == std::string::npos ? "" : hostport.substr(colon + 1);
-}
 
 YAML::Node labels(const KubeLab& lab, const std::string& component, const std::string& node = "") {
   YAML::Node l;
@@ -180,13 +175,10 @@ Result<KubeLab> planKubernetes(const KubeOptions& options, const std::vector<std
     ka.source = *Ipv4::parse(self);
     ka.destination = *Ipv4::parse(relay);
     ka.udp_port = kPodKeepalivePort + static_cast<std::uint32_t>(i);
-    lab.names.push_back(names[i]);
-    lab.templates.push_back(writeConfig(c));
-    lab.ssh.push_back(!c.users.empty());
-    lab.ssh_ports.push_back(c.emulator.ssh_port);
-    lab.nxapi.push_back(c.feature("nxapi"));
-    lab.nxapi_ports.push_back(c.nxapi_http_port);
-    lab.managements.push_back(kubeServiceHost(names[i], ns, domain) + ":9000");
+    KubeSwitch sw{names[i], writeConfig(c), {}, {}};
+    if (!c.users.empty()) sw.ssh_port = c.emulator.ssh_port;
+    if (c.feature("nxapi")) sw.nxapi_port = c.nxapi_http_port;
+    lab.switches.push_back(std::move(sw));
   }
   const auto wire = [&](std::size_t i) { return kubeServiceHost(names[i] + "-wire", ns, domain); };
   PathPlan pl{"peer-link", "tcp", names[0], names[1], {}};
@@ -218,19 +210,20 @@ std::string kubeManifests(const KubeLab& lab, const std::string& relay_lab_json)
   out << YAML::Key << "kind" << YAML::Value << "ConfigMap";
   out << YAML::Key << "metadata" << YAML::Value << metadata(lab, lab.options.lab + "-lab", "lab");
   out << YAML::Key << "data" << YAML::Value << YAML::BeginMap;
-  for (std::size_t i = 0; i < lab.names.size(); ++i)
-    out << YAML::Key << lab.names[i] + ".cfg" << YAML::Value << YAML::Literal << lab.templates[i];
+  for (const auto& sw : lab.switches)
+    out << YAML::Key << sw.name + ".cfg" << YAML::Value << YAML::Literal << sw.config_template;
   out << YAML::Key << "lab.json" << YAML::Value << YAML::Literal << relay_lab_json;
   out << YAML::EndMap << YAML::EndMap;
 
   const std::string relay_host = kubeServiceHost("relay", ns, lab.options.domain);
-  for (std::size_t i = 0; i < lab.names.size(); ++i) {
-    const auto& name = lab.names[i];
+  for (std::size_t i = 0; i < lab.switches.size(); ++i) {
+    const auto& sw = lab.switches[i];
+    const auto& name = sw.name;
     const int ka_port = kPodKeepalivePort + static_cast<int>(i);
     YAML::Node ports;
     ports.push_back(port("management", 9000));
-    if (lab.ssh[i]) ports.push_back(port("ssh", lab.ssh_ports[i]));
-    if (lab.nxapi[i]) ports.push_back(port("nxapi", lab.nxapi_ports[i]));
+    if (sw.ssh_port) ports.push_back(port("ssh", *sw.ssh_port));
+    if (sw.nxapi_port) ports.push_back(port("nxapi", *sw.nxapi_port));
     ports.push_back(port("peer-link", kPodPeerLinkPort));
     ports.push_back(port("keepalive", ka_port, "UDP"));
     YAML::Node probe;
@@ -241,8 +234,8 @@ std::string kubeManifests(const KubeLab& lab, const std::string& relay_lab_json)
 
     YAML::Node mgmt;
     mgmt.push_back(servicePort("management", 9000));
-    if (lab.ssh[i]) mgmt.push_back(servicePort("ssh", lab.ssh_ports[i]));
-    if (lab.nxapi[i]) mgmt.push_back(servicePort("nxapi", lab.nxapi_ports[i]));
+    if (sw.ssh_port) mgmt.push_back(servicePort("ssh", *sw.ssh_port));
+    if (sw.nxapi_port) mgmt.push_back(servicePort("nxapi", *sw.nxapi_port));
     doc(service(lab, name, name, false, mgmt));
     YAML::Node wires;
     wires.push_back(servicePort("peer-link", kPodPeerLinkPort));

@@ -21,6 +21,7 @@
 // config: 192.0.2.1 is the switch's own address, 192.0.2.2 the relay's.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -43,16 +44,20 @@ struct KubeOptions {
   std::string domain = "cluster.local";  // the cluster's DNS domain
 };
 
+// One switch's pod: its config template (NX-OS text with the placeholders) and what it serves.
+struct KubeSwitch {
+  std::string name;
+  std::string config_template;
+  std::optional<std::uint16_t> ssh_port;    // served when the config has users
+  std::optional<std::uint16_t> nxapi_port;  // served with `feature nxapi`
+};
+
 struct KubeLab {
-  KubeOptions options;                 // with the namespace filled in
-  std::vector<std::string> names;      // the two switches, in topology order
-  std::vector<std::string> templates;  // their config templates (NX-OS text with the placeholders)
-  std::vector<bool> nxapi, ssh;        // each switch serves NX-API / SSH
-  std::vector<std::uint16_t> ssh_ports, nxapi_ports;
+  KubeOptions options;               // with the namespace filled in
+  std::vector<KubeSwitch> switches;  // the two, in topology order
   // The relay pod's paths, as `vpclab deploy` records them: relays listen on all the pod's addresses
   // and forward to the switches' wire services by name.
   std::vector<PathPlan> paths;
-  std::vector<std::string> managements;  // each switch's management service (name:9000), for the relay pod's vpclab
 };
 
 // The relay's and a switch's service names in the lab's namespace ("relay.vpclab-pair.svc.cluster.local").

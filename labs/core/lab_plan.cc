@@ -4,15 +4,6 @@
 
 namespace vpc::lab {
 
-namespace {
-
-std::string portOf(const std::string& hostport, const std::string& fallback) {
-  const auto colon = hostport.rfind(':');
-  return colon == std::string::npos ? fallback : hostport.substr(colon + 1);
-}
-
-}  // namespace
-
 std::string slotAddress(std::uint32_t slot, std::uint32_t host) {
   return "127.2." + std::to_string(slot) + "." + std::to_string(host);
 }
@@ -44,8 +35,11 @@ Result<LabPlan> planPair(std::uint32_t slot, const std::vector<std::string>& nam
 
   LabPlan plan;
   plan.slot = slot;
-  const std::string port[2] = {portOf(configs[0].emulator.peer_link_listen, "7100"),
-                               portOf(configs[1].emulator.peer_link_listen, "7100")};
+  std::string port[2];
+  for (std::size_t i = 0; i < 2; ++i) {
+    port[i] = portOf(configs[i].emulator.peer_link_listen);
+    if (port[i].empty()) port[i] = "7100";
+  }
   const std::string ka_port = std::to_string(configs[0].vpc_domain->keepalive->udp_port);
   // Switch i's own address; where it dials the peer-link relay towards the other; where it sends (and
   // from where it hears) keepalives.

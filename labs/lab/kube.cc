@@ -1,17 +1,13 @@
 #include "labs/lab/kube.h"
 
-#include <arpa/inet.h>
-#include <netdb.h>
 #include <unistd.h>
 
 #include <cerrno>
-#include <chrono>
 #include <cstring>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
-#include <thread>
 
 #include <google/protobuf/util/json_util.h>
 
@@ -30,37 +26,15 @@ v1::LabState relayLabState(const KubeLab& k, const std::string& topology_file) {
   v1::LabState s;
   s.set_name(k.options.lab);
   s.set_topology_file(topology_file);
-  for (std::size_t i = 0; i < k.names.size(); ++i) {
+  for (const auto& sw : k.switches) {
     auto* n = s.add_nodes();
-    n->set_name(k.names[i]);
-    n->set_address(kubeServiceHost(k.names[i], k.options.namespace_, k.options.domain));
-    n->set_management(k.managements[i]);
-    if (k.ssh[i]) n->set_ssh(n->address() + ":" + std::to_string(k.ssh_ports[i]));
+    n->set_name(sw.name);
+    n->set_address(kubeServiceHost(sw.name, k.options.namespace_, k.options.domain));
+    n->set_management(n->address() + ":9000");
+    if (sw.ssh_port) n->set_ssh(n->address() + ":" + std::to_string(*sw.ssh_port));
   }
   for (const auto& p : k.paths) addPath(s, p);
   return s;
-}
-
-// The first IPv4 address of `host`, waiting up to `wait_s` for it to resolve (a service's pods may
-// still be scheduling).
-std::string resolveWaiting(const std::string& host, int wait_s) {
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(wait_s);
-  for (int attempt = 0;; ++attempt) {
-    addrinfo hints{};
-    hints.ai_family = AF_INET;
-    addrinfo* res = nullptr;
-    const int rc = ::getaddrinfo(host.c_str(), nullptr, &hints, &res);
-    if (rc == 0 && res) {
-      char buf[INET_ADDRSTRLEN] = {};
-      ::inet_ntop(AF_INET, &reinterpret_cast<sockaddr_in*>(res->ai_addr)->sin_addr, buf, sizeof buf);
-      ::freeaddrinfo(res);
-      return buf;
-    }
-    if (std::chrono::steady_clock::now() >= deadline) return "";
-    if (attempt % 10 == 0)
-      std::cerr << "vpclab pod: waiting for " << host << " to resolve (" << ::gai_strerror(rc) << ")\n";
-    std::this_thread::sleep_for(std::chrono::seconds(1));
-  }
 }
 
 }  // namespace
@@ -112,7 +86,7 @@ int podSwitchMain(const std::string& config_template, const std::string& relay_h
     std::cerr << "vpclab pod switch: cannot read " << config_template << "\n";
     return 2;
   }
-  const std::string relay_ip = resolveWaiting(relay_host, wait_s);
+  const std::string relay_ip = resolveIpv4Waiting(relay_host, wait_s, "vpclab pod switch");
   if (relay_ip.empty()) {
     std::cerr << "vpclab pod switch: " << relay_host << " did not resolve within " << wait_s << " s\n";
     return 3;

@@ -1,12 +1,16 @@
 #include "labs/lab/process.h"
 
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <netdb.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstring>
+#include <iostream>
 #include <fstream>
 #include <thread>
 
@@ -123,6 +127,26 @@ int runCommand(const std::vector<std::string>& argv, std::string* output) {
   }
   if (WIFEXITED(status)) return WEXITSTATUS(status);
   return 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+}
+
+std::string resolveIpv4Waiting(const std::string& host, int wait_s, const std::string& who) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(wait_s);
+  for (int attempt = 0;; ++attempt) {
+    addrinfo hints{};
+    hints.ai_family = AF_INET;
+    addrinfo* res = nullptr;
+    const int rc = ::getaddrinfo(host.c_str(), nullptr, &hints, &res);
+    if (rc == 0 && res) {
+      char buf[INET_ADDRSTRLEN] = {};
+      ::inet_ntop(AF_INET, &reinterpret_cast<sockaddr_in*>(res->ai_addr)->sin_addr, buf, sizeof buf);
+      ::freeaddrinfo(res);
+      return buf;
+    }
+    if (res) ::freeaddrinfo(res);
+    if (std::chrono::steady_clock::now() >= deadline) return "";
+    if (attempt % 10 == 0) std::cerr << who << ": waiting for " << host << " to resolve (" << ::gai_strerror(rc) << ")\n";
+    std::this_thread::sleep_for(std::chrono::seconds(1));
+  }
 }
 
 }  // namespace vpc::lab

@@ -30,4 +30,9 @@ int runCommand(const std::vector<std::string>& argv, std::string* output);
 // The directory of the running program (vpcd sits next to vpclab in build/bin).
 std::string selfDir();
 
+// The first IPv4 address of `host`, asking again every second for up to `wait_s` (a Kubernetes
+// service's pods may still be scheduling); "" if it never resolved. Says on stderr, as `who`, what it
+// waits for.
+std::string resolveIpv4Waiting(const std::string& host, int wait_s, const std::string& who);
+
 }  // namespace vpc::lab

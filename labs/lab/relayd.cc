@@ -19,6 +19,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <grpcpp/grpcpp.h>
 
+#include "labs/lab/process.h"
 #include "labs/lab/registry.h"
 #include "labs/relay/relay.h"
 #include "switch/mgmt/event_stream.h"
@@ -154,7 +155,7 @@ class Relayd final : public v1::PathControl::CallbackService {
         asio::ip::make_address_v4(host, ec);
         if (!ec || colon == std::string::npos) continue;
         NamedEnd end{p.get(), i, host, target.substr(colon + 1), ""};
-        end.current = resolveNow(end.host, end.port);
+        end.current = resolveIpv4Waiting(end.host, kResolveWaitS, "relayd");
         if (end.current.empty()) return "cannot resolve " + host + " (the relay's far end)";
         target = end.current + ":" + end.port;
         named_.push_back(std::move(end));
@@ -270,22 +271,7 @@ class Relayd final : public v1::PathControl::CallbackService {
     std::string host, port, current;
   };
   static constexpr auto kResolveEvery = std::chrono::seconds(2);
-  static constexpr auto kResolveWait = std::chrono::seconds(300);
-
-  // Blocking, before the relays start: the switches' pods may still be scheduling, so wait for them.
-  static std::string resolveNow(const std::string& host, const std::string& port) {
-    const auto deadline = std::chrono::steady_clock::now() + kResolveWait;
-    asio::io_context io;
-    asio::ip::udp::resolver r(io);
-    for (int attempt = 0;; ++attempt) {
-      boost::system::error_code ec;
-      const auto results = r.resolve(asio::ip::udp::v4(), host, port, ec);
-      if (!ec && !results.empty()) return results.begin()->endpoint().address().to_string();
-      if (std::chrono::steady_clock::now() > deadline) return "";
-      if (attempt % 10 == 0) std::cerr << "relayd: waiting for " << host << " to resolve (" << ec.message() << ")\n";
-      std::this_thread::sleep_for(std::chrono::seconds(1));
-    }
-  }
+  static constexpr int kResolveWaitS = 300;  // at start: the switches' pods may still be scheduling
 
   // While running: each name again every 2 s, off the relays' path (asio's resolver thread). A switch
   // whose pod came back at another address is reached there; a name that stops resolving for a while

@@ -77,6 +77,13 @@ std::string MacAddress::colon() const {
   return buf;
 }
 
+std::string hostOf(std::string_view hostport) { return std::string(hostport.substr(0, hostport.rfind(':'))); }
+
+std::string portOf(std::string_view hostport) {
+  const auto colon = hostport.rfind(':');
+  return colon == std::string_view::npos ? "" : std::string(hostport.substr(colon + 1));
+}
+
 std::optional<Ipv4> Ipv4::parse(std::string_view text) {
   std::uint32_t v = 0;
   int parts = 0;

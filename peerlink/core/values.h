@@ -27,6 +27,10 @@ struct MacAddress {
   friend auto operator<=>(const MacAddress&, const MacAddress&) = default;
 };
 
+// "A.B.C.D:port" (an emulator address) split at its last colon: the host, and the port ("" without one).
+std::string hostOf(std::string_view hostport);
+std::string portOf(std::string_view hostport);
+
 struct Ipv4 {
   std::uint32_t value = 0;  // host order
   static std::optional<Ipv4> parse(std::string_view text);

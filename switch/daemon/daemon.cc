@@ -35,7 +35,6 @@ std::uint64_t randomBootId() {
   return id;
 }
 
-std::string hostOf(const std::string& addr) { return addr.substr(0, addr.rfind(':')); }
 
 // The tables' big arrays ask for transparent huge pages: touching fresh 4 KiB pages one by one
 // dominated a bulk snapshot's insert time (measured: 1.1 M records applied in ~400 ms with small

@@ -32,7 +32,7 @@ TEST_CASE("K8s: each switch's template dials its own side of the relay, on place
   const auto plan = samplePlan();
   CHECK(plan.options.namespace_ == "vpclab-class-07");
   for (std::size_t i = 0; i < 2; ++i) {
-    auto c = parseConfig(plan.templates[i], "template.cfg");
+    auto c = parseConfig(plan.switches[i].config_template, "template.cfg");
     REQUIRE(c.config);
     CHECK(c.config->emulator.management == "192.0.2.1:9000");
     CHECK(c.config->emulator.peer_link_listen == "192.0.2.1:7100");
@@ -51,7 +51,7 @@ TEST_CASE("K8s: each switch's template dials its own side of the relay, on place
 
 TEST_CASE("K8s: a pod's config takes its own and the relay's address, nothing else changes", "[lab][unit]") {
   const auto plan = samplePlan();
-  auto filled = fillPodConfig(plan.templates[1], "10.244.1.7", "10.244.2.9");
+  auto filled = fillPodConfig(plan.switches[1].config_template, "10.244.1.7", "10.244.2.9");
   REQUIRE(filled);
   auto c = parseConfig(*filled, "leaf2.cfg");
   REQUIRE(c.config);
@@ -70,7 +70,7 @@ TEST_CASE("K8s: a pod's config takes its own and the relay's address, nothing el
 
 TEST_CASE("K8s: a config saved in the pod starts again at today's addresses, with what was saved", "[lab][unit]") {
   const auto plan = samplePlan();
-  auto first = fillPodConfig(plan.templates[0], "10.244.1.7", "10.244.2.9");
+  auto first = fillPodConfig(plan.switches[0].config_template, "10.244.1.7", "10.244.2.9");
   REQUIRE(first);
   // Saved after a change (copy running-config startup-config), then the relay moved.
   const std::string saved = *first + "\n";
@@ -94,8 +94,8 @@ TEST_CASE("K8s: a config saved in the pod starts again at today's addresses, wit
 
 TEST_CASE("K8s: bad addresses and configs that are not templates are refused with the reason", "[lab][unit]") {
   const auto plan = samplePlan();
-  CHECK_THAT(fillPodConfig(plan.templates[0], "fe80::1", "10.0.0.1").error().message, Contains("not an IPv4"));
-  CHECK_THAT(fillPodConfig(plan.templates[0], "10.0.0.2", "relay").error().message, Contains("relay's address"));
+  CHECK_THAT(fillPodConfig(plan.switches[0].config_template, "fe80::1", "10.0.0.1").error().message, Contains("not an IPv4"));
+  CHECK_THAT(fillPodConfig(plan.switches[0].config_template, "10.0.0.2", "relay").error().message, Contains("relay's address"));
   std::ifstream in(std::string(VPC_SOURCE_DIR) + "/labs/topologies/pair/leaf1.cfg");
   std::stringstream ss;
   ss << in.rdbuf();
@@ -130,7 +130,7 @@ TEST_CASE("K8s: the manifests hold the lab's objects, its templates and the rela
   REQUIRE(by_kind["Service"].size() == 5);
   REQUIRE(by_kind["NetworkPolicy"].size() == 1);
   const auto cm = by_kind["ConfigMap"].at(0);
-  CHECK(cm["data"]["leaf1.cfg"].as<std::string>() == plan.templates[0]);
+  CHECK(cm["data"]["leaf1.cfg"].as<std::string>() == plan.switches[0].config_template);
   CHECK(cm["data"]["lab.json"].as<std::string>() == "{\"name\": \"class-07\"}\n");  // a literal block ends its line
   const auto leaf2 = by_kind["Pod"][1];
   CHECK(leaf2["metadata"]["name"].as<std::string>() == "leaf2");
