@@ -153,7 +153,7 @@ std::optional<std::string> parseComparison(std::string rest, Expectation& e) {
 }  // namespace
 
 const std::vector<std::string>& bondFigures() {
-  static const std::vector<std::string> kFigures = {"enabled", "attached"};
+  static const std::vector<std::string> kFigures = {"enabled", "attached", "legs"};
   return kFigures;
 }
 

@@ -14,6 +14,8 @@
 //   flow figure   "flow web: lost == 0", "flow web: longest_outage_ms < 400ms"   (after `flow: stop web`;
 //                 a value with a unit is NX-OS time, scaled as `within` is)
 //   bond          "bond server1: enabled == 1 within 1s"   (legs carrying traffic; `attached`: legs LACP attached)
+//                 "bond server1: legs == leaf1 within 1s"  (which legs carry traffic, by switch: leaf1+leaf2,
+//                 leaf1, leaf2 or none)
 //   anchor        a step's name ("cut"), or an event: "<node> <subject> -> <state>" ("leaf2 vPC 10 -> down")
 //   duration      "2s", "500ms", "1.5s", "2m"
 //
@@ -79,7 +81,7 @@ struct FlowStep {
 std::variant<FlowStep, std::string> parseFlowStep(const std::vector<std::string>& words);
 // The figures a flow expectation may name (FlowReport's fields).
 const std::vector<std::string>& flowFigures();
-const std::vector<std::string>& bondFigures();  // enabled, attached
+const std::vector<std::string>& bondFigures();  // enabled, attached, legs
 
 struct Anchor {
   std::string step;  // a step name, or empty for an event

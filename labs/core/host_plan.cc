@@ -39,6 +39,17 @@ std::map<std::string, BondLeg> parseBondLegs(const std::string& bond_show, const
   return legs;
 }
 
+std::string enabledLegs(std::uint32_t slot, std::size_t index, const std::vector<std::string>& links,
+                        const std::map<std::string, BondLeg>& legs) {
+  std::string out;
+  for (std::size_t j = 0; j < links.size(); ++j) {
+    const auto it = legs.find(legOf(slot, index, j));
+    if (it == legs.end() || !it->second.enabled) continue;
+    out += (out.empty() ? "" : "+") + links[j].substr(0, links[j].find(':'));
+  }
+  return out.empty() ? "none" : out;
+}
+
 HostsPlan planHosts(std::uint32_t slot, const std::string& lab, const std::string& lab_dir,
                     const std::vector<HostSpec>& hosts, const std::string& sbin, const std::string& bin) {
   HostsPlan plan;

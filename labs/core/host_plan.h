@@ -93,5 +93,10 @@ struct BondLeg {
 };
 // Every member of every bond in the outputs of `ovs-appctl bond/show` and `lacp/show`, by member name.
 std::map<std::string, BondLeg> parseBondLegs(const std::string& bond_show, const std::string& lacp_show);
+// Which of a bond's legs carry traffic, named by the switch at their far end, in the order of the
+// host's links ("leaf1:Ethernet1/1" as the topology writes them), joined by '+': "leaf1+leaf2",
+// "leaf2", or "none". The host is the one at `index` in a lab on `slot`.
+std::string enabledLegs(std::uint32_t slot, std::size_t index, const std::vector<std::string>& links,
+                        const std::map<std::string, BondLeg>& legs);
 
 }  // namespace vpc::lab

@@ -143,7 +143,7 @@ std::optional<TimePoint> Port::nextDeadline() const {
     if (t && (!next || *t < *next)) next = t;
   if (ntt_ && up_) {
     // Something to send: at once (a time already past), or when the 3-a-second limit frees a slot.
-    const TimePoint at = recent_tx_.size() >= 3 ? recent_tx_.front() + kFastPeriodic : TimePoint{};
+    const TimePoint at = recent_tx_.size() >= 3 ? recent_tx_.front() + config_.scale(kFastPeriodic) : TimePoint{};
     if (!next || at < *next) next = at;
   }
   return next;
@@ -229,8 +229,10 @@ std::optional<Pdu> Port::transmit(TimePoint now) {
     return std::nullopt;
   }
   if (!ntt_) return std::nullopt;
-  std::erase_if(recent_tx_, [&](TimePoint t) { return t + kFastPeriodic <= now; });
-  if (recent_tx_.size() >= 3) return std::nullopt;  // 802.1AX: at most 3 LACPDUs a fast period
+  // 802.1AX: at most 3 LACPDUs a fast periodic time - scaled as the periodic rates are, or a drill at
+  // time scale 0.05 would tell its partner of a change a (real) second late.
+  std::erase_if(recent_tx_, [&](TimePoint t) { return t + config_.scale(kFastPeriodic) <= now; });
+  if (recent_tx_.size() >= 3) return std::nullopt;
   recent_tx_.push_back(now);
   ntt_ = false;
   ++counters_.sent;

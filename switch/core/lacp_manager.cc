@@ -44,8 +44,9 @@ void LacpManager::configure(const SwitchConfig& cfg, const NoCarrier& no_carrier
     } else {
       port.emplace(pcfg);
       port->configure(pcfg);
-      if (!no_carrier.contains(id)) port->link(true, now);
     }
+    // Shut (the member or its port-channel), the port is dark: LACP sees its link down.
+    port->link(!ic.shutdown && !pc->shutdown && !no_carrier.contains(id), now);
     where[id] = {*ic.channel_group, ch.ports.size()};
     ch.ports.push_back(id);
     ch.group.ports().push_back(std::move(*port));
@@ -61,6 +62,7 @@ void LacpManager::configure(const SwitchConfig& cfg, const NoCarrier& no_carrier
     }
   channels_ = std::move(next);
   where_ = std::move(where);
+  std::erase_if(flags_, [&](const auto& f) { return !where_.contains(f.first); });
 }
 
 void LacpManager::link(InterfaceId port, bool up, TimePoint now) {
@@ -112,9 +114,15 @@ bool LacpManager::settle(TimePoint now, MacAddress local_mac, Effects& out) {
   for (auto& [n, ch] : channels_) {
     for (const auto& c : ch.group.update(now)) {
       const InterfaceId port = ch.ports[c.index];
-      recordEvent(out, now, Subject{SubjectKind::Lacp, port.code()}, flagText(c.from), flagText(c.to),
+      // A group rebuilt by a configuration change reports its members afresh: compare with what was
+      // last said of each port, so a member that stays bundled says nothing.
+      const auto last = flags_.find(port);
+      const lacp::Member from = last == flags_.end() ? c.from : last->second;
+      if (last != flags_.end() && from == c.to && reasons_[port] == c.reason) continue;
+      recordEvent(out, now, Subject{SubjectKind::Lacp, port.code()}, flagText(from), flagText(c.to),
                   {cause(CauseKind::LacpMember, {c.reason})},
-                  c.from == c.to ? EventKind::ReasonChanged : EventKind::StateChanged);
+                  from == c.to ? EventKind::ReasonChanged : EventKind::StateChanged);
+      flags_[port] = c.to;
       reasons_[port] = c.reason;
     }
     for (std::size_t i = 0; i < ch.ports.size(); ++i) {

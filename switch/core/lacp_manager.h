@@ -81,6 +81,7 @@ class LacpManager {
   std::map<InterfaceId, std::pair<std::uint32_t, std::size_t>> where_;  // member -> (channel, index)
   std::map<InterfaceId, Causes> out_;
   std::map<InterfaceId, std::string> reasons_;
+  std::map<InterfaceId, lacp::Member> flags_;  // the member flag last reported per port (events)
   bool offset_ = false;  // sticky: the port-number offset never flips back
   Counters counters_;
 };

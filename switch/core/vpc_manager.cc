@@ -304,16 +304,17 @@ VpcManager::ForwardingChange VpcManager::recordChanges(SwitchStatus next, const 
                   row.chain);
     }
   }
-  // Shut and suspended ports are dark (see docs/behaviour.md, "Suspended ports take their link down").
-  auto lit = [](PortState s) {
+  // Shut and suspended ports are dark (see docs/behaviour.md, "Suspended ports take their link down");
+  // an LACP member is dark only when shut: suspended, it leaves the bundle through LACP, link lit.
+  auto lit = [this](InterfaceId id, PortState s) {
+    if (lacp_speakers_.contains(id)) return s != PortState::Disabled;
     return s != PortState::Disabled && s != PortState::SuspendedByVpc && s != PortState::Suspended;
   };
   for (const auto& [id, ps] : next.ports) {
     const auto* before = status_.port(id);
     if (before && before->state == ps.state) continue;
-    if (id.kind() == IfKind::Ethernet && !lacp_speakers_.contains(id) &&
-        lit(before ? before->state : PortState::Connected) != lit(ps.state))
-      out.push_back(fx::SetPortLight{id, lit(ps.state)});
+    if (id.kind() == IfKind::Ethernet && lit(id, before ? before->state : PortState::Connected) != lit(id, ps.state))
+      out.push_back(fx::SetPortLight{id, lit(id, ps.state)});
     if (before || ps.state != PortState::Connected)
       recordEvent(out, now, Subject::interface(id), before ? std::string(toString(before->state)) : std::string(),
                   std::string(toString(ps.state)), ps.chain.empty() ? Causes{cause(CauseKind::InterfaceUp)} : ps.chain);

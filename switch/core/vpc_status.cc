@@ -155,7 +155,8 @@ SwitchStatus deriveStatus(const DeriveInputs& in) {
     PortRow ps;
     switch (id.kind()) {
       case IfKind::Ethernet: {
-        if (ic.shutdown) {
+        const auto* group = ic.channel_group ? cfg.interface(InterfaceId::portChannel(*ic.channel_group)) : nullptr;
+        if (ic.shutdown || (group && group->shutdown)) {  // a shut port-channel shuts its members
           ps = {PortState::Disabled, {cause(CauseKind::AdminShutdown)}};
         } else if (in.no_carrier.contains(id)) {
           ps = {PortState::NotConnected, {cause(CauseKind::LinkNotConnected, {id.longName()})}};

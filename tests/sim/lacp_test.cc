@@ -173,3 +173,30 @@ TEST_CASE("LACP: dual-active - both switches keep the vPC system identity, so th
   CHECK(a.key == b.key);
   CHECK(a.system == p.sw(0).config().vpc_domain->systemMac());
 }
+
+TEST_CASE("LACP: a shut port-channel shuts its members - disabled, dark, out of LACP - and no shutdown brings them back",
+          "[rule:lacp-vpc-hold][sim][lacp]") {
+  sim::Pair p(boundVpc10());
+  const auto server = startBundled(p);
+  const Subject eth11{SubjectKind::Lacp, InterfaceId::parse("Ethernet1/1")->code()};
+  auto lacpEvents = [&] {
+    return std::count_if(p.events(0).begin(), p.events(0).end(), [&](const Event& e) { return e.subject == eth11; });
+  };
+  // A change that has nothing to do with the member says nothing about it (its LACP group is rebuilt).
+  const auto before = lacpEvents();
+  REQUIRE(p.configure(0, {"interface port-channel10", "description to server1 (bonded)"}));
+  p.runFor(1s);
+  CHECK(lacpEvents() == before);
+
+  REQUIRE(p.configure(0, {"interface port-channel10", "shutdown"}));
+  p.runFor(100ms);
+  CHECK(test::portOf(p.snap(0), "Eth1/1") == PortState::Disabled);
+  CHECK_FALSE(p.lit(0, "Ethernet1/1"));  // the server sees no carrier on that leg
+  CHECK(p.sw(0).lacp().members()[0].member == lacp::Member::Down);
+  CHECK(test::vpcOf(p.snap(0), 10).status == VpcStatus::DownLocalLeg);
+  CHECK(p.lit(1, "Ethernet1/1"));
+
+  REQUIRE(p.configure(0, {"interface port-channel10", "no shutdown"}));
+  CHECK(p.lit(0, "Ethernet1/1"));
+  CHECK(p.runUntil([&] { return bundled(p, server) && test::vpcOf(p.snap(0), 10).status == VpcStatus::Up; }, 10s));
+}

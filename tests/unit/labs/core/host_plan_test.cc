@@ -98,4 +98,13 @@ TEST_CASE("host plan: a bond's legs read from Open vSwitch's bond/show and lacp/
   CHECK(legs.at("vb1h0l1").lacp == "current detached");
   CHECK(lab::legOf(1, 0, 1) == "vb1h0l1");
   CHECK(lab::parseBondLegs("", "").empty());
+  // Named by the switch at each leg's far end, in link order.
+  const std::vector<std::string> links = {"leaf1:Ethernet1/1", "leaf2:Ethernet1/1"};
+  const auto both = lab::parseBondLegs("member vb1h0l0: enabled\nmember vb1h0l1: enabled\n", "");
+  CHECK(lab::enabledLegs(1, 0, links, both) == "leaf1+leaf2");
+  CHECK(lab::enabledLegs(1, 0, links, legs) == "leaf1");
+  const auto second = lab::parseBondLegs("member vb1h0l0: disabled\nmember vb1h0l1: enabled\n", "");
+  CHECK(lab::enabledLegs(1, 0, links, second) == "leaf2");
+  CHECK(lab::enabledLegs(1, 0, links, {}) == "none");
+  CHECK(lab::enabledLegs(2, 0, links, both) == "none");  // another lab's members
 }

@@ -149,7 +149,8 @@ TEST_CASE("Lab: flow and bond expectations", "[lab][unit]") {
   CHECK(b.path == "enabled");
   CHECK(b.value == "1");
   CHECK(b.within_ms == 2000);
-  CHECK_THAT(std::get<std::string>(parseExpectation("bond server1: legs == 2")), Contains("no figure 'legs'"));
+  CHECK_THAT(std::get<std::string>(parseExpectation("bond server1: members == 2")), Contains("no figure 'members'"));
+  CHECK(std::get<Expectation>(parseExpectation("bond server1: legs == leaf1 within 1s")).path == "legs");
   CHECK_THAT(std::get<std::string>(parseExpectation("flow web: speed > 2")), Contains("no figure 'speed'"));
 }
 
