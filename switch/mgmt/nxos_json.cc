@@ -188,7 +188,7 @@ Json showInterface(const v1::ShowInterfaceStatusReply& r, const std::string& onl
     }
     list.push_back(std::move(row));
   }
-  Json j;
+  Json j = Json::object();
   if (!list.empty()) j["TABLE_interface"]["ROW_interface"] = rows(std::move(list));
   return j;
 }
@@ -214,7 +214,7 @@ Json showPortChannels(const v1::ShowPortChannelSummaryReply& r) {
     if (!members.empty()) row["TABLE_member"]["ROW_member"] = rows(std::move(members));
     list.push_back(std::move(row));
   }
-  Json j;
+  Json j = Json::object();
   if (!list.empty()) j["TABLE_channel"]["ROW_channel"] = rows(std::move(list));
   return j;
 }
@@ -234,7 +234,7 @@ std::optional<Json> showMac(const v1::ShowMacReply& r) {
                         {"disp_is_ntfy", "disabled"},
                         {"disp_port", id ? id->longName() : e.port()}});
   }
-  Json j;
+  Json j = Json::object();
   if (!list.empty()) j["TABLE_mac_address"]["ROW_mac_address"] = rows(std::move(list));
   return j;
 }
@@ -247,8 +247,113 @@ Json showConsistency(const v1::ShowVpcConsistencyReply& r) {
                         {"vpc-param-type", row.type()},
                         {"vpc-param-local-val", row.local_value()},
                         {"vpc-param-peer-val", row.peer_value()}});
-  Json j;
+  Json j = Json::object();
   if (!list.empty()) j["TABLE_vpc_consistency"]["ROW_vpc_consistency"] = rows(std::move(list));
+  return j;
+}
+
+// `show vpc role`: the keys of the 9.3(x) show-command reference's schema (vpc-current-role,
+// dual-active-detected, vpc-system-mac, vpc-system-prio, vpc-local-*, vpc-peer-*).
+Json showVpcRole(const v1::ShowVpcRoleReply& r) {
+  Json j = Json::object();
+  j["vpc-current-role"] = roleWord(r.role());
+  j["dual-active-detected"] = std::to_string(r.dual_active_detection_status());
+  j["vpc-system-mac"] = r.system_mac();
+  j["vpc-system-prio"] = std::to_string(r.system_priority());
+  j["vpc-local-system-mac"] = r.local_system_mac();
+  j["vpc-local-system-prio"] = std::to_string(r.system_priority());
+  j["vpc-local-role-prio"] = std::to_string(r.local_role_priority());
+  if (!r.peer_system_mac().empty()) {
+    j["vpc-peer-system-mac"] = r.peer_system_mac();
+    j["vpc-peer-system-prio"] = std::to_string(r.system_priority());
+    j["vpc-peer-role-prio"] = std::to_string(r.peer_role_priority());
+  }
+  return j;
+}
+
+// `show vpc peer-keepalive`: the reference's schema (vpc-peer-keepalive-status, vpc-keepalive-dest,
+// ...-send-/-receive- interface, tstamp and status, -interval, -timeout, -hold-timeout, -vrf,
+// -udp-port, -tos); the keys Ansible's older nxos_vpc read (vpc-keepalive-dest, vpc-keepalive-vrf).
+Json showKeepalive(const v1::ShowVpcPeerKeepaliveReply& r) {
+  Json j = Json::object();
+  j["vpc-peer-keepalive-status"] = keepaliveWord(r.keepalive_status());
+  j["vpc-keepalive-dest"] = r.destination().empty() ? "N/A" : r.destination();
+  j["vpc-keepalive-send-interface"] = r.sent_on_interface();
+  j["vpc-keepalive-receive-interface"] = r.received_on_interface();
+  j["vpc-keepalive-send-tstamp"] = r.last_send_at();
+  j["vpc-keepalive-receive-tstamp"] = r.last_receive_at();
+  if (r.keepalive_status() == "peer is alive")
+    j["vpc-peer-keepalive-up-time"] = std::to_string(static_cast<std::uint64_t>(r.peer_alive_for_s()));
+  j["vpc-keepalive-send-status"] = r.send_status();
+  j["vpc-keepalive-receive-status"] = r.receive_status();
+  j["vpc-keepalive-lastupdate"] = std::to_string(static_cast<std::uint64_t>(r.last_update_from_peer_s()));
+  j["vpc-keepalive-interval"] = std::to_string(r.interval_ms());
+  j["vpc-keepalive-timeout"] = std::to_string(r.timeout_s());
+  j["vpc-keepalive-hold-timeout"] = std::to_string(r.hold_timeout_s());
+  j["vpc-keepalive-vrf"] = r.vrf();
+  j["vpc-keepalive-udp-port"] = std::to_string(r.udp_port());
+  j["vpc-keepalive-tos"] = std::to_string(r.tos());
+  return j;
+}
+
+// `show vpc statistics peer-keepalive`: the reference's schema.
+Json showKeepaliveStatistics(const v1::ShowVpcPeerKeepaliveReply& r) {
+  Json j = Json::object();
+  j["vpc-peer-keepalive-status"] = keepaliveWord(r.keepalive_status());
+  j["vpc-keepalive-counters-tx"] = std::to_string(r.tx_count());
+  j["vpc-keepalive-counters-rx"] = std::to_string(r.rx_count());
+  j["vpc-keepalive-avg-rx-interval"] = std::to_string(static_cast<std::uint64_t>(r.average_rx_interval_ms()));
+  j["vpc-keepalive-peer-state-changes"] = std::to_string(r.state_changes());
+  return j;
+}
+
+// `show vpc orphan-ports`: TABLE_orphan_ports with vpc-vlan and vpc-orphan-ports (the reference's
+// schema), a row per VLAN.
+Json showOrphanPorts(const v1::ShowVpcOrphanPortsReply& r) {
+  std::vector<Json> list;
+  for (const auto& v : r.vlans()) {
+    std::string ports;
+    for (const auto& p : v.ports()) ports += (ports.empty() ? "" : ",") + p;
+    list.push_back(Json{{"vpc-vlan", std::to_string(v.vlan())}, {"vpc-orphan-ports", ports}});
+  }
+  Json j = Json::object();
+  if (!list.empty()) j["TABLE_orphan_ports"]["ROW_orphan_ports"] = rows(std::move(list));
+  return j;
+}
+
+// `show ip arp`: TABLE_vrf/ROW_vrf (vrf-name-out, cnt-total) holding TABLE_adj/ROW_adj (intf-out,
+// ip-addr-out, time-stamp, mac) - the keys NAPALM's NX-OS driver (get_arp_table) and Cisco's NX-SDK
+// samples read.
+Json showArp(const v1::ShowArpReply& r) {
+  std::vector<Json> list;
+  for (const auto& e : r.entries())
+    list.push_back(Json{{"intf-out", e.interface()},
+                        {"ip-addr-out", e.ip()},
+                        {"time-stamp", e.age()},
+                        {"mac", e.mac()}});
+  Json vrf = Json::object();
+  vrf["vrf-name-out"] = r.context().empty() ? "default" : r.context();
+  vrf["cnt-total"] = std::to_string(r.total());
+  if (!list.empty()) vrf["TABLE_adj"]["ROW_adj"] = rows(std::move(list));
+  Json j = Json::object();
+  j["TABLE_vrf"]["ROW_vrf"] = std::move(vrf);
+  return j;
+}
+
+// `show interface status`: TABLE_interface/ROW_interface with interface, name, state, vlan, duplex,
+// speed, type (the column names of the text layout, as public scripts read them).
+Json showInterfaceStatus(const v1::ShowInterfaceStatusReply& r) {
+  std::vector<Json> list;
+  for (const auto& i : r.interfaces())
+    list.push_back(Json{{"interface", i.interface().empty() ? i.port() : i.interface()},
+                        {"name", i.name() == "--" ? std::string() : i.name()},
+                        {"state", i.status()},
+                        {"vlan", i.vlan()},
+                        {"duplex", i.duplex()},
+                        {"speed", i.speed()},
+                        {"type", i.type()}});
+  Json j = Json::object();
+  if (!list.empty()) j["TABLE_interface"]["ROW_interface"] = rows(std::move(list));
   return j;
 }
 
@@ -279,6 +384,14 @@ std::optional<std::string> nxosJson(const grammar::Match& m, const google::proto
     case kShowVpcConsistency:
       j = showConsistency(static_cast<const v1::ShowVpcConsistencyReply&>(reply));
       break;
+    case kShowVpcRole: j = showVpcRole(static_cast<const v1::ShowVpcRoleReply&>(reply)); break;
+    case kShowVpcPeerKeepalive: j = showKeepalive(static_cast<const v1::ShowVpcPeerKeepaliveReply&>(reply)); break;
+    case kShowVpcStatisticsKeepalive:
+      j = showKeepaliveStatistics(static_cast<const v1::ShowVpcPeerKeepaliveReply&>(reply));
+      break;
+    case kShowVpcOrphanPorts: j = showOrphanPorts(static_cast<const v1::ShowVpcOrphanPortsReply&>(reply)); break;
+    case kShowIpArp: j = showArp(static_cast<const v1::ShowArpReply&>(reply)); break;
+    case kShowInterfaceStatus: j = showInterfaceStatus(static_cast<const v1::ShowInterfaceStatusReply&>(reply)); break;
     default: return std::nullopt;
   }
   return (pretty ? j.dump(4) : j.dump()) + "\n";

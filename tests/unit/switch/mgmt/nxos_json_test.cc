@@ -169,3 +169,88 @@ TEST_CASE("NX-OS JSON: show mac address-table and show vpc consistency-parameter
   CHECK(c["vpc-param-local-val"] == "9216");
   CHECK(c["vpc-param-peer-val"] == "1500");
 }
+
+TEST_CASE("NX-OS JSON: show vpc role, peer-keepalive and its statistics, orphan ports", "[nxapi][unit]") {
+  v1::ShowVpcRoleReply role;
+  role.set_role("primary, operational secondary");
+  role.set_system_mac("00:23:04:ee:be:0a");
+  role.set_system_priority(32667);
+  role.set_local_system_mac("0c:00:00:00:00:01");
+  role.set_local_role_priority(100);
+  auto r = nlohmann::json::parse(*mgmt::nxosJson(command("show vpc role"), role, false));
+  CHECK(r["vpc-current-role"] == "primary-secondary");
+  CHECK(r["vpc-system-mac"] == "00:23:04:ee:be:0a");
+  CHECK(r["vpc-system-prio"] == "32667");
+  CHECK(r["vpc-local-role-prio"] == "100");
+  CHECK(r["dual-active-detected"] == "0");
+  CHECK_FALSE(r.contains("vpc-peer-system-mac"));  // no peer yet
+  role.set_peer_system_mac("0c:00:00:00:00:02");
+  role.set_peer_role_priority(200);
+  r = nlohmann::json::parse(*mgmt::nxosJson(command("show vpc role"), role, false));
+  CHECK(r["vpc-peer-role-prio"] == "200");
+
+  v1::ShowVpcPeerKeepaliveReply k;
+  k.set_keepalive_status("peer is alive");
+  k.set_destination("10.0.0.2");
+  k.set_vrf("management");
+  k.set_interval_ms(1000);
+  k.set_timeout_s(5);
+  k.set_hold_timeout_s(3);
+  k.set_tx_count(7);
+  k.set_udp_port(3200);
+  auto ka = nlohmann::json::parse(*mgmt::nxosJson(command("show vpc peer-keepalive"), k, false));
+  CHECK(ka["vpc-peer-keepalive-status"] == "peer-alive");
+  CHECK(ka["vpc-keepalive-dest"] == "10.0.0.2");
+  CHECK(ka["vpc-keepalive-vrf"] == "management");
+  CHECK(ka["vpc-keepalive-interval"] == "1000");
+  CHECK(ka["vpc-keepalive-hold-timeout"] == "3");
+  CHECK(ka["vpc-keepalive-udp-port"] == "3200");
+  auto st = nlohmann::json::parse(*mgmt::nxosJson(command("show vpc statistics peer-keepalive"), k, false));
+  CHECK(st["vpc-keepalive-counters-tx"] == "7");
+  CHECK(nlohmann::json::parse(*mgmt::nxosJson(command("show vpc peer-keepalive"), v1::ShowVpcPeerKeepaliveReply{},
+                                              false))["vpc-keepalive-dest"] == "N/A");
+
+  v1::ShowVpcOrphanPortsReply o;
+  auto* v = o.add_vlans();
+  v->set_vlan(10);
+  v->add_ports("Eth1/5");
+  auto op = nlohmann::json::parse(*mgmt::nxosJson(command("show vpc orphan-ports"), o, false));
+  CHECK(op["TABLE_orphan_ports"]["ROW_orphan_ports"]["vpc-vlan"] == "10");
+  CHECK(op["TABLE_orphan_ports"]["ROW_orphan_ports"]["vpc-orphan-ports"] == "Eth1/5");
+}
+
+TEST_CASE("NX-OS JSON: show ip arp and show interface status, and empty tables are {}", "[nxapi][unit]") {
+  v1::ShowArpReply arp;
+  for (const char* ip : {"10.10.0.11", "10.10.0.21"}) {
+    auto* e = arp.add_entries();
+    e->set_ip(ip);
+    e->set_mac("0050.5600.0001");
+    e->set_interface("Vlan10");
+    e->set_age("00:00:05");
+  }
+  arp.set_total(2);
+  auto a = nlohmann::json::parse(*mgmt::nxosJson(command("show ip arp"), arp, false));
+  const auto vrf = a["TABLE_vrf"]["ROW_vrf"];
+  CHECK(vrf["vrf-name-out"] == "default");
+  CHECK(vrf["cnt-total"] == "2");
+  REQUIRE(vrf["TABLE_adj"]["ROW_adj"].is_array());
+  CHECK(vrf["TABLE_adj"]["ROW_adj"][1]["ip-addr-out"] == "10.10.0.21");
+  CHECK(vrf["TABLE_adj"]["ROW_adj"][0]["intf-out"] == "Vlan10");
+  CHECK(vrf["TABLE_adj"]["ROW_adj"][0]["time-stamp"] == "00:00:05");
+
+  v1::ShowInterfaceStatusReply st;
+  auto* i = st.add_interfaces();
+  i->set_port("Eth1/5");
+  i->set_interface("Ethernet1/5");
+  i->set_name("backup-host");
+  i->set_status("suspndByV");
+  i->set_vlan("10");
+  auto s = nlohmann::json::parse(*mgmt::nxosJson(command("show interface status"), st, false));
+  CHECK(s["TABLE_interface"]["ROW_interface"]["interface"] == "Ethernet1/5");
+  CHECK(s["TABLE_interface"]["ROW_interface"]["state"] == "suspndByV");
+  CHECK(s["TABLE_interface"]["ROW_interface"]["name"] == "backup-host");
+
+  // A switch with nothing learned answers an empty object, never `null`.
+  CHECK(*mgmt::nxosJson(command("show mac address-table"), v1::ShowMacReply{}, false) == "{}\n");
+  CHECK(*mgmt::nxosJson(command("show interface status"), v1::ShowInterfaceStatusReply{}, false) == "{}\n");
+}
