@@ -18,6 +18,18 @@ Json rows(std::vector<Json> list) {
   return Json(std::move(list));
 }
 
+// `into` gains {"TABLE_<name>": {"ROW_<name>": rows}} when there are rows; an empty table is left out.
+void addTable(Json& into, const std::string& name, std::vector<Json> list) {
+  if (!list.empty()) into["TABLE_" + name]["ROW_" + name] = rows(std::move(list));
+}
+
+// A reply that is one table: `{}` when it has no rows (as NX-API answers), never null.
+Json table(const std::string& name, std::vector<Json> list) {
+  Json j = Json::object();
+  addTable(j, name, std::move(list));
+  return j;
+}
+
 // "primary, operational secondary" -> "primary-secondary"; "none established" -> "none-established".
 std::string roleWord(const std::string& role) {
   const std::string op = ", operational ";
@@ -188,9 +200,7 @@ Json showInterface(const v1::ShowInterfaceStatusReply& r, const std::string& onl
     }
     list.push_back(std::move(row));
   }
-  Json j = Json::object();
-  if (!list.empty()) j["TABLE_interface"]["ROW_interface"] = rows(std::move(list));
-  return j;
+  return table("interface", std::move(list));
 }
 
 // `show port-channel summary`: TABLE_channel (group, port-channel, layer, status, type, prtcl) with
@@ -211,12 +221,10 @@ Json showPortChannels(const v1::ShowPortChannelSummaryReply& r) {
       const auto mid = InterfaceId::parse(m.port());
       members.push_back(Json{{"port", mid ? mid->longName() : m.port()}, {"port-status", m.flag()}});
     }
-    if (!members.empty()) row["TABLE_member"]["ROW_member"] = rows(std::move(members));
+    addTable(row, "member", std::move(members));
     list.push_back(std::move(row));
   }
-  Json j = Json::object();
-  if (!list.empty()) j["TABLE_channel"]["ROW_channel"] = rows(std::move(list));
-  return j;
+  return table("channel", std::move(list));
 }
 
 // `show mac address-table`: TABLE_mac_address/ROW_mac_address with the disp_* keys.
@@ -234,9 +242,7 @@ std::optional<Json> showMac(const v1::ShowMacReply& r) {
                         {"disp_is_ntfy", "disabled"},
                         {"disp_port", id ? id->longName() : e.port()}});
   }
-  Json j = Json::object();
-  if (!list.empty()) j["TABLE_mac_address"]["ROW_mac_address"] = rows(std::move(list));
-  return j;
+  return table("mac_address", std::move(list));
 }
 
 // `show vpc consistency-parameters ...`: TABLE_vpc_consistency/ROW_vpc_consistency.
@@ -247,9 +253,7 @@ Json showConsistency(const v1::ShowVpcConsistencyReply& r) {
                         {"vpc-param-type", row.type()},
                         {"vpc-param-local-val", row.local_value()},
                         {"vpc-param-peer-val", row.peer_value()}});
-  Json j = Json::object();
-  if (!list.empty()) j["TABLE_vpc_consistency"]["ROW_vpc_consistency"] = rows(std::move(list));
-  return j;
+  return table("vpc_consistency", std::move(list));
 }
 
 // `show vpc role`: the keys of the 9.3(x) show-command reference's schema (vpc-current-role,
@@ -316,9 +320,7 @@ Json showOrphanPorts(const v1::ShowVpcOrphanPortsReply& r) {
     for (const auto& p : v.ports()) ports += (ports.empty() ? "" : ",") + p;
     list.push_back(Json{{"vpc-vlan", std::to_string(v.vlan())}, {"vpc-orphan-ports", ports}});
   }
-  Json j = Json::object();
-  if (!list.empty()) j["TABLE_orphan_ports"]["ROW_orphan_ports"] = rows(std::move(list));
-  return j;
+  return table("orphan_ports", std::move(list));
 }
 
 // `show ip arp`: TABLE_vrf/ROW_vrf (vrf-name-out, cnt-total) holding TABLE_adj/ROW_adj (intf-out,
@@ -334,7 +336,7 @@ Json showArp(const v1::ShowArpReply& r) {
   Json vrf = Json::object();
   vrf["vrf-name-out"] = r.context().empty() ? "default" : r.context();
   vrf["cnt-total"] = std::to_string(r.total());
-  if (!list.empty()) vrf["TABLE_adj"]["ROW_adj"] = rows(std::move(list));
+  addTable(vrf, "adj", std::move(list));
   Json j = Json::object();
   j["TABLE_vrf"]["ROW_vrf"] = std::move(vrf);
   return j;
@@ -352,9 +354,7 @@ Json showInterfaceStatus(const v1::ShowInterfaceStatusReply& r) {
                         {"duplex", i.duplex()},
                         {"speed", i.speed()},
                         {"type", i.type()}});
-  Json j = Json::object();
-  if (!list.empty()) j["TABLE_interface"]["ROW_interface"] = rows(std::move(list));
-  return j;
+  return table("interface", std::move(list));
 }
 
 }  // namespace
