@@ -256,10 +256,12 @@ Json showConsistency(const v1::ShowVpcConsistencyReply& r) {
   return table("vpc_consistency", std::move(list));
 }
 
-// `show vpc role`: the keys of the 9.3(x) show-command reference's schema (vpc-current-role,
-// dual-active-detected, vpc-system-mac, vpc-system-prio, vpc-local-*, vpc-peer-*).
+// `show vpc role`: the keys of the 9.3(x) show-command reference's schema (vpc-peer-status[-reason],
+// vpc-current-role, dual-active-detected, vpc-system-mac, vpc-system-prio, vpc-local-*, vpc-peer-*).
 Json showVpcRole(const v1::ShowVpcRoleReply& r) {
   Json j = Json::object();
+  j["vpc-peer-status"] = peerStatusWord(r.peer_status());
+  if (!r.peer_status_reason().empty()) j["vpc-peer-status-reason"] = r.peer_status_reason();
   j["vpc-current-role"] = roleWord(r.role());
   j["dual-active-detected"] = std::to_string(r.dual_active_detection_status());
   j["vpc-system-mac"] = r.system_mac();

@@ -149,6 +149,8 @@ void showVpcRole(Backend& sw, const v1::ShowVpcRoleRequest&, v1::ShowVpcRoleRepl
   const auto s = sw.snapshot();
   const auto& cfg = *s.config;
   r->set_role(toString(s.status.role));
+  r->set_peer_status(std::string(toString(s.status.peer)));
+  if (!s.adjacent() && cfg.peerLink() && !s.session.down.empty()) r->set_peer_status_reason(describe(s.session.down.front()));
   r->set_dual_active_detection_status(s.role.dual_active_detected ? 1 : 0);
   r->set_local_system_mac(cfg.emulator.local_mac->colon());
   r->set_sticky(s.role.sticky);

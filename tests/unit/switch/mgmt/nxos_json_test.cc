@@ -177,12 +177,16 @@ TEST_CASE("NX-OS JSON: show vpc role, peer-keepalive and its statistics, orphan 
   role.set_system_priority(32667);
   role.set_local_system_mac("0c:00:00:00:00:01");
   role.set_local_role_priority(100);
+  role.set_peer_status("peer link is down");
+  role.set_peer_status_reason("peer-keepalive not operational, peer never alive");
   auto r = nlohmann::json::parse(*mgmt::nxosJson(command("show vpc role"), role, false));
   CHECK(r["vpc-current-role"] == "primary-secondary");
   CHECK(r["vpc-system-mac"] == "00:23:04:ee:be:0a");
   CHECK(r["vpc-system-prio"] == "32667");
   CHECK(r["vpc-local-role-prio"] == "100");
   CHECK(r["dual-active-detected"] == "0");
+  CHECK(r["vpc-peer-status"] == "peer-link-down");
+  CHECK(r["vpc-peer-status-reason"] == "peer-keepalive not operational, peer never alive");
   CHECK_FALSE(r.contains("vpc-peer-system-mac"));  // no peer yet
   role.set_peer_system_mac("0c:00:00:00:00:02");
   role.set_peer_role_priority(200);
