@@ -270,11 +270,12 @@ void SwitchNode::configureLacp(TimePoint now) {
 // vPC's decisions reach LACP (a suspended vPC's members leave the bundle), LACP's reach the vPC view
 // (a member it has not bundled is down): settled together, each round on what the other decided.
 VpcManager::ForwardingChange SwitchNode::settleVpcAndLacp(const LinkFacts& link, TimePoint now, Effects& out) {
-  VpcManager::ForwardingChange all;
+  // The rounds' own vPC events and port lights go to a scratch list; the net change is told once
+  // after them (retell), so a state that changes and changes back within one settle is not reported.
+  auto before = vpc_.snapshot();
+  Effects rounds;
   for (int round = 0; round < 3; ++round) {
-    const auto change = vpc_.settle(link, now, out);
-    all.changed = all.changed || change.changed;
-    all.lost = all.lost || change.lost;
+    (void)vpc_.settle(link, now, rounds);
     // Held out only for vPC's own reasons: a vPC that is down because its local leg is (LACP has not
     // bundled a member yet, among others) must not hold that leg out, or the two would feed each other.
     for (const auto& row : vpc_.status().vpcs) {
@@ -286,7 +287,7 @@ VpcManager::ForwardingChange SwitchNode::settleVpcAndLacp(const LinkFacts& link,
     (void)lacp_.settle(now, config_->emulator.local_mac.value_or(MacAddress{}), out);
     if (!vpc_.setLacpOut(lacp_.out())) break;
   }
-  return all;
+  return vpc_.retell(std::move(before), link, now, out);
 }
 
 void SwitchNode::settleStatus(TimePoint now, Effects& out) {

@@ -273,6 +273,13 @@ VpcManager::ForwardingChange VpcManager::settle(const LinkFacts& link, TimePoint
   return recordChanges(deriveStatus(in), link, now, out);
 }
 
+VpcManager::ForwardingChange VpcManager::retell(Snapshot before, const LinkFacts& link, TimePoint now, Effects& out) {
+  SwitchStatus after = std::move(status_);
+  status_ = std::move(before.status);
+  derived_ = before.derived;
+  return recordChanges(std::move(after), link, now, out);
+}
+
 VpcManager::ForwardingChange VpcManager::recordChanges(SwitchStatus next, const LinkFacts& link, TimePoint now,
                                                        Effects& out) {
   ForwardingChange fwd;

@@ -84,6 +84,15 @@ class VpcManager {
   void outgoing(bool adjacent, std::vector<peer::Message>& send);
 
   const SwitchStatus& status() const { return status_; }
+  // A settle of several rounds (vPC and LACP settle each other) records its rounds into a scratch
+  // list; then the change from the status before them (`before`, taken with `snapshot()`) to the
+  // status after is told once: a vPC never reads "up" for no time at all between two rounds.
+  struct Snapshot {
+    SwitchStatus status;
+    bool derived = false;
+  };
+  Snapshot snapshot() const { return {status_, derived_}; }
+  ForwardingChange retell(Snapshot before, const LinkFacts& link, TimePoint now, Effects& out);
   RoleInfo roleInfo() const;
   Role role() const { return role_.operational; }
   bool sticky() const { return sticky_; }

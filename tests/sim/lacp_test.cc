@@ -196,7 +196,13 @@ TEST_CASE("LACP: a shut port-channel shuts its members - disabled, dark, out of 
   CHECK(test::vpcOf(p.snap(0), 10).status == VpcStatus::DownLocalLeg);
   CHECK(p.lit(1, "Ethernet1/1"));
 
+  const auto mark = p.events(0).size();
   REQUIRE(p.configure(0, {"interface port-channel10", "no shutdown"}));
   CHECK(p.lit(0, "Ethernet1/1"));
   CHECK(p.runUntil([&] { return bundled(p, server) && test::vpcOf(p.snap(0), 10).status == VpcStatus::Up; }, 10s));
+  // vPC 10 comes up once, when LACP has bundled its member - never "up" for no time before that.
+  std::vector<std::string> vpc10;
+  for (auto i = mark; i < p.events(0).size(); ++i)
+    if (p.events(0)[i].subject == Subject::vpc(10)) vpc10.push_back(p.events(0)[i].to);
+  CHECK(vpc10 == std::vector<std::string>{"up"});
 }
