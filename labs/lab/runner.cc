@@ -46,6 +46,23 @@ std::atomic<bool> g_interrupted{false};
 
 constexpr std::size_t kKeptRuns = 20;  // time-stamped runs kept per drill (named runs: all)
 
+// A report's expectations: held (skipped ones not counted), skipped, and checked (all but skipped).
+struct Tally {
+  std::size_t held = 0, skipped = 0, checked = 0;
+};
+Tally tally(const v1::DrillReport& r) {
+  Tally t;
+  for (const auto& e : r.expectations()) {
+    if (e.skipped()) {
+      ++t.skipped;
+      continue;
+    }
+    ++t.checked;
+    t.held += e.passed();
+  }
+  return t;
+}
+
 std::int64_t nowUs() {
   return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
       .count();
@@ -718,14 +735,11 @@ class Run {
     // Timeline and files.
     Timeline t;
     t.title = "Drill " + d_.name + (d_.title.empty() ? "" : " - " + d_.title);
-    std::size_t held = 0, skipped = 0;
-    for (const auto& e : report_.expectations()) {
-      skipped += e.skipped();
-      held += e.passed() && !e.skipped();
-    }
+    const auto counted = tally(report_);
     t.subtitle = fmt::format("{} - time scale {} - {}/{} expectations held{} - {} events - {}", passed ? "PASSED" : "FAILED",
-                             scale_, held, report_.expectations_size() - skipped,
-                             skipped ? fmt::format(" ({} skipped)", skipped) : std::string(), events_.size(), topo_.file);
+                             scale_, counted.held, counted.checked,
+                             counted.skipped ? fmt::format(" ({} skipped)", counted.skipped) : std::string(),
+                             events_.size(), topo_.file);
     t.t0_us = t0_;
     for (const auto& n : topo_.nodes) t.switches.push_back(n.name);
     t.paths = topo_.paths;
@@ -843,14 +857,10 @@ class Run {
       for (std::string line; std::getline(in, line);) out += "  | " + line + "\n";
     }
     if (!report_.error().empty()) out += "Error: " + report_.error() + "\n";
-    std::size_t held = 0, skipped = 0;
-    for (const auto& e : report_.expectations()) {
-      skipped += e.skipped();
-      held += e.passed() && !e.skipped();
-    }
+    const auto n = tally(report_);
     out += fmt::format("Result: {} ({}/{} expectations{}, {} measurements) in {:.1f} s at time scale {}\n",
-                       report_.passed() ? "PASSED" : "FAILED", held, report_.expectations_size() - skipped,
-                       skipped ? fmt::format(", {} skipped", skipped) : std::string(), report_.measurements_size(),
+                       report_.passed() ? "PASSED" : "FAILED", n.held, n.checked,
+                       n.skipped ? fmt::format(", {} skipped", n.skipped) : std::string(), report_.measurements_size(),
                        report_.duration_ms() / 1000.0, scale_);
     out += "Timeline: " + report_.timeline_svg() + " (also .html, .ndjson, report.json)\n";
     return out;
@@ -1035,11 +1045,11 @@ int runDrills(const std::vector<std::string>& paths, const RunOptions& options) 
     std::cout << fmt::format("\n{:<36} {:<6} {:>7} {:>8} {:>9}\n", "Drill", "Result", "Expect", "Measure", "Duration");
     std::cout << fmt::format("{:<36} {:<6} {:>7} {:>8} {:>9}\n", "-----", "------", "------", "-------", "--------");
     for (const auto& r : reports) {
-      int e = 0, m = 0;
-      for (const auto& x : r.expectations()) e += x.passed();
+      const auto n = tally(r);
+      int m = 0;
       for (const auto& x : r.measurements()) m += x.passed();
       std::cout << fmt::format("{:<36} {:<6} {:>7} {:>8} {:>8.1f}s\n", r.drill(), r.passed() ? "PASS" : "FAIL",
-                               fmt::format("{}/{}", e, r.expectations_size()),
+                               fmt::format("{}/{}", n.held, n.checked),
                                fmt::format("{}/{}", m, r.measurements_size()), r.duration_ms() / 1000.0);
     }
     std::cout << fmt::format("\n{} of {} drills passed; timelines in {}/<drill>/timeline.svg\n",

@@ -175,6 +175,15 @@ struct SwitchConfig {
   const InterfaceConfig* vpcPort(std::uint32_t vpc_id) const;
   // Member Ethernet ports of port-channel N.
   std::vector<InterfaceId> members(std::uint32_t port_channel) const;
+  // Shut down by the configuration: the interface itself, or (a member) its port-channel - a shut
+  // port-channel shuts its members, as on NX-OS.
+  bool shutDown(InterfaceId id) const {
+    const auto* ic = interface(id);
+    if (!ic) return false;
+    if (ic->shutdown) return true;
+    const auto* group = ic->channel_group ? interface(InterfaceId::portChannel(*ic->channel_group)) : nullptr;
+    return group && group->shutdown;
+  }
 };
 
 }  // namespace vpc

@@ -46,7 +46,7 @@ void LacpManager::configure(const SwitchConfig& cfg, const NoCarrier& no_carrier
       port->configure(pcfg);
     }
     // Shut (the member or its port-channel), the port is dark: LACP sees its link down.
-    port->link(!ic.shutdown && !pc->shutdown && !no_carrier.contains(id), now);
+    port->link(!cfg.shutDown(id) && !no_carrier.contains(id), now);
     where[id] = {*ic.channel_group, ch.ports.size()};
     ch.ports.push_back(id);
     ch.group.ports().push_back(std::move(*port));
@@ -62,7 +62,7 @@ void LacpManager::configure(const SwitchConfig& cfg, const NoCarrier& no_carrier
     }
   channels_ = std::move(next);
   where_ = std::move(where);
-  std::erase_if(flags_, [&](const auto& f) { return !where_.contains(f.first); });
+  std::erase_if(reported_, [&](const auto& r) { return !where_.contains(r.first); });
 }
 
 void LacpManager::link(InterfaceId port, bool up, TimePoint now) {
@@ -116,21 +116,20 @@ bool LacpManager::settle(TimePoint now, MacAddress local_mac, Effects& out) {
       const InterfaceId port = ch.ports[c.index];
       // A group rebuilt by a configuration change reports its members afresh: compare with what was
       // last said of each port, so a member that stays bundled says nothing.
-      const auto last = flags_.find(port);
-      const lacp::Member from = last == flags_.end() ? c.from : last->second;
-      if (last != flags_.end() && from == c.to && reasons_[port] == c.reason) continue;
+      const auto last = reported_.find(port);
+      const lacp::Member from = last == reported_.end() ? c.from : last->second.flag;
+      if (last != reported_.end() && from == c.to && last->second.reason == c.reason) continue;
       recordEvent(out, now, Subject{SubjectKind::Lacp, port.code()}, flagText(from), flagText(c.to),
                   {cause(CauseKind::LacpMember, {c.reason})},
                   from == c.to ? EventKind::ReasonChanged : EventKind::StateChanged);
-      flags_[port] = c.to;
-      reasons_[port] = c.reason;
+      reported_[port] = {c.to, c.reason};
     }
     for (std::size_t i = 0; i < ch.ports.size(); ++i) {
       auto& p = ch.group.ports()[i];
       if (auto pdu = p.transmit(now)) out.push_back(fx::SendFrame{ch.ports[i], lacp::build(*pdu, local_mac)});
       const auto m = ch.group.member(i);
       const bool lacp_keeps_out = p.linkUp() && !ch.held && m != lacp::Member::Bundled && m != lacp::Member::Individual;
-      if (lacp_keeps_out) next_out[ch.ports[i]] = {cause(CauseKind::LacpMember, {reasons_[ch.ports[i]]})};
+      if (lacp_keeps_out) next_out[ch.ports[i]] = {cause(CauseKind::LacpMember, {reported_[ch.ports[i]].reason})};
     }
   }
   // Only which members are out matters to the vPC view (a new reason alone does not re-derive it).
@@ -145,8 +144,8 @@ std::vector<LacpManager::MemberView> LacpManager::members() const {
   for (const auto& [n, ch] : channels_)
     for (std::size_t i = 0; i < ch.ports.size(); ++i) {
       const auto& p = ch.group.ports()[i];
-      const auto r = reasons_.find(ch.ports[i]);
-      v.push_back({ch.ports[i], InterfaceId::portChannel(n), ch.group.member(i), r == reasons_.end() ? "" : r->second,
+      const auto r = reported_.find(ch.ports[i]);
+      v.push_back({ch.ports[i], InterfaceId::portChannel(n), ch.group.member(i), r == reported_.end() ? "" : r->second.reason,
                    p.actor(), p.partner(), p.rx(), p.mux(), p.counters(), p.config().active, p.config().fast, p.linkUp(),
                    p.lastReceived()});
     }

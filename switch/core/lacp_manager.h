@@ -80,8 +80,11 @@ class LacpManager {
   std::map<std::uint32_t, Channel> channels_;    // by port-channel number
   std::map<InterfaceId, std::pair<std::uint32_t, std::size_t>> where_;  // member -> (channel, index)
   std::map<InterfaceId, Causes> out_;
-  std::map<InterfaceId, std::string> reasons_;
-  std::map<InterfaceId, lacp::Member> flags_;  // the member flag last reported per port (events)
+  struct Reported {  // what the events last said of a member: its flag and the reason for it
+    lacp::Member flag = lacp::Member::Down;
+    std::string reason;
+  };
+  std::map<InterfaceId, Reported> reported_;
   bool offset_ = false;  // sticky: the port-number offset never flips back
   Counters counters_;
 };

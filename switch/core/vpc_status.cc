@@ -6,7 +6,7 @@ namespace vpc {
 
 bool memberUp(const SwitchConfig& config, const NoCarrier& no_carrier, InterfaceId member, const LacpOut* lacp_out) {
   const auto* mc = config.interface(member);
-  return mc && !mc->shutdown && !no_carrier.contains(member) && !(lacp_out && lacp_out->contains(member));
+  return mc && !config.shutDown(member) && !no_carrier.contains(member) && !(lacp_out && lacp_out->contains(member));
 }
 
 bool portChannelUp(const SwitchConfig& config, const NoCarrier& no_carrier, const InterfaceConfig& pc,
@@ -155,8 +155,7 @@ SwitchStatus deriveStatus(const DeriveInputs& in) {
     PortRow ps;
     switch (id.kind()) {
       case IfKind::Ethernet: {
-        const auto* group = ic.channel_group ? cfg.interface(InterfaceId::portChannel(*ic.channel_group)) : nullptr;
-        if (ic.shutdown || (group && group->shutdown)) {  // a shut port-channel shuts its members
+        if (cfg.shutDown(id)) {
           ps = {PortState::Disabled, {cause(CauseKind::AdminShutdown)}};
         } else if (in.no_carrier.contains(id)) {
           ps = {PortState::NotConnected, {cause(CauseKind::LinkNotConnected, {id.longName()})}};
